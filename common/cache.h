@@ -1,0 +1,117 @@
+/* The account cache: written by hcoop-sync only, read (mmap, read-only) by
+ * the NSS module, pam_hcoop and hcoop-mkhome. The byte layout is described
+ * in cache_format.h, included by both cache_reader.c and cache_writer.c.
+ *
+ * Reader contract: the file is hostile. Every offset and length is checked
+ * before use; a missing, truncated, corrupted or wrong-version file gives
+ * an error (never a crash, never a hang). Lookups are O(1) (hash index).
+ * Returned views point into the mapping and are valid until the cache is
+ * closed; callers copy what they keep.
+ *
+ * Errors (negative errno): -ENOENT key absent (cache valid) or file
+ * missing at open; -EBADMSG corrupt; -EPROTONOSUPPORT wrong version or
+ * byte order; -ENOMEM; other -errno from open/mmap. */
+#ifndef HCOOP_CACHE_H
+#define HCOOP_CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* user flags */
+#define HC_USER_LOCKED 0x1u /* pwdAccountLockedTime set */
+
+#define HC_NO_EXPIRE INT64_MIN
+
+struct hc_user {
+	const char *name, *gecos, *dir, *shell;
+	const char *dn;   /* the entry's DN: PAM binds as this */
+	const char *host; /* hcoopHost; "" when unassigned */
+	uint32_t uid, gid;
+	uint32_t flags;        /* HC_USER_* */
+	int64_t shadow_expire; /* days since 1970-01-01, or HC_NO_EXPIRE */
+	uint32_t ngroups;      /* entries of the user->groups index */
+	uint32_t index;        /* record number (enumeration order) */
+};
+
+struct hc_group {
+	const char *name;
+	uint32_t gid;
+	uint32_t nmembers;
+	uint32_t index;
+};
+
+struct hc_cache_info {
+	uint64_t generation;
+	int64_t refreshed_at; /* unix time of the last LDAP refresh */
+	const char *server;   /* URI it was refreshed from */
+	uint32_t n_users, n_groups;
+};
+
+struct hc_cache;
+
+/* Open and map path (O_RDONLY|O_CLOEXEC), check the header and section
+ * bounds. O(1) in the file size. */
+int hc_cache_open(const char *path, struct hc_cache **out);
+void hc_cache_close(struct hc_cache *c);
+
+/* True once hcoop-sync has renamed a newer file over this one (the writer
+ * sets a flag in the old file; no system call here). */
+bool hc_cache_superseded(const struct hc_cache *c);
+
+int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out);
+
+int hc_cache_user_byname(const struct hc_cache *c, const char *name,
+			 struct hc_user *out);
+int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
+			struct hc_user *out);
+/* Enumeration: i in [0, n_users). */
+int hc_cache_user_at(const struct hc_cache *c, uint32_t i,
+		     struct hc_user *out);
+/* The i-th gid of the user's groups (every group listing them as member). */
+int hc_cache_user_group(const struct hc_cache *c, const struct hc_user *u,
+			uint32_t i, uint32_t *gid);
+
+int hc_cache_group_byname(const struct hc_cache *c, const char *name,
+			  struct hc_group *out);
+int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
+			 struct hc_group *out);
+int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
+		      struct hc_group *out);
+int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
+			  uint32_t i, const char **name);
+
+/* Is user a member of group groupname (listed as member, or the group is
+ * the user's primary group)? 1 yes, 0 no, negative error. */
+int hc_cache_user_in_group(const struct hc_cache *c, const struct hc_user *u,
+			   const char *groupname);
+
+/* ---- writer (hcoop-sync and test tools) ---- */
+
+struct hc_user_in {
+	const char *name, *gecos, *dir, *shell, *dn, *host; /* host may be NULL */
+	uint32_t uid, gid;
+	uint32_t flags;
+	int64_t shadow_expire;
+};
+
+struct hc_cache_builder;
+
+struct hc_cache_builder *hc_cache_builder_new(void);
+void hc_cache_builder_free(struct hc_cache_builder *b);
+/* Strings are copied. The caller has validated and de-duplicated: adding a
+ * second user with the same name or uid (group: name or gid) is -EEXIST. */
+int hc_cache_builder_add_user(struct hc_cache_builder *b,
+			      const struct hc_user_in *u);
+int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
+			       uint32_t gid, const char *const *members,
+			       size_t nmembers);
+/* Write atomically: a temporary file beside path, fsync, rename over path,
+ * fsync the directory; mode 0644. Then flag the replaced file superseded so
+ * readers reopen. */
+int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
+			   uint64_t generation, const char *server,
+			   int64_t refreshed_at);
+
+#endif

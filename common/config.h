@@ -1,0 +1,110 @@
+/* The one parser for /etc/hcoop.conf, shared by every program and module.
+ *
+ * Format: "keyword value" lines in the style of ldap.conf/nslcd.conf,
+ * '#' starts a comment line, blank lines ignored. Unknown keywords, missing
+ * or trailing arguments and bad values are errors reported as
+ * "FILE:LINE: KEYWORD: what is wrong". The parser never exits and never
+ * logs: it returns an error and fills the caller's message buffer; main()
+ * (or the PAM/NSS entry point) decides what to do. Every keyword is
+ * documented in man/hcoop.conf.5. */
+#ifndef HCOOP_CONFIG_H
+#define HCOOP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define HC_CONFIG_DEFAULT_PATH "/etc/hcoop.conf"
+#define HC_CACHE_DEFAULT_PATH "/var/lib/hcoop/cache"
+#define HC_MKHOME_DEFAULT_PATH "/usr/sbin/hcoop-mkhome"
+
+#define HC_MAX_URIS 8
+#define HC_MAX_ACLS 16
+
+enum hc_ssl {
+	HC_SSL_START_TLS = 0, /* ldap:// upgraded with StartTLS (default) */
+	HC_SSL_ON,            /* ldaps:// */
+	HC_SSL_OFF,           /* no TLS: only ldapi://, or with allow_cleartext */
+};
+
+enum hc_reqcert {
+	HC_REQCERT_NEVER = 0,
+	HC_REQCERT_ALLOW,
+	HC_REQCERT_TRY,
+	HC_REQCERT_DEMAND, /* default */
+	HC_REQCERT_HARD,
+};
+
+struct hc_config {
+	char *path; /* the file this was read from */
+
+	/* LDAP */
+	char *uri[HC_MAX_URIS]; /* tried in order */
+	size_t n_uri;
+	char *base;
+	char *user_base;   /* default: base */
+	char *group_base;  /* default: base */
+	char *binddn;      /* NULL: anonymous (or sasl_mech) */
+	char *bindpw_file; /* root-owned, not group/world-readable */
+	char *sasl_mech;   /* only "EXTERNAL" is supported */
+	enum hc_ssl ssl;
+	char *tls_cacert;
+	enum hc_reqcert tls_reqcert;
+	bool allow_cleartext; /* send passwords without TLS (not ldapi) */
+	unsigned timeout;     /* seconds, connect (network) timeout; default 3 */
+	unsigned op_timeout;  /* seconds, per LDAP operation; default 10 */
+
+	/* this host and its members */
+	char *host;        /* assignment name; default gethostname() */
+	char *admin_group; /* members log in on every host; NULL: none */
+	uint32_t min_uid;  /* default 1000 */
+
+	/* hcoop-sync */
+	char *cache;               /* default HC_CACHE_DEFAULT_PATH */
+	unsigned refresh_interval; /* seconds; default 600 */
+	unsigned max_removal;      /* percent of users; default 10 */
+	bool precreate_homes;      /* run hcoop-mkhome for new local members */
+
+	/* homes (hcoop-mkhome, pam_hcoop session) */
+	char *mkhome;    /* absolute path; default HC_MKHOME_DEFAULT_PATH */
+	char *home_base; /* default /home */
+	char *skel;      /* default /etc/skel; "none" -> NULL */
+	uint32_t home_mode; /* default 0750 */
+	char *home_acl[HC_MAX_ACLS]; /* "user:NAME:rwx" (also group:) */
+	size_t n_home_acl;
+	char *public_dir;   /* relative to the home; default public_html; "none" -> NULL */
+	uint32_t public_mode; /* default 0755 */
+	char *public_acl[HC_MAX_ACLS]; /* applied as access AND default ACL */
+	size_t n_public_acl;
+	bool maildir;       /* create Maildir/{cur,new,tmp} */
+	bool home_required; /* pam session fails without a home */
+
+	bool debug;
+};
+
+/* Fill cfg with defaults, then read path (NULL: HC_CONFIG_DEFAULT_PATH).
+ * Returns 0, or a negative errno with err set to a one-line message:
+ * -ENOENT/-EACCES (cannot open), -EINVAL (syntax or value, "file:line:
+ * keyword: ..."). On error cfg holds nothing that needs freeing. */
+int hc_config_load(const char *path, struct hc_config *cfg, char *err,
+		   size_t errlen);
+
+/* Defaults only (what an empty file gives). */
+int hc_config_defaults(struct hc_config *cfg);
+
+void hc_config_free(struct hc_config *cfg);
+
+/* Print the effective configuration as a valid config file (every
+ * keyword, defaults included, the secret never printed). */
+void hc_config_dump(const struct hc_config *cfg, FILE *out);
+
+/* Read the secret named by bindpw_file into buf (NUL-terminated, trailing
+ * newline stripped). Refuses (-EPERM, message says why) a file that is not
+ * a regular file owned by root (or by the caller's euid, for tests run as a
+ * user) or that is group/world-readable. -ENAMETOOLONG if it does not fit.
+ * -ENOENT if no bindpw_file is configured. */
+int hc_config_read_bindpw(const struct hc_config *cfg, char *buf, size_t len,
+			  char *err, size_t errlen);
+
+#endif
