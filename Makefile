@@ -55,12 +55,7 @@ INSTALL_TARGETS :=
 all:
 
 include common/module.mk
--include nss_hcoop/module.mk
--include sync/module.mk
--include pam_hcoop/module.mk
--include mkhome/module.mk
--include tests/module.mk
--include bench/module.mk
+-include $(filter-out common/module.mk,$(wildcard */module.mk)) $(wildcard tests/*/module.mk)
 
 all: $(LIBS) $(BINS) $(TEST_BINS)
 
