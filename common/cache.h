@@ -60,6 +60,12 @@ void hc_cache_close(struct hc_cache *c);
  * sets a flag in the old file; no system call here). */
 bool hc_cache_superseded(const struct hc_cache *c);
 
+/* hc_cache_superseded(), or else, at most once per second (coarse
+ * monotonic clock, no system call in between), a stat of the path shows
+ * another file there (replaced by other means than hcoop-sync). Thread-safe:
+ * callers holding a shared handle may call it concurrently. */
+bool hc_cache_stale(struct hc_cache *c);
+
 int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out);
 
 int hc_cache_user_byname(const struct hc_cache *c, const char *name,

@@ -74,10 +74,14 @@ hc_stop_pid() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# A free TCP port on 127.0.0.1.
+# A free TCP port on 127.0.0.1: a random one not in use (no python3 needed;
+# the caller must still cope with losing a race, e.g. by retrying).
 hc_free_port() {
-	python3 - <<'PY' 2>/dev/null || echo $((20000 + RANDOM % 20000))
-import socket
-s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()
-PY
+	local p i used
+	used=$(ss -Htan 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }')
+	for ((i = 0; i < 100; i++)); do
+		p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		grep -qx "$p" <<<"$used" || break
+	done
+	echo "$p"
 }

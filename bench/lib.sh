@@ -1,0 +1,324 @@
+# Functions of bench/run.sh, run inside the benchmark's namespace.
+# Every figure is appended to $R as one line "KIND key=value ..." (values
+# with spaces quoted), which bench/report.py turns into RESULTS.md.
+
+BENCH_DURATION=${BENCH_DURATION:-0.5}
+BENCH_OPS="getpwnam getpwuid getpwnam-neg getgrnam getgrgid getgrouplist getpwent"
+HCB=$HC_BUILD/bench
+HC_MOD=$HC_BUILD/libnss_hcoop.so.2
+FLOOR_MOD=$HCB/libnss_hcoopfloor.so.2
+
+rec() { echo "$*" >>"$R"; }
+skip() { # what why...
+	local what=$1
+	shift
+	rec "SKIP what=$what why=\"$*\""
+	echo "bench: not measured: $what: $*" >&2
+}
+say() { echo "bench: $(date +%T) $*" >&2; }
+
+bench_versions() {
+	local cpu
+	cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+	echo "VERSION date=\"$(date -u '+%Y-%m-%d %H:%M UTC')\" kernel=$(uname -r)" \
+		"glibc=\"$(ldd --version | head -1 | sed 's/^ldd //')\"" \
+		"slapd=\"$(slapd -VV 2>&1 | sed -n 's/.*slapd \([^ ]*\) .*/\1/p' | head -1)\"" \
+		"gcc=\"$(gcc -dumpfullversion)\" cpu=\"$cpu\" cores=$(nproc)" \
+		"mem_gb=$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo)" \
+		"commit=$(git -C "$HC_SRC" rev-parse --short HEAD 2>/dev/null || echo none)" \
+		"nscd=$([ -x /usr/sbin/nscd ] && echo yes || echo no)"
+}
+
+# nss_use files|hcoop|floor: what answers passwd/group for the next process
+nss_use() {
+	case $1 in
+	files) hc_ns_nsswitch files ;;
+	hcoop) hc_ns_nsswitch hcoop ;;
+	floor) hc_ns_nsswitch hcoopfloor ;;
+	local) hc_ns_nsswitch "files hcoop" ;;
+	esac
+}
+
+# /etc/passwd and /etc/group: the host's own entries plus the N members
+files_setup() { # datadir
+	cat "$W/passwd.orig" "$1/passwd.add" >/etc/passwd
+	cat "$W/group.orig" "$1/group.add" >/etc/group
+}
+files_reset() {
+	cp "$W/passwd.orig" /etc/passwd
+	cp "$W/group.orig" /etc/group
+}
+
+# A harness slapd holding the fixture plus the N members, loaded offline.
+slapd_bulk() { # n datadir
+	local n=$1 d=$2 t0
+	slapd_start || return 1
+	# the harness' 256 MiB map is too small for a million members
+	slapd_modify >/dev/null <<EOT || return 1
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+replace: olcDbMaxSize
+olcDbMaxSize: 17179869184
+EOT
+	slapd_stop
+	t0=$(date +%s.%N)
+	slapadd -q -F "$SLAPD_DIR/slapd.d" -b "$LDAP_BASE" -l "$d/data.ldif" \
+		>"$d/slapadd.log" 2>&1 || { cat "$d/slapadd.log" >&2; return 1; }
+	rec "LOAD n=$n slapadd_s=$(elapsed "$t0")" \
+		"db_bytes=$(du -sB1 "$SLAPD_DIR/db" | cut -f1)"
+	slapd_start_again
+}
+
+# hcoop-sync --once: wall time, peak RSS, cache size. Falls back to the
+# test tool (same writer) so the lookup figures exist without the daemon.
+sync_once() { # n datadir conf
+	local n=$1 d=$2 conf=$3 cache=/var/lib/hcoop/cache
+	rm -f "$cache"
+	if [ ! -x "$HC_BUILD/hcoop-sync" ]; then
+		skip "sync-once n=$n" "hcoop-sync not built yet"
+	elif /usr/bin/time -f 'wall_s=%e peak_rss_kb=%M' -o "$d/time.out" \
+		"$HC_BUILD/hcoop-sync" -c "$conf" --once >"$d/sync.log" 2>&1; then
+		rec "SYNC n=$n $(tail -1 "$d/time.out") cache_bytes=$(stat -c %s $cache)" \
+			"passwd_bytes=$(stat -c %s "$d/passwd.add")" \
+			"group_bytes=$(stat -c %s "$d/group.add")" \
+			"users=$(grep -c '' "$d/passwd.add")"
+		return 0
+	else
+		skip "sync-once n=$n" "hcoop-sync --once failed: $(tail -2 "$d/sync.log" | tr '\n"' ' _')"
+	fi
+	if [ -x "$HC_BUILD/tests/hcoop-mkcache" ] &&
+		"$HC_BUILD/tests/hcoop-mkcache" "$cache" <"$d/cache.spec"; then
+		rec "CACHE n=$n source=hcoop-mkcache cache_bytes=$(stat -c %s $cache)" \
+			"passwd_bytes=$(stat -c %s "$d/passwd.add")" \
+			"group_bytes=$(stat -c %s "$d/group.add")"
+		return 0
+	fi
+	return 1
+}
+
+backend_ready() { # backend
+	case $1 in
+	hcoop) [ -f "$HC_NS_LIBDIR/libnss_hcoop.so.2" ] && [ -s /var/lib/hcoop/cache ] ;;
+	*) true ;;
+	esac
+}
+
+# Every operation, 1 and 2 threads, files / hcoop / floor back to back so
+# each ratio compares runs made seconds apart.
+lookups() { # n datadir
+	local n=$1 d=$2 op th be out
+	echo "$n" >/etc/hcoopfloor.count
+	for op in $BENCH_OPS; do
+		for th in 1 2; do
+			[ "$op" = getpwent ] && [ "$th" = 2 ] && continue
+			for be in files hcoop floor; do
+				backend_ready "$be" || continue
+				nss_use "$be"
+				out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -t "$th" \
+					-d "$BENCH_DURATION" -l "$be") &&
+					rec "LOOKUP n=$n backend=$be ${out#RESULT }"
+			done
+		done
+	done
+	backend_ready hcoop || skip "lookups-hcoop n=$n" "no nss_hcoop module or cache"
+}
+
+# The module's own cost: its entry points called through dlopen.
+direct() { # n datadir
+	local n=$1 d=$2 op be lib out
+	for be in hcoop floor; do
+		lib=$HC_MOD:hcoop
+		[ "$be" = floor ] && lib=$FLOOR_MOD:hcoopfloor
+		if [ ! -f "${lib%:*}" ]; then
+			skip "direct-$be n=$n" "${lib%:*} not built yet"
+			continue
+		fi
+		for op in $BENCH_OPS; do
+			out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -D "$lib" \
+				-d "$BENCH_DURATION" -l "$be") &&
+				rec "DIRECT n=$n backend=$be ${out#RESULT }"
+		done
+	done
+}
+
+memory() { # n datadir
+	local n=$1 d=$2 be user out
+	user=$(awk '$1 == "U" {print $2; exit}' "$d/keys")
+	for be in files hcoop floor; do
+		backend_ready "$be" || continue
+		nss_use "$be"
+		out=$("$HCB/hcb-rss" glibc "$user") &&
+			rec "RSS n=$n backend=$be mode=glibc ${out#RSS }"
+	done
+	if [ -f "$HC_MOD" ]; then
+		out=$("$HCB/hcb-rss" direct "$HC_MOD" hcoop "$user") &&
+			rec "RSS n=$n backend=hcoop mode=direct ${out#RSS }"
+	fi
+	out=$("$HCB/hcb-rss" direct "$FLOOR_MOD" hcoopfloor "$user") &&
+		rec "RSS n=$n backend=floor mode=direct ${out#RSS }"
+}
+
+elapsed() { awk -v t0="$1" -v t1="$(date +%s.%N)" 'BEGIN {printf "%.3f", t1 - t0}'; }
+
+# The sync daemon following changes (refreshAndPersist), tracked by PID.
+SYNC_PID=
+sync_daemon_start() { # conf log
+	[ -x "$HC_BUILD/hcoop-sync" ] || return 1
+	# shellcheck disable=SC2086
+	"$HC_BUILD/hcoop-sync" -c "$1" ${SYNC_DAEMON_ARGS:---foreground} >"$2" 2>&1 </dev/null &
+	SYNC_PID=$!
+	hc_on_exit "hc_stop_pid $SYNC_PID"
+	sleep 0.2
+	kill -0 "$SYNC_PID" 2>/dev/null
+}
+sync_daemon_stop() {
+	hc_stop_pid "$SYNC_PID"
+	wait "$SYNC_PID" 2>/dev/null
+	SYNC_PID=
+}
+
+# 50 changes, but above 100,000 members fewer (BENCH_BIG_ROUNDS, default
+# 10): there each change rewrites a ~200 MB cache (seconds), and 50 of them
+# twice (persist, nscd) would not fit the 20-minute budget.
+change_rounds() { # n
+	if [ "$1" -le 100000 ]; then echo 50; else echo "${BENCH_BIG_ROUNDS:-10}"; fi
+}
+
+# ldapmodify returned -> getpwnam shows it; the first round (60 s
+# allowance) also waits for the daemon's initial refresh and is not counted.
+change_latency() { # kind n datadir
+	local kind=$1 n=$2 d=$3 out
+	"$HCB/hcb-change" -H "$LDAPI_URI" -b "$LDAP_BASE" -f "$d/changes" \
+		-r 1 -T 60 >"$d/$kind.probe" 2>&1 ||
+		{ skip "$kind n=$n" "change never became visible (60 s)"; return 1; }
+	out=$("$HCB/hcb-change" -H "$LDAPI_URI" -b "$LDAP_BASE" -f "$d/changes" \
+		-r "$(change_rounds "$n")" -T 30 | tee "$d/$kind.log" | tail -1)
+	rec "$(echo "$kind" | tr a-z A-Z) n=$n ${out#RESULT }"
+}
+
+persist() { # n datadir conf
+	local n=$1 d=$2 conf=$3
+	if ! sync_daemon_start "$conf" "$d/daemon.log"; then
+		skip "persist n=$n" "hcoop-sync daemon not available or exited:" \
+			"$(tail -1 "$d/daemon.log" 2>/dev/null | tr '"' _)"
+		return 1
+	fi
+	nss_use hcoop
+	change_latency persist "$n" "$d"
+}
+
+NSCD_PID=
+nscd_conf() {
+	local db
+	echo "debug-level 0"
+	echo "paranoia no"
+	for db in passwd group; do
+		printf 'enable-cache %s yes\nshared %s yes\n' "$db" "$db"
+		printf 'persistent %s no\npositive-time-to-live %s 600\n' "$db" "$db"
+		printf 'negative-time-to-live %s 20\nsuggested-size %s 100003\n' "$db" "$db"
+		printf 'check-files %s yes\nmax-db-size %s 268435456\n' "$db" "$db"
+	done
+	for db in hosts services netgroup; do echo "enable-cache $db no"; done
+}
+
+# nscd in front of nss_hcoop: misses (first use of each key), hits, and
+# the change latency through nscd (hcoop-sync invalidates it).
+nscd_bench() { # n datadir
+	local n=$1 d=$2 op th out i
+	if [ ! -x /usr/sbin/nscd ]; then
+		skip "nscd n=$n" "package nscd not installed"
+		return 1
+	fi
+	nss_use hcoop
+	nscd_conf >/etc/nscd.conf
+	mkdir -p /var/run/nscd /var/cache/nscd
+	/usr/sbin/nscd -F >"$d/nscd.log" 2>&1 </dev/null &
+	NSCD_PID=$!
+	hc_on_exit "hc_stop_pid $NSCD_PID"
+	for ((i = 0; i < 200; i++)); do
+		[ -S /var/run/nscd/socket ] && break
+		sleep 0.05
+	done
+	if ! [ -S /var/run/nscd/socket ]; then
+		skip "nscd n=$n" "nscd did not start: $(tail -1 "$d/nscd.log" | tr '"' _)"
+		return 1
+	fi
+	for op in getpwnam getpwuid getgrnam getgrgid getgrouplist; do
+		# empty caches, or a user cached by name would be a hit by uid
+		/usr/sbin/nscd -i passwd && /usr/sbin/nscd -i group
+		out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -c -d "$BENCH_DURATION" \
+			-l nscd-miss) && rec "NSCD n=$n kind=miss ${out#RESULT }"
+		for th in 1 2; do
+			out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -t "$th" \
+				-d "$BENCH_DURATION" -l nscd-hit) &&
+				rec "NSCD n=$n kind=hit ${out#RESULT }"
+		done
+	done
+	if [ -n "$SYNC_PID" ]; then
+		change_latency nscdchange "$n" "$d"
+	else
+		skip "nscd-change n=$n" "no hcoop-sync daemon running"
+	fi
+	hc_stop_pid "$NSCD_PID"
+	wait "$NSCD_PID" 2>/dev/null
+	rm -f /etc/nscd.conf /var/run/nscd/socket
+}
+
+# Full PAM cycles (auth over StartTLS, account, session) against the test
+# slapd: alice with her home present; then first logins of fixture users
+# assigned to host1, each creating a home from a 100-file skeleton.
+login_bench() { # datadir
+	local d=$1 i out pamd=$W/pam.d skel=$W/skel
+	if [ ! -f "$HC_NS_LIBDIR/security/pam_hcoop.so" ] || [ ! -x /usr/sbin/hcoop-mkhome ]; then
+		skip "login" "pam_hcoop.so or hcoop-mkhome not built yet"
+		return 1
+	fi
+	mkdir -p "$pamd" "$skel/.config"
+	for ((i = 1; i <= 90; i++)); do head -c 1024 /dev/urandom >"$skel/file$i"; done
+	for ((i = 1; i <= 10; i++)); do echo "setting $i" >"$skel/.config/conf$i"; done
+	printf '%s\n' "auth required pam_hcoop.so" "account required pam_hcoop.so" \
+		"session required pam_hcoop.so" >"$pamd/hcoop-bench"
+	HC_CACHE=/var/lib/hcoop/cache slapd_write_config /etc/hcoop.conf "skel $skel"
+	nss_use local
+	mkdir -p /home/alice && chown 10001:10001 /home/alice
+	echo "alice alice-secret-1" >"$d/login-present"
+	for ((i = 1; i <= 39; i += 2)); do printf 'user%04d pw-user%04d\n' "$i" "$i"; done >"$d/login-first"
+	out=$("$HCB/hcb-login" -s hcoop-bench -C "$pamd" -f "$d/login-present" -n 30 2>"$d/login.err") &&
+		rec "LOGIN kind=home-present ${out#RESULT }" ||
+		skip "login-present" "PAM cycle failed: $(head -1 "$d/login.err" | tr '"' _)"
+	out=$("$HCB/hcb-login" -s hcoop-bench -C "$pamd" -f "$d/login-first" -n 20 2>>"$d/login.err") &&
+		rec "LOGIN kind=first-login ${out#RESULT } skel_files=$(find "$skel" -type f | wc -l)" \
+			"home_files=$(find /home/user0001 -type f 2>/dev/null | wc -l)" ||
+		skip "login-first" "PAM cycle failed: $(tail -1 "$d/login.err" | tr '"' _)"
+}
+
+# One member count: data, slapd, sync, lookups, memory, persist, nscd.
+bench_size() { # n first
+	local n=$1 first=$2 d=$W/n$1 conf
+	say "N=$n: generating data"
+	python3 "$HC_SRC/bench/gendata.py" "$n" "$d" || return 1
+	say "N=$n: slapd + slapadd"
+	slapd_bulk "$n" "$d" || { skip "all n=$n" "slapd bulk load failed"; return 1; }
+	conf=$W/hcoop.conf
+	HC_CACHE=/var/lib/hcoop/cache slapd_write_config "$conf"
+	cp "$conf" /etc/hcoop.conf
+	say "N=$n: hcoop-sync --once"
+	sync_once "$n" "$d" "$conf"
+	say "N=$n: lookups"
+	files_setup "$d"
+	lookups "$n" "$d"
+	direct "$n" "$d"
+	memory "$n" "$d"
+	files_reset
+	say "N=$n: persist"
+	persist "$n" "$d" "$conf"
+	say "N=$n: nscd"
+	nscd_bench "$n" "$d"
+	if [ "$first" = 1 ]; then
+		say "logins"
+		login_bench "$d"
+	fi
+	[ -z "$SYNC_PID" ] || sync_daemon_stop
+	slapd_stop
+	rm -rf "$SLAPD_DIR" "$d"
+}

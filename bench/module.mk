@@ -1,0 +1,26 @@
+# bench/: benchmark programs, built only by `make bench-bins` (which
+# bench/run.sh calls), never by `make all` or `make check`.
+BENCH_BINS := $(BUILD)/bench/libnss_hcoopfloor.so.2 $(BUILD)/bench/hcb-lookup \
+	$(BUILD)/bench/hcb-rss $(BUILD)/bench/hcb-change $(BUILD)/bench/hcb-login
+
+HCB_LOOKUP_OBJS := $(patsubst %.c,$(BUILD)/%.o,bench/lookup.c bench/keys.c \
+	bench/stats.c bench/scratch.c bench/ops_glibc.c bench/ops_direct.c)
+
+$(BUILD)/bench/libnss_hcoopfloor.so.2: $(BUILD)/bench/nss_floor.o bench/nss_floor.map
+	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcoopfloor.so.2 \
+		-Wl,--version-script=bench/nss_floor.map -o $@ $< -lpthread
+
+$(BUILD)/bench/hcb-lookup: $(HCB_LOOKUP_OBJS) $(CORE_LIB)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lpthread -ldl -lm
+
+$(BUILD)/bench/hcb-rss: $(BUILD)/bench/rss.o
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -ldl
+
+$(BUILD)/bench/hcb-change: $(BUILD)/bench/change.o $(BUILD)/bench/stats.o $(CORE_LIB)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lm
+
+$(BUILD)/bench/hcb-login: $(BUILD)/bench/login.o $(BUILD)/bench/stats.o $(CORE_LIB)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lpam -lm
+
+.PHONY: bench-bins
+bench-bins: $(BENCH_BINS)

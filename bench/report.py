@@ -1,0 +1,367 @@
+#!/usr/bin/python3
+"""Turn bench/run.sh's raw results (one "KIND key=value ..." line per
+figure) into bench/RESULTS.md, and print a short table.
+
+    report.py RESULTS_TXT RESULTS_MD
+"""
+import shlex
+import sys
+from collections import defaultdict
+
+OPS = ["getpwnam", "getpwuid", "getpwnam-neg", "getgrnam", "getgrgid",
+       "getgrouplist", "getpwent"]
+
+
+def parse(path):
+    rows = []
+    with open(path) as f:
+        for line in f:
+            parts = shlex.split(line)
+            if not parts:
+                continue
+            d = {"kind": parts[0]}
+            for p in parts[1:]:
+                k, _, v = p.partition("=")
+                d[k] = v
+            rows.append(d)
+    return rows
+
+
+def ns(v):
+    v = float(v)
+    if v < 1000:
+        return "%.0f ns" % v
+    if v < 1e6:
+        return "%.2f µs" % (v / 1e3)
+    if v < 1e9:
+        return "%.1f ms" % (v / 1e6)
+    return "%.2f s" % (v / 1e9)
+
+
+def rate(v):
+    v = float(v)
+    if v >= 1e6:
+        return "%.2f M/s" % (v / 1e6)
+    if v >= 1e3:
+        return "%.1f k/s" % (v / 1e3)
+    return "%.1f /s" % v
+
+
+def size(v):
+    v = float(v)
+    for unit in ["B", "KiB", "MiB", "GiB"]:
+        if v < 1024 or unit == "GiB":
+            return "%.1f %s" % (v, unit) if unit != "B" else "%d B" % v
+        v /= 1024
+
+
+class Results:
+    def __init__(self, rows):
+        self.rows = rows
+        self.sizes = []
+        for r in rows:
+            n = r.get("n")
+            if n and n.isdigit() and int(n) not in self.sizes:
+                self.sizes.append(int(n))
+
+    def find(self, kind, **kw):
+        for r in self.rows:
+            if r["kind"] == kind and all(r.get(k) == str(v)
+                                         for k, v in kw.items()):
+                return r
+        return None
+
+    def all(self, kind):
+        return [r for r in self.rows if r["kind"] == kind]
+
+    def lookup(self, n, be, op, th=1, kind="LOOKUP"):
+        return self.find(kind, n=n, backend=be, op=op, threads=th)
+
+    def median(self, n, be, op, th=1, kind="LOOKUP"):
+        r = self.lookup(n, be, op, th, kind)
+        return float(r["median_ns"]) if r else None
+
+
+def header(res, out):
+    v = res.find("VERSION") or {}
+    tot = res.find("ELAPSED", n="total")
+    out.append("# Benchmark results\n")
+    out.append("Written by `make bench` (bench/run.sh); how each figure is "
+               "measured and how to rerun: [README.md](README.md).\n")
+    out.append("| | |\n|---|---|")
+    for label, key in [("date", "date"), ("CPU", "cpu"), ("cores", "cores"),
+                       ("memory (GiB)", "mem_gb"), ("kernel", "kernel"),
+                       ("glibc", "glibc"), ("slapd", "slapd"), ("gcc", "gcc"),
+                       ("git commit", "commit")]:
+        out.append("| %s | %s |" % (label, v.get(key, "?")))
+    out.append("| member counts | %s |" % ", ".join(
+        "{:,}".format(n) for n in res.sizes))
+    if tot:
+        per = ", ".join("{:,}: {} s".format(int(r["n"]), r["seconds"])
+                        for r in res.all("ELAPSED") if r["n"] != "total")
+        out.append("| run time | %s s in all (%s) |" % (tot["seconds"], per))
+        loads = ", ".join("{:,}: {}".format(int(r["n"]), r["loadavg"])
+                          for r in res.all("ELAPSED") if "loadavg" in r)
+        out.append("| 1-min load average before each size (other work on "
+                   "the machine) | %s |" % loads)
+    out.append("")
+
+
+def verdict(ok, how):
+    return ("met" if ok else "**missed**") + (" (%s)" % how if how else "")
+
+
+def target_rows(res):
+    """(target, N, measured, verdict) for every target of issue 7."""
+    rows = []
+    for n in [100000, 1000000]:
+        if n not in res.sizes:
+            rows.append(("getpwnam/getpwuid ≤ 1.15× floor", n, "not measured",
+                         "size not run"))
+            continue
+        for op in ["getpwnam", "getpwuid"]:
+            h, f = res.median(n, "hcoop", op), res.median(n, "floor", op)
+            if h and f:
+                rows.append(("%s through glibc ≤ 1.15× floor" % op, n,
+                             "%s vs %s = %.2f×" % (ns(h), ns(f), h / f),
+                             verdict(h / f <= 1.15, "%+.0f%% of floor"
+                                     % ((h / f - 1) * 100))))
+            d = res.median(n, "hcoop", op, kind="DIRECT")
+            if d:
+                rows.append(("%s direct (module alone) < 150 ns" % op, n,
+                             ns(d), verdict(d < 150, "")))
+    n = 100000
+    if n in res.sizes:
+        for op in ["getpwnam", "getpwuid"]:
+            h, fi = res.median(n, "hcoop", op), res.median(n, "files", op)
+            if h and fi:
+                rows.append(("%s ≥ 30× faster than files" % op, n,
+                             "%.0f× (%s vs %s)" % (fi / h, ns(h), ns(fi)),
+                             verdict(fi / h >= 30, "")))
+    for n in res.sizes:
+        p, q = res.median(n, "hcoop", "getpwnam"), \
+            res.median(n, "hcoop", "getpwnam-neg")
+        if p and q:
+            rows.append(("negative getpwnam no slower than positive", n,
+                         "%s vs %s" % (ns(q), ns(p)),
+                         verdict(q <= p * 1.02, "%+.0f%%" % ((q / p - 1) * 100))))
+        h, f = res.median(n, "hcoop", "getgrouplist"), \
+            res.median(n, "floor", "getgrouplist")
+        if h and f:
+            rows.append(("getgrouplist ≤ 2× floor", n, "%.2f×" % (h / f),
+                         verdict(h / f <= 2, "")))
+    s = res.find("SYNC", n=100000)
+    rows.append(("hcoop-sync --once < 5 s", 100000,
+                 s["wall_s"] + " s" if s else "not measured",
+                 verdict(float(s["wall_s"]) < 5, "") if s else "-"))
+    p = res.find("PERSIST", n=100000)
+    rows.append(("persist change visible < 1 s (median)", 100000,
+                 "%s ms (max %s ms)" % (p["median_ms"], p["max_ms"]) if p
+                 else "not measured",
+                 verdict(float(p["median_ms"]) < 1000, "") if p else "-"))
+    for n in res.sizes:
+        c = res.find("SYNC", n=n) or res.find("CACHE", n=n)
+        if c:
+            text = int(c["passwd_bytes"]) + int(c["group_bytes"])
+            ratio = int(c["cache_bytes"]) / text
+            rows.append(("cache ≤ 2× passwd+group text", n,
+                         "%s vs %s = %.2f×" % (size(c["cache_bytes"]),
+                                               size(text), ratio),
+                         verdict(ratio <= 2, "")))
+    return rows
+
+
+def targets(res, out):
+    out.append("## Targets of issue 7 (reported, not asserted)\n")
+    out.append("| target | members | measured | verdict |\n|---|---|---|---|")
+    for t, n, m, v in target_rows(res):
+        out.append("| %s | {:,} | %s | %s |".format(n) % (t, m, v))
+    out.append("")
+
+
+def lookup_table(res, n, out):
+    out.append("#### Lookups through glibc (median / p99 per call, calls/s)\n")
+    out.append("| op | threads | nss_files | nss_hcoop | floor | "
+               "files ÷ hcoop | hcoop ÷ floor |\n|---|---|---|---|---|---|---|")
+    for op in OPS:
+        for th in [1, 2]:
+            cells, med = [], {}
+            for be in ["files", "hcoop", "floor"]:
+                r = res.lookup(n, be, op, th)
+                if not r:
+                    cells.append("-")
+                    continue
+                med[be] = float(r["median_ns"])
+                extra = ""
+                if op == "getpwent":
+                    e = float(r["entries_per_call"]) or 1
+                    extra = " (%s/entry)" % ns(med[be] / e)
+                cells.append("%s / %s, %s%s" % (ns(r["median_ns"]),
+                             ns(r["p99_ns"]), rate(r["calls_per_s"]), extra))
+            if all(c == "-" for c in cells):
+                continue
+            hf = "%.3g×" % (med["files"] / med["hcoop"]) \
+                if "hcoop" in med and "files" in med else "-"
+            hl = "%.2f×" % (med["hcoop"] / med["floor"]) \
+                if "hcoop" in med and "floor" in med else "-"
+            out.append("| %s | %d | %s | %s | %s | %s | %s |"
+                       % (op, th, cells[0], cells[1], cells[2], hf, hl))
+    out.append("")
+
+
+def direct_table(res, n, out):
+    rows = [r for r in res.all("DIRECT") if r["n"] == str(n)]
+    if not rows:
+        return
+    out.append("#### The module alone: `_nss_*` called through dlopen "
+               "(median / p99 per call)\n")
+    out.append("| op | nss_hcoop | floor |\n|---|---|---|")
+    for op in OPS:
+        cells = []
+        for be in ["hcoop", "floor"]:
+            r = res.find("DIRECT", n=n, backend=be, op=op)
+            cells.append("%s / %s" % (ns(r["median_ns"]), ns(r["p99_ns"]))
+                         if r else "-")
+        out.append("| %s%s | %s | %s |" % (
+            op, " (initgroups_dyn)" if op == "getgrouplist" else "", *cells))
+    out.append("")
+
+
+def sync_section(res, n, out):
+    s, c, l = res.find("SYNC", n=n), res.find("CACHE", n=n), \
+        res.find("LOAD", n=n)
+    out.append("#### Directory and sync\n")
+    if l:
+        out.append("- slapadd of the synthetic members: %s s (database %s)"
+                   % (l["slapadd_s"], size(l["db_bytes"])))
+    if s:
+        text = int(s["passwd_bytes"]) + int(s["group_bytes"])
+        out.append("- `hcoop-sync --once`: **%s s** wall, peak RSS %s, "
+                   "cache %s (%.2f× the %s of equivalent passwd+group text)"
+                   % (s["wall_s"], size(int(s["peak_rss_kb"]) * 1024),
+                      size(s["cache_bytes"]),
+                      int(s["cache_bytes"]) / text, size(text)))
+    elif c:
+        text = int(c["passwd_bytes"]) + int(c["group_bytes"])
+        out.append("- `hcoop-sync --once`: not measured (see below); the "
+                   "lookups used a cache written by tests/hcoop-mkcache "
+                   "(same writer): %s, %.2f× the %s of passwd+group text"
+                   % (size(c["cache_bytes"]), int(c["cache_bytes"]) / text,
+                      size(text)))
+    for kind, label in [("PERSIST", "persist mode, ldapmodify → getpwnam"),
+                        ("NSCDCHANGE", "through nscd, ldapmodify → getpwnam")]:
+        p = res.find(kind, n=n)
+        if p:
+            out.append("- %s: median **%s ms**, max %s ms over %s changes"
+                       " (%s timed out)" % (label, p["median_ms"],
+                                            p["max_ms"], p["rounds"],
+                                            p["timeouts"]))
+    out.append("")
+
+
+def memory_section(res, n, out):
+    rows = [r for r in res.all("RSS") if r["n"] == str(n)]
+    if not rows:
+        return
+    out.append("#### Memory: RSS added by loading the module and one "
+               "getpwnam\n")
+    out.append("| backend | how | RSS added | of which file-backed |\n"
+               "|---|---|---|---|")
+    for r in rows:
+        out.append("| %s | %s | %s KiB | %s KiB |" % (
+            r["backend"], "through glibc" if r["mode"] == "glibc"
+            else "dlopen + direct call", r["added_kb"], r["file_added_kb"]))
+    out.append("")
+
+
+def nscd_section(res, n, out):
+    rows = [r for r in res.all("NSCD") if r["n"] == str(n)]
+    if not rows:
+        return
+    out.append("#### nscd in front of nss_hcoop (median / p99 per call, "
+               "calls/s)\n")
+    out.append("| op | miss (first use of a key) | hit, 1 thread | "
+               "hit, 2 threads |\n|---|---|---|---|")
+    for op in OPS:
+        cells = []
+        for kind, th in [("miss", "1"), ("hit", "1"), ("hit", "2")]:
+            r = res.find("NSCD", n=n, kind=kind, op=op, threads=th)
+            cells.append("%s / %s, %s" % (ns(r["median_ns"]), ns(r["p99_ns"]),
+                                          rate(r["calls_per_s"]))
+                         if r else "-")
+        if any(c != "-" for c in cells):
+            out.append("| %s | %s | %s | %s |" % (op, *cells))
+    out.append("")
+
+
+def login_section(res, out):
+    rows = res.all("LOGIN")
+    out.append("## Logins (PAM auth + account + open/close session, "
+               "test slapd over StartTLS)\n")
+    if not rows:
+        out.append("Not measured (see below).\n")
+        return
+    for r in rows:
+        what = ("home already present (alice)" if r["kind"] == "home-present"
+                else "first login, home made by hcoop-mkhome from a %s-file "
+                "skeleton (a new user each time; %s files in the new home)"
+                % (r.get("skel_files", "?"), r.get("home_files", "?")))
+        out.append("- %s: median **%s ms**, p90 %s ms, max %s ms "
+                   "(%s of %s cycles succeeded)" % (
+                       what, r["median_ms"], r["p90_ms"], r["max_ms"],
+                       r["ok"], r["rounds"]))
+    out.append("")
+
+
+def write_md(res, path):
+    out = []
+    header(res, out)
+    targets(res, out)
+    for n in res.sizes:
+        out.append("## {:,} members\n".format(n))
+        sync_section(res, n, out)
+        lookup_table(res, n, out)
+        direct_table(res, n, out)
+        memory_section(res, n, out)
+        nscd_section(res, n, out)
+    login_section(res, out)
+    skips = res.all("SKIP")
+    out.append("## Not measured\n")
+    out.extend("- %s: %s" % (s["what"], s["why"]) for s in skips)
+    if not skips:
+        out.append("Everything was measured.")
+    out.append("")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+
+
+def short_table(res):
+    print("%-9s %-10s %-10s %-10s %-9s %-9s %-9s %-10s" % (
+        "members", "pwnam:hc", "floor", "files", "direct", "sync", "cache",
+        "persist"))
+    for n in res.sizes:
+        m = [res.median(n, be, "getpwnam") for be in ["hcoop", "floor",
+                                                      "files"]]
+        d = res.median(n, "hcoop", "getpwnam", kind="DIRECT")
+        s = res.find("SYNC", n=n)
+        c = s or res.find("CACHE", n=n)
+        p = res.find("PERSIST", n=n)
+        print("%-9d %-10s %-10s %-10s %-9s %-9s %-9s %-10s" % (
+            n, *[ns(x) if x else "-" for x in m], ns(d) if d else "-",
+            s["wall_s"] + " s" if s else "-",
+            size(c["cache_bytes"]) if c else "-",
+            p["median_ms"] + " ms" if p else "-"))
+    for t, n, m, v in target_rows(res):
+        if "missed" in v:
+            print("missed: %s at %d: %s" % (t, n, m))
+
+
+def main():
+    res = Results(parse(sys.argv[1]))
+    write_md(res, sys.argv[2])
+    short_table(res)
+    print("full results: %s" % sys.argv[2])
+
+
+if __name__ == "__main__":
+    main()

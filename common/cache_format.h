@@ -1,0 +1,192 @@
+/* The account cache file format, version 1. Included by cache_writer.c and
+ * cache_reader.c (and by nobody else: the API is cache.h).
+ *
+ * GENERAL
+ *   Every integer is little-endian. Every offset is a u32 byte offset from
+ *   the start of the file (so the file is at most 4 GiB). Every section and
+ *   every record starts at a multiple of 4; the file is mapped read-only
+ *   (MAP_SHARED) so fields are read in place with le32toh(). The last byte
+ *   of the file is 0: the reader checks this once at open, after which any
+ *   string offset below the file size names a NUL-terminated string inside
+ *   the mapping (possibly garbage in a corrupt file, never out of bounds).
+ *
+ * HEADER (offset 0, HC_HDR_SIZE = 128 bytes)
+ *     0  u8[8]  magic "HCOOPC1\n"
+ *     8  u32    version (HC_CACHE_VERSION)
+ *    12  u32    header size (128)
+ *    16  u32    byte-order mark 0x01020304 (bytes 04 03 02 01 in the file)
+ *    20  u32    superseded: 0 when written; the writer stores 1 here in the
+ *               OLD file (through an fd opened before the rename) after the
+ *               new file has been renamed over it. Readers load it on every
+ *               lookup (no system call) and reopen the path when it is set.
+ *    24  u32    file size in bytes (must equal st_size)
+ *    28  u32    header checksum: FNV-1a 32 of the 128 header bytes with the
+ *               superseded and checksum fields read as 0
+ *    32  u64    generation (hcoop-sync's counter)
+ *    40  i64    refreshed_at (unix seconds of the LDAP refresh)
+ *    48  u32    server: string offset (URI refreshed from)
+ *    52  u32    n_users
+ *    56  u32    n_groups
+ *    60  u32    reserved, 0
+ *    64  section table: HC_SEC_COUNT (8) entries of {u32 offset, u32 size}
+ *
+ * SECTIONS (each inside the file, 4-aligned, not overlapping the header)
+ *   0 USER_TABLE   n_users x u32: offset of each user record, in
+ *                  enumeration order (getpwent walks this).
+ *   1 USER_DATA    user records, each followed by that user's own strings
+ *                  (name, gecos, home, DN) so one lookup touches one or two
+ *                  cache lines. A user record (HC_UREC_SIZE = 56 bytes):
+ *                     0 name  4 gecos  8 dir  12 shell  16 dn  20 host
+ *                       (string offsets; host "" = unassigned)
+ *                    24 uid  28 gid  32 flags (HC_USER_*)
+ *                    36 shadow_expire low u32, 40 high u32 (an i64 in days,
+ *                       INT64_MIN = none)
+ *                    44 first: index into GIDS of this user's group list
+ *                    48 ngroups
+ *                    52 index: the record's position in USER_TABLE
+ *   2 GROUP_TABLE  n_groups x u32: offset of each group record, in order.
+ *   3 GROUP_DATA   group records (HC_GREC_SIZE = 20 bytes), each followed by
+ *                  its member array (nmembers x u32 string offsets):
+ *                     0 name (string offset)  4 gid  8 nmembers
+ *                    12 members (offset of the u32 array)  16 index
+ *   4 GIDS         u32 gids: the initgroups index. User u's groups are
+ *                  GIDS[first .. first+ngroups) (every group listing u as
+ *                  a member, in group order; the primary gid is not added).
+ *   5 STRINGS      shared strings (shells, hosts, server, member names that
+ *                  are not users, ""), each NUL-terminated, de-duplicated.
+ *                  Strings may also live in USER_DATA; a user name that is
+ *                  the tail of its home ("/home/alice") points into it.
+ *   6 INDEX_USER   hash index, open addressing with linear probing:
+ *   7 INDEX_GROUP  a power-of-two number of 16-byte slots
+ *                     0 name hash (hc_hash_name)  4 record offset by name
+ *                     8 uid or gid                12 record offset by id
+ *                  Each slot holds two independent entries (name side and
+ *                  id side), so the by-name table and by-id table share a
+ *                  cache-friendly array. Record offset 0 = empty. The
+ *                  name side is placed at hc_hash_name(name) & mask, the id
+ *                  side at hc_hash_id(id) & mask; probing goes to the next
+ *                  slot (wrapping) until an empty entry or a match, and
+ *                  never more than the number of slots. The hash or id is
+ *                  compared before any record is touched, so a miss almost
+ *                  never reads a record or a string.
+ *
+ * COMPATIBILITY
+ *   Any change to the layout bumps HC_CACHE_VERSION; a reader refuses every
+ *   other version (-EPROTONOSUPPORT) and hcoop-sync rewrites the file.
+ */
+#ifndef HCOOP_CACHE_FORMAT_H
+#define HCOOP_CACHE_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HC_CACHE_MAGIC "HCOOPC1\n"
+#define HC_CACHE_MAGIC_LEN 8
+#define HC_CACHE_VERSION 1u
+#define HC_BOM 0x01020304u
+
+#define HC_HDR_SIZE 128u
+enum {
+	HC_OFF_MAGIC = 0,
+	HC_OFF_VERSION = 8,
+	HC_OFF_HDRSIZE = 12,
+	HC_OFF_BOM = 16,
+	HC_OFF_SUPERSEDED = 20,
+	HC_OFF_FILESIZE = 24,
+	HC_OFF_CHECKSUM = 28,
+	HC_OFF_GENERATION = 32,
+	HC_OFF_REFRESHED = 40,
+	HC_OFF_SERVER = 48,
+	HC_OFF_NUSERS = 52,
+	HC_OFF_NGROUPS = 56,
+	HC_OFF_SECTIONS = 64,
+};
+
+enum hc_section {
+	HC_SEC_USER_TABLE,
+	HC_SEC_USER_DATA,
+	HC_SEC_GROUP_TABLE,
+	HC_SEC_GROUP_DATA,
+	HC_SEC_GIDS,
+	HC_SEC_STRINGS,
+	HC_SEC_INDEX_USER,
+	HC_SEC_INDEX_GROUP,
+	HC_SEC_COUNT
+};
+
+#define HC_UREC_SIZE 56u
+enum {
+	HC_U_NAME = 0,
+	HC_U_GECOS = 4,
+	HC_U_DIR = 8,
+	HC_U_SHELL = 12,
+	HC_U_DN = 16,
+	HC_U_HOST = 20,
+	HC_U_UID = 24,
+	HC_U_GID = 28,
+	HC_U_FLAGS = 32,
+	HC_U_EXPIRE_LO = 36,
+	HC_U_EXPIRE_HI = 40,
+	HC_U_GFIRST = 44,
+	HC_U_NGROUPS = 48,
+	HC_U_INDEX = 52,
+};
+
+#define HC_GREC_SIZE 20u
+enum {
+	HC_G_NAME = 0,
+	HC_G_GID = 4,
+	HC_G_NMEMBERS = 8,
+	HC_G_MEMBERS = 12,
+	HC_G_INDEX = 16,
+};
+
+#define HC_SLOT_SIZE 16u
+enum {
+	HC_S_HASH = 0,
+	HC_S_NAMEREC = 4,
+	HC_S_ID = 8,
+	HC_S_IDREC = 12,
+};
+
+/* FNV-1a over the bytes, then a murmur3 finaliser so the low bits (used
+ * as the slot number) depend on every byte. */
+static inline uint32_t hc_fmix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static inline uint32_t hc_hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (uint8_t)*s) * 16777619u;
+	return hc_fmix32(h);
+}
+
+static inline uint32_t hc_hash_id(uint32_t id) { return hc_fmix32(id ^ 0x9e3779b9u); }
+
+/* Header checksum: FNV-1a 32 with the superseded and checksum words as 0. */
+static inline uint32_t hc_header_checksum(const uint8_t *hdr)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < HC_HDR_SIZE; i++) {
+		uint8_t b = hdr[i];
+
+		if ((i >= HC_OFF_SUPERSEDED && i < HC_OFF_SUPERSEDED + 4) ||
+		    (i >= HC_OFF_CHECKSUM && i < HC_OFF_CHECKSUM + 4))
+			b = 0;
+		h = (h ^ b) * 16777619u;
+	}
+	return h;
+}
+
+#endif

@@ -1,0 +1,473 @@
+/* Cache reader (see cache.h, layout in cache_format.h). The file is
+ * hostile: open checks the header and section bounds once (O(1)); every
+ * record offset read from the file is checked against its section before
+ * use, every string offset against the file size (whose last byte is 0),
+ * and every probe loop is bounded by its table size. */
+#include "cache.h"
+#include "cache_format.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct hc_sec {
+	uint32_t off, size;
+};
+
+struct hc_cache {
+	const uint8_t *map;
+	uint32_t size;
+	uint32_t n_users, n_groups;
+	uint32_t umask, gmask; /* index slots - 1 (or UINT32_MAX: empty) */
+	struct hc_sec sec[HC_SEC_COUNT];
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	long next_check; /* coarse monotonic second of the next stat */
+	int stale;       /* set once a stat saw another file */
+};
+
+static inline uint32_t rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+static inline uint64_t rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
+
+/* A string offset is usable when inside the file: the file's last byte is
+ * 0, so the string ends inside the mapping. */
+static inline const char *str_at(const struct hc_cache *c, uint32_t off)
+{
+	return off < c->size ? (const char *)c->map + off : NULL;
+}
+
+/* A record offset from the file must lie wholly inside section s. */
+static inline const uint8_t *rec_at(const struct hc_cache *c, int s,
+				    uint32_t off, uint32_t recsize)
+{
+	const struct hc_sec *sec = &c->sec[s];
+
+	if (off < sec->off || (off & 3) ||
+	    (uint64_t)off + recsize > (uint64_t)sec->off + sec->size)
+		return NULL;
+	return c->map + off;
+}
+
+/* ---- open ---- */
+
+static int check_sections(struct hc_cache *c)
+{
+	const uint8_t *h = c->map;
+	uint32_t i, n;
+
+	for (i = 0; i < HC_SEC_COUNT; i++) {
+		struct hc_sec *s = &c->sec[i];
+
+		s->off = rd32(h + HC_OFF_SECTIONS + 8 * i);
+		s->size = rd32(h + HC_OFF_SECTIONS + 8 * i + 4);
+		if (s->off < HC_HDR_SIZE || (s->off & 3) || (s->size & 3) ||
+		    (uint64_t)s->off + s->size > c->size)
+			return -EBADMSG;
+	}
+	if (c->sec[HC_SEC_USER_TABLE].size / 4 != c->n_users ||
+	    c->sec[HC_SEC_USER_TABLE].size % 4 ||
+	    c->sec[HC_SEC_GROUP_TABLE].size / 4 != c->n_groups)
+		return -EBADMSG;
+	/* index sizes: a power of two number of slots, or none at all */
+	n = c->sec[HC_SEC_INDEX_USER].size / HC_SLOT_SIZE;
+	if (c->sec[HC_SEC_INDEX_USER].size % HC_SLOT_SIZE || (n & (n - 1)))
+		return -EBADMSG;
+	c->umask = n - 1;
+	n = c->sec[HC_SEC_INDEX_GROUP].size / HC_SLOT_SIZE;
+	if (c->sec[HC_SEC_INDEX_GROUP].size % HC_SLOT_SIZE || (n & (n - 1)))
+		return -EBADMSG;
+	c->gmask = n - 1;
+	return 0;
+}
+
+static int check_header(struct hc_cache *c)
+{
+	const uint8_t *h = c->map;
+
+	if (c->size < HC_HDR_SIZE + 1 ||
+	    memcmp(h, HC_CACHE_MAGIC, HC_CACHE_MAGIC_LEN) != 0)
+		return -EBADMSG;
+	if (rd32(h + HC_OFF_BOM) != HC_BOM ||
+	    rd32(h + HC_OFF_VERSION) != HC_CACHE_VERSION)
+		return -EPROTONOSUPPORT;
+	if (rd32(h + HC_OFF_HDRSIZE) != HC_HDR_SIZE ||
+	    rd32(h + HC_OFF_FILESIZE) != c->size ||
+	    rd32(h + HC_OFF_CHECKSUM) != hc_header_checksum(h) ||
+	    h[c->size - 1] != 0)
+		return -EBADMSG;
+	c->n_users = rd32(h + HC_OFF_NUSERS);
+	c->n_groups = rd32(h + HC_OFF_NGROUPS);
+	return check_sections(c);
+}
+
+static int map_fd(int fd, struct hc_cache *c)
+{
+	struct stat st;
+	void *m;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EBADMSG;
+	if (st.st_size < (off_t)HC_HDR_SIZE + 1 || st.st_size > UINT32_MAX)
+		return -EBADMSG;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return -errno;
+	c->map = m;
+	c->size = (uint32_t)st.st_size;
+	c->dev = st.st_dev;
+	c->ino = st.st_ino;
+	return 0;
+}
+
+static long coarse_now(void)
+{
+	struct timespec ts;
+
+	/* vDSO: no system call */
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) < 0)
+		return 0;
+	return (long)ts.tv_sec;
+}
+
+int hc_cache_open(const char *path, struct hc_cache **out)
+{
+	struct hc_cache *c;
+	int fd, r;
+
+	*out = NULL;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->path = strdup(path);
+	if (!c->path) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = map_fd(fd, c);
+	close(fd); /* the mapping stays valid */
+	if (r < 0)
+		goto fail;
+	r = check_header(c);
+	if (r < 0)
+		goto fail;
+	c->next_check = coarse_now() + 1;
+	*out = c;
+	return 0;
+fail:
+	hc_cache_close(c);
+	return r;
+}
+
+void hc_cache_close(struct hc_cache *c)
+{
+	if (!c)
+		return;
+	if (c->map)
+		munmap((void *)(uintptr_t)c->map, c->size);
+	free(c->path);
+	free(c);
+}
+
+/* ---- freshness ---- */
+
+bool hc_cache_superseded(const struct hc_cache *c)
+{
+	/* the writer stores into the file while we read it: one atomic load */
+	return __atomic_load_n((const uint32_t *)(c->map + HC_OFF_SUPERSEDED),
+			       __ATOMIC_RELAXED) != 0;
+}
+
+bool hc_cache_stale(struct hc_cache *c)
+{
+	struct stat st;
+	long now;
+
+	if (hc_cache_superseded(c) || __atomic_load_n(&c->stale, __ATOMIC_RELAXED))
+		return true;
+	now = coarse_now();
+	if (now < __atomic_load_n(&c->next_check, __ATOMIC_RELAXED))
+		return false;
+	__atomic_store_n(&c->next_check, now + 1, __ATOMIC_RELAXED);
+	/* a file replaced by other means than hcoop-sync (cp, restore) */
+	if (stat(c->path, &st) < 0 || st.st_dev != c->dev || st.st_ino != c->ino)
+		__atomic_store_n(&c->stale, 1, __ATOMIC_RELAXED);
+	return __atomic_load_n(&c->stale, __ATOMIC_RELAXED) != 0;
+}
+
+int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
+{
+	const uint8_t *h = c->map;
+
+	out->generation = rd64(h + HC_OFF_GENERATION);
+	out->refreshed_at = (int64_t)rd64(h + HC_OFF_REFRESHED);
+	out->server = str_at(c, rd32(h + HC_OFF_SERVER));
+	if (!out->server)
+		return -EBADMSG;
+	out->n_users = c->n_users;
+	out->n_groups = c->n_groups;
+	return 0;
+}
+
+/* ---- users ---- */
+
+static int fill_user(const struct hc_cache *c, uint32_t off,
+		     struct hc_user *u)
+{
+	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
+	uint64_t exp;
+
+	if (!r)
+		return -EBADMSG;
+	u->name = str_at(c, rd32(r + HC_U_NAME));
+	u->gecos = str_at(c, rd32(r + HC_U_GECOS));
+	u->dir = str_at(c, rd32(r + HC_U_DIR));
+	u->shell = str_at(c, rd32(r + HC_U_SHELL));
+	u->dn = str_at(c, rd32(r + HC_U_DN));
+	u->host = str_at(c, rd32(r + HC_U_HOST));
+	if (!u->name || !u->gecos || !u->dir || !u->shell || !u->dn || !u->host)
+		return -EBADMSG;
+	u->uid = rd32(r + HC_U_UID);
+	u->gid = rd32(r + HC_U_GID);
+	u->flags = rd32(r + HC_U_FLAGS);
+	exp = rd32(r + HC_U_EXPIRE_LO) | (uint64_t)rd32(r + HC_U_EXPIRE_HI) << 32;
+	u->shadow_expire = (int64_t)exp;
+	u->ngroups = rd32(r + HC_U_NGROUPS);
+	u->index = rd32(r + HC_U_INDEX);
+	if (u->index >= c->n_users)
+		return -EBADMSG;
+	return 0;
+}
+
+/* Probe one side (name or id) of an index. Returns the record offset of
+ * the first entry whose key matches and for which match() agrees, 0 when
+ * absent. At most nslots probes, whatever the file says. */
+static uint32_t probe(const struct hc_cache *c, int sec, uint32_t mask,
+		      unsigned side, uint32_t key, const char *name,
+		      uint32_t nameoff_in_rec, uint32_t recsize)
+{
+	const uint8_t *tab = c->map + c->sec[sec].off;
+	uint32_t i, n, pos, roff;
+
+	if (c->sec[sec].size == 0)
+		return 0;
+	n = mask + 1;
+	pos = (side == HC_S_HASH ? key : hc_hash_id(key)) & mask;
+	for (i = 0; i < n; i++, pos = (pos + 1) & mask) {
+		const uint8_t *slot = tab + (size_t)pos * HC_SLOT_SIZE;
+		const uint8_t *r;
+		const char *s;
+
+		roff = rd32(slot + side + 4);
+		if (roff == 0)
+			return 0;
+		if (rd32(slot + side) != key)
+			continue;
+		if (!name)
+			return roff;
+		r = rec_at(c, sec == HC_SEC_INDEX_USER ? HC_SEC_USER_DATA
+						       : HC_SEC_GROUP_DATA,
+			   roff, recsize);
+		if (!r)
+			return UINT32_MAX;
+		s = str_at(c, rd32(r + nameoff_in_rec));
+		if (s && strcmp(s, name) == 0)
+			return roff;
+	}
+	return 0;
+}
+
+int hc_cache_user_byname(const struct hc_cache *c, const char *name,
+			 struct hc_user *out)
+{
+	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->umask, HC_S_HASH,
+			     hc_hash_name(name), name, HC_U_NAME, HC_UREC_SIZE);
+	int r;
+
+	if (off == 0)
+		return -ENOENT;
+	r = fill_user(c, off, out);
+	if (r == 0 && strcmp(out->name, name) != 0)
+		return -EBADMSG;
+	return r;
+}
+
+int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
+			struct hc_user *out)
+{
+	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->umask, HC_S_ID, uid,
+			     NULL, 0, 0);
+	int r;
+
+	if (off == 0)
+		return -ENOENT;
+	r = fill_user(c, off, out);
+	if (r == 0 && out->uid != uid)
+		return -EBADMSG;
+	return r;
+}
+
+int hc_cache_user_at(const struct hc_cache *c, uint32_t i, struct hc_user *out)
+{
+	if (i >= c->n_users)
+		return -ENOENT;
+	return fill_user(c, rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)i),
+			 out);
+}
+
+int hc_cache_user_group(const struct hc_cache *c, const struct hc_user *u,
+			uint32_t i, uint32_t *gid)
+{
+	const struct hc_sec *g = &c->sec[HC_SEC_GIDS];
+	const uint8_t *r;
+	uint32_t first;
+
+	if (u->index >= c->n_users)
+		return -EINVAL;
+	r = rec_at(c, HC_SEC_USER_DATA,
+		   rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
+		   HC_UREC_SIZE);
+	if (!r)
+		return -EBADMSG;
+	if (i >= rd32(r + HC_U_NGROUPS))
+		return -ENOENT;
+	first = rd32(r + HC_U_GFIRST);
+	if ((uint64_t)first + i >= g->size / 4)
+		return -EBADMSG;
+	*gid = rd32(c->map + g->off + 4 * ((size_t)first + i));
+	return 0;
+}
+
+/* ---- groups ---- */
+
+static int fill_group(const struct hc_cache *c, uint32_t off,
+		      struct hc_group *g)
+{
+	const uint8_t *r = rec_at(c, HC_SEC_GROUP_DATA, off, HC_GREC_SIZE);
+
+	if (!r)
+		return -EBADMSG;
+	g->name = str_at(c, rd32(r + HC_G_NAME));
+	if (!g->name)
+		return -EBADMSG;
+	g->gid = rd32(r + HC_G_GID);
+	g->nmembers = rd32(r + HC_G_NMEMBERS);
+	g->index = rd32(r + HC_G_INDEX);
+	if (g->index >= c->n_groups ||
+	    !rec_at(c, HC_SEC_GROUP_DATA, rd32(r + HC_G_MEMBERS), 0) ||
+	    (uint64_t)rd32(r + HC_G_MEMBERS) + 4 * (uint64_t)g->nmembers >
+		    (uint64_t)c->sec[HC_SEC_GROUP_DATA].off +
+			    c->sec[HC_SEC_GROUP_DATA].size)
+		return -EBADMSG;
+	return 0;
+}
+
+int hc_cache_group_byname(const struct hc_cache *c, const char *name,
+			  struct hc_group *out)
+{
+	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gmask, HC_S_HASH,
+			     hc_hash_name(name), name, HC_G_NAME, HC_GREC_SIZE);
+	int r;
+
+	if (off == 0)
+		return -ENOENT;
+	r = fill_group(c, off, out);
+	if (r == 0 && strcmp(out->name, name) != 0)
+		return -EBADMSG;
+	return r;
+}
+
+int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
+			 struct hc_group *out)
+{
+	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gmask, HC_S_ID, gid,
+			     NULL, 0, 0);
+	int r;
+
+	if (off == 0)
+		return -ENOENT;
+	r = fill_group(c, off, out);
+	if (r == 0 && out->gid != gid)
+		return -EBADMSG;
+	return r;
+}
+
+int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
+		      struct hc_group *out)
+{
+	if (i >= c->n_groups)
+		return -ENOENT;
+	return fill_group(c, rd32(c->map + c->sec[HC_SEC_GROUP_TABLE].off + 4 * (size_t)i),
+			  out);
+}
+
+int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
+			  uint32_t i, const char **name)
+{
+	const uint8_t *r;
+	uint64_t pos;
+
+	if (g->index >= c->n_groups)
+		return -EINVAL;
+	r = rec_at(c, HC_SEC_GROUP_DATA,
+		   rd32(c->map + c->sec[HC_SEC_GROUP_TABLE].off + 4 * (size_t)g->index),
+		   HC_GREC_SIZE);
+	if (!r)
+		return -EBADMSG;
+	if (i >= rd32(r + HC_G_NMEMBERS))
+		return -ENOENT;
+	pos = rd32(r + HC_G_MEMBERS) + 4 * (uint64_t)i;
+	if (pos > UINT32_MAX || !rec_at(c, HC_SEC_GROUP_DATA, (uint32_t)pos, 4))
+		return -EBADMSG;
+	*name = str_at(c, rd32(c->map + pos));
+	return *name ? 0 : -EBADMSG;
+}
+
+int hc_cache_user_in_group(const struct hc_cache *c, const struct hc_user *u,
+			   const char *groupname)
+{
+	struct hc_group g;
+	uint32_t i, gid;
+	int r;
+
+	r = hc_cache_group_byname(c, groupname, &g);
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	if (g.gid == u->gid)
+		return 1;
+	for (i = 0; i < u->ngroups; i++) {
+		r = hc_cache_user_group(c, u, i, &gid);
+		if (r < 0)
+			return r == -ENOENT ? 0 : r;
+		if (gid == g.gid)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,788 @@
+/* Cache writer (see cache.h, layout in cache_format.h). The builder keeps
+ * every string in one arena (offsets, not pointers: a million users must
+ * not mean six million mallocs); write() lays the file out in two passes
+ * (sizes, then bytes) into one buffer, then replaces the file atomically
+ * and flags the old one superseded. */
+#include "cache.h"
+#include "cache_format.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- a growable arena of NUL-terminated strings ---- */
+
+struct arena {
+	char *p;
+	size_t len, cap;
+};
+
+static int arena_add(struct arena *a, const char *s, uint32_t *off)
+{
+	size_t n = strlen(s) + 1;
+
+	if (a->len + n > UINT32_MAX)
+		return -EFBIG;
+	if (a->len + n > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 4096;
+		char *p;
+
+		while (cap < a->len + n)
+			cap *= 2;
+		p = realloc(a->p, cap);
+		if (!p)
+			return -ENOMEM;
+		a->p = p;
+		a->cap = cap;
+	}
+	memcpy(a->p + a->len, s, n);
+	*off = (uint32_t)a->len;
+	a->len += n;
+	return 0;
+}
+
+/* ---- an index from hash to item number (dup checks, interning) ---- */
+
+struct hslot {
+	uint32_t hash, item1; /* item number + 1; 0 = empty */
+};
+
+struct hmap {
+	struct hslot *s;
+	uint32_t mask, n;
+};
+
+typedef bool (*hm_eq_fn)(const void *ctx, uint32_t item, const void *key);
+
+static int64_t hm_find(const struct hmap *m, uint32_t h, hm_eq_fn eq,
+		       const void *ctx, const void *key)
+{
+	uint32_t pos;
+
+	if (!m->s)
+		return -1;
+	for (pos = h & m->mask; m->s[pos].item1; pos = (pos + 1) & m->mask)
+		if (m->s[pos].hash == h && eq(ctx, m->s[pos].item1 - 1, key))
+			return m->s[pos].item1 - 1;
+	return -1;
+}
+
+static void hm_place(struct hslot *s, uint32_t mask, uint32_t h, uint32_t item1)
+{
+	uint32_t pos;
+
+	for (pos = h & mask; s[pos].item1; pos = (pos + 1) & mask)
+		;
+	s[pos].hash = h;
+	s[pos].item1 = item1;
+}
+
+static int hm_insert(struct hmap *m, uint32_t h, uint32_t item)
+{
+	if (!m->s || (uint64_t)(m->n + 1) * 2 > (uint64_t)m->mask + 1) {
+		uint32_t nsize = m->s ? (m->mask + 1) * 2 : 64, i;
+		struct hslot *ns = calloc(nsize, sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		for (i = 0; m->s && i <= m->mask; i++)
+			if (m->s[i].item1)
+				hm_place(ns, nsize - 1, m->s[i].hash, m->s[i].item1);
+		free(m->s);
+		m->s = ns;
+		m->mask = nsize - 1;
+	}
+	hm_place(m->s, m->mask, h, item + 1);
+	m->n++;
+	return 0;
+}
+
+/* ---- the builder ---- */
+
+struct buser {
+	uint32_t name, gecos, dir, shell, dn, host; /* arena offsets */
+	uint32_t uid, gid, flags;
+	int64_t expire;
+};
+
+struct bgroup {
+	uint32_t name, gid, first, nmembers; /* members: mem[first..] */
+};
+
+struct hc_cache_builder {
+	struct arena str;
+	struct buser *u;
+	struct bgroup *g;
+	uint32_t *mem; /* arena offsets of member names */
+	size_t nu, capu, ng, capg, nmem, capmem;
+	struct hmap uname, uid, gname, gid;
+};
+
+struct hc_cache_builder *hc_cache_builder_new(void)
+{
+	return calloc(1, sizeof(struct hc_cache_builder));
+}
+
+void hc_cache_builder_free(struct hc_cache_builder *b)
+{
+	if (!b)
+		return;
+	free(b->str.p);
+	free(b->u);
+	free(b->g);
+	free(b->mem);
+	free(b->uname.s);
+	free(b->uid.s);
+	free(b->gname.s);
+	free(b->gid.s);
+	free(b);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elsize)
+{
+	size_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	np = reallocarray(*p, ncap, elsize);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static bool eq_uname(const void *ctx, uint32_t i, const void *key)
+{
+	const struct hc_cache_builder *b = ctx;
+
+	return strcmp(b->str.p + b->u[i].name, key) == 0;
+}
+
+static bool eq_uid(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->u[i].uid == *(const uint32_t *)key;
+}
+
+static bool eq_gname(const void *ctx, uint32_t i, const void *key)
+{
+	const struct hc_cache_builder *b = ctx;
+
+	return strcmp(b->str.p + b->g[i].name, key) == 0;
+}
+
+static bool eq_gid(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->g[i].gid == *(const uint32_t *)key;
+}
+
+static int64_t find_user(const struct hc_cache_builder *b, const char *name)
+{
+	return hm_find(&b->uname, hc_hash_name(name), eq_uname, b, name);
+}
+
+int hc_cache_builder_add_user(struct hc_cache_builder *b,
+			      const struct hc_user_in *in)
+{
+	struct buser u = { .uid = in->uid, .gid = in->gid, .flags = in->flags,
+			   .expire = in->shadow_expire };
+	uint32_t n;
+	int r;
+
+	if (!in->name || !in->gecos || !in->dir || !in->shell || !in->dn)
+		return -EINVAL;
+	if (find_user(b, in->name) >= 0 ||
+	    hm_find(&b->uid, hc_hash_id(in->uid), eq_uid, b, &in->uid) >= 0)
+		return -EEXIST;
+	if (b->nu >= UINT32_MAX / HC_UREC_SIZE)
+		return -EFBIG;
+	if ((r = grow((void **)&b->u, &b->capu, b->nu + 1, sizeof(*b->u))) < 0 ||
+	    (r = arena_add(&b->str, in->name, &u.name)) < 0 ||
+	    (r = arena_add(&b->str, in->gecos, &u.gecos)) < 0 ||
+	    (r = arena_add(&b->str, in->dir, &u.dir)) < 0 ||
+	    (r = arena_add(&b->str, in->shell, &u.shell)) < 0 ||
+	    (r = arena_add(&b->str, in->dn, &u.dn)) < 0 ||
+	    (r = arena_add(&b->str, in->host ? in->host : "", &u.host)) < 0)
+		return r;
+	n = (uint32_t)b->nu;
+	b->u[n] = u;
+	if ((r = hm_insert(&b->uname, hc_hash_name(in->name), n)) < 0 ||
+	    (r = hm_insert(&b->uid, hc_hash_id(in->uid), n)) < 0)
+		return r;
+	b->nu++;
+	return 0;
+}
+
+int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
+			       uint32_t gid, const char *const *members,
+			       size_t nmembers)
+{
+	struct bgroup g = { .gid = gid, .first = (uint32_t)b->nmem };
+	uint32_t n;
+	size_t i;
+	int r;
+
+	if (!name || (nmembers && !members))
+		return -EINVAL;
+	if (hm_find(&b->gname, hc_hash_name(name), eq_gname, b, name) >= 0 ||
+	    hm_find(&b->gid, hc_hash_id(gid), eq_gid, b, &gid) >= 0)
+		return -EEXIST;
+	if (b->ng >= UINT32_MAX / HC_GREC_SIZE ||
+	    b->nmem + nmembers >= UINT32_MAX / 4)
+		return -EFBIG;
+	if ((r = grow((void **)&b->g, &b->capg, b->ng + 1, sizeof(*b->g))) < 0 ||
+	    (r = grow((void **)&b->mem, &b->capmem, b->nmem + nmembers,
+		      sizeof(*b->mem))) < 0 ||
+	    (r = arena_add(&b->str, name, &g.name)) < 0)
+		return r;
+	for (i = 0; i < nmembers; i++) {
+		if (!members[i])
+			return -EINVAL;
+		r = arena_add(&b->str, members[i], &b->mem[b->nmem + i]);
+		if (r < 0)
+			return r;
+	}
+	g.nmembers = (uint32_t)nmembers;
+	n = (uint32_t)b->ng;
+	b->g[n] = g;
+	if ((r = hm_insert(&b->gname, hc_hash_name(name), n)) < 0 ||
+	    (r = hm_insert(&b->gid, hc_hash_id(gid), n)) < 0)
+		return r;
+	b->nmem += nmembers;
+	b->ng++;
+	return 0;
+}
+
+
+/* ---- layout: pass 1 sizes, pass 2 bytes ---- */
+
+struct wctx {
+	const struct hc_cache_builder *b;
+	struct arena pool; /* STRINGS */
+	struct hmap pmap;  /* pool string -> offset */
+	uint32_t *gcount;  /* per user: groups, then the GIDS fill cursor */
+	uint32_t *glast;   /* per user: last group number + 1 (dedup) */
+	uint32_t *ufirst;  /* per user: first GIDS entry */
+	uint32_t *uoff, *unameoff; /* per user: record and name file offsets */
+	uint32_t *goff;            /* per group: record offset */
+	uint64_t sec_off[HC_SEC_COUNT], sec_size[HC_SEC_COUNT], total;
+	uint8_t *out;
+};
+
+static bool eq_pool(const void *ctx, uint32_t off, const void *key)
+{
+	return strcmp(((const struct arena *)ctx)->p + off, key) == 0;
+}
+
+/* Pool offset of s, adding it once. */
+static int intern(struct wctx *w, const char *s, uint32_t *off)
+{
+	uint32_t h = hc_hash_name(s);
+	int64_t f = hm_find(&w->pmap, h, eq_pool, &w->pool, s);
+	int r;
+
+	if (f >= 0) {
+		*off = (uint32_t)f;
+		return 0;
+	}
+	r = arena_add(&w->pool, s, off);
+	if (r < 0)
+		return r;
+	if (*off == UINT32_MAX)
+		return -EFBIG;
+	return hm_insert(&w->pmap, h, *off);
+}
+
+static const char *bstr(const struct wctx *w, uint32_t off)
+{
+	return w->b->str.p + off;
+}
+
+/* The user name is the tail of the home ("/home/alice"): share it. */
+static bool name_in_dir(const char *name, const char *dir)
+{
+	size_t n = strlen(name), d = strlen(dir);
+
+	return d > n && dir[d - n - 1] == '/' && strcmp(dir + d - n, name) == 0;
+}
+
+static uint64_t user_size(const struct wctx *w, const struct buser *u)
+{
+	const char *name = bstr(w, u->name), *gecos = bstr(w, u->gecos);
+	const char *dir = bstr(w, u->dir);
+	uint64_t n = HC_UREC_SIZE + strlen(dir) + 1 + strlen(bstr(w, u->dn)) + 1;
+
+	if (!name_in_dir(name, dir))
+		n += strlen(name) + 1;
+	if (*gecos)
+		n += strlen(gecos) + 1;
+	return (n + 3) & ~(uint64_t)3;
+}
+
+static uint32_t index_slots(size_t n)
+{
+	uint64_t s = 1;
+
+	if (n == 0)
+		return 0;
+	while (s < (uint64_t)n + n / 4 + 1)
+		s <<= 1;
+	return (uint32_t)s;
+}
+
+static int plan_users(struct wctx *w, uint64_t *udata)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint32_t off;
+	size_t i;
+	int r;
+
+	*udata = 0;
+	for (i = 0; i < b->nu; i++) {
+		const struct buser *u = &b->u[i];
+
+		*udata += user_size(w, u);
+		if ((r = intern(w, bstr(w, u->shell), &off)) < 0 ||
+		    (r = intern(w, bstr(w, u->host), &off)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Group names and members that are not users go to the pool; members
+ * that are users count towards that user's initgroups list. */
+static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint32_t off, m;
+	size_t i;
+	int r;
+
+	*gdata = *ngids = 0;
+	for (i = 0; i < b->ng; i++) {
+		const struct bgroup *g = &b->g[i];
+
+		*gdata += HC_GREC_SIZE + 4 * (uint64_t)g->nmembers;
+		if (find_user(b, bstr(w, g->name)) < 0 &&
+		    (r = intern(w, bstr(w, g->name), &off)) < 0)
+			return r;
+		for (m = 0; m < g->nmembers; m++) {
+			const char *mn = bstr(w, b->mem[g->first + m]);
+			int64_t ui = find_user(b, mn);
+
+			if (ui < 0) {
+				if ((r = intern(w, mn, &off)) < 0)
+					return r;
+			} else if (w->glast[ui] != i + 1) {
+				w->glast[ui] = (uint32_t)i + 1;
+				w->gcount[ui]++;
+				(*ngids)++;
+			}
+		}
+	}
+	return 0;
+}
+
+static int plan(struct wctx *w, const char *server)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint64_t udata, gdata, ngids, off;
+	uint32_t tmp;
+	size_t i;
+	int r;
+
+	if ((r = intern(w, "", &tmp)) < 0 || (r = intern(w, server, &tmp)) < 0 ||
+	    (r = plan_users(w, &udata)) < 0 ||
+	    (r = plan_groups(w, &gdata, &ngids)) < 0)
+		return r;
+	w->sec_size[HC_SEC_USER_TABLE] = 4 * (uint64_t)b->nu;
+	w->sec_size[HC_SEC_USER_DATA] = udata;
+	w->sec_size[HC_SEC_GROUP_TABLE] = 4 * (uint64_t)b->ng;
+	w->sec_size[HC_SEC_GROUP_DATA] = gdata;
+	w->sec_size[HC_SEC_GIDS] = 4 * ngids;
+	w->sec_size[HC_SEC_STRINGS] = (w->pool.len + 3) & ~(size_t)3;
+	w->sec_size[HC_SEC_INDEX_USER] = (uint64_t)index_slots(b->nu) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_GROUP] = (uint64_t)index_slots(b->ng) * HC_SLOT_SIZE;
+	off = HC_HDR_SIZE;
+	for (i = 0; i < HC_SEC_COUNT; i++) {
+		w->sec_off[i] = off;
+		off += w->sec_size[i];
+	}
+	w->total = off + 4; /* trailing zeros: the file ends in a NUL */
+	if (w->total > UINT32_MAX)
+		return -EFBIG;
+	return 0;
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void wr64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+/* Copy s to *pos, return its file offset. */
+static uint32_t put_str(struct wctx *w, uint64_t *pos, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	uint32_t at = (uint32_t)*pos;
+
+	memcpy(w->out + at, s, n);
+	*pos += n;
+	return at;
+}
+
+static uint32_t pool_off(struct wctx *w, const char *s)
+{
+	int64_t f = hm_find(&w->pmap, hc_hash_name(s), eq_pool, &w->pool, s);
+
+	return (uint32_t)(w->sec_off[HC_SEC_STRINGS] + (uint64_t)f);
+}
+
+static void emit_user(struct wctx *w, uint32_t i, uint64_t *pos)
+{
+	const struct buser *u = &w->b->u[i];
+	const char *name = bstr(w, u->name), *dir = bstr(w, u->dir);
+	const char *gecos = bstr(w, u->gecos);
+	uint8_t *r = w->out + *pos;
+	uint32_t dir_off;
+
+	w->uoff[i] = (uint32_t)*pos;
+	wr32(w->out + w->sec_off[HC_SEC_USER_TABLE] + 4 * (uint64_t)i, w->uoff[i]);
+	*pos += HC_UREC_SIZE;
+	dir_off = put_str(w, pos, dir);
+	wr32(r + HC_U_DIR, dir_off);
+	if (name_in_dir(name, dir))
+		w->unameoff[i] = dir_off + (uint32_t)(strlen(dir) - strlen(name));
+	else
+		w->unameoff[i] = put_str(w, pos, name);
+	wr32(r + HC_U_NAME, w->unameoff[i]);
+	wr32(r + HC_U_GECOS, *gecos ? put_str(w, pos, gecos) : pool_off(w, ""));
+	wr32(r + HC_U_DN, put_str(w, pos, bstr(w, u->dn)));
+	wr32(r + HC_U_SHELL, pool_off(w, bstr(w, u->shell)));
+	wr32(r + HC_U_HOST, pool_off(w, bstr(w, u->host)));
+	wr32(r + HC_U_UID, u->uid);
+	wr32(r + HC_U_GID, u->gid);
+	wr32(r + HC_U_FLAGS, u->flags);
+	wr32(r + HC_U_EXPIRE_LO, (uint32_t)(uint64_t)u->expire);
+	wr32(r + HC_U_EXPIRE_HI, (uint32_t)((uint64_t)u->expire >> 32));
+	wr32(r + HC_U_GFIRST, w->ufirst[i]);
+	wr32(r + HC_U_NGROUPS, w->gcount[i]);
+	wr32(r + HC_U_INDEX, i);
+	*pos = (*pos + 3) & ~(uint64_t)3;
+}
+
+static void emit_users(struct wctx *w)
+{
+	uint64_t pos = w->sec_off[HC_SEC_USER_DATA];
+	uint32_t i, first = 0;
+
+	for (i = 0; i < w->b->nu; i++) {
+		w->ufirst[i] = first;
+		first += w->gcount[i];
+	}
+	for (i = 0; i < w->b->nu; i++)
+		emit_user(w, i, &pos);
+	/* gcount becomes the fill cursor of each user's GIDS range */
+	memcpy(w->gcount, w->ufirst, w->b->nu * sizeof(uint32_t));
+	memset(w->glast, 0, w->b->nu * sizeof(uint32_t));
+}
+
+static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
+{
+	const struct hc_cache_builder *b = w->b;
+	const struct bgroup *g = &b->g[i];
+	const char *name = bstr(w, g->name);
+	uint8_t *r = w->out + *pos;
+	uint8_t *gids = w->out + w->sec_off[HC_SEC_GIDS];
+	int64_t ui = find_user(b, name);
+	uint32_t m;
+
+	w->goff[i] = (uint32_t)*pos;
+	wr32(w->out + w->sec_off[HC_SEC_GROUP_TABLE] + 4 * (uint64_t)i, w->goff[i]);
+	wr32(r + HC_G_NAME, ui >= 0 ? w->unameoff[ui] : pool_off(w, name));
+	wr32(r + HC_G_GID, g->gid);
+	wr32(r + HC_G_NMEMBERS, g->nmembers);
+	wr32(r + HC_G_MEMBERS, (uint32_t)*pos + HC_GREC_SIZE);
+	wr32(r + HC_G_INDEX, i);
+	*pos += HC_GREC_SIZE;
+	for (m = 0; m < g->nmembers; m++, *pos += 4) {
+		const char *mn = bstr(w, b->mem[g->first + m]);
+
+		ui = find_user(b, mn);
+		wr32(w->out + *pos, ui >= 0 ? w->unameoff[ui] : pool_off(w, mn));
+		if (ui >= 0 && w->glast[ui] != i + 1) {
+			w->glast[ui] = i + 1;
+			wr32(gids + 4 * (uint64_t)w->gcount[ui]++, g->gid);
+		}
+	}
+}
+
+static void emit_groups(struct wctx *w)
+{
+	uint64_t pos = w->sec_off[HC_SEC_GROUP_DATA];
+	uint32_t i;
+
+	for (i = 0; i < w->b->ng; i++)
+		emit_group(w, i, &pos);
+}
+
+/* Put one entry (key, record offset) on one side of an index. */
+static void index_put(uint8_t *tab, uint32_t nslots, unsigned side,
+		      uint32_t pos, uint32_t key, uint32_t roff)
+{
+	uint32_t mask = nslots - 1;
+
+	for (pos &= mask; le32toh(*(uint32_t *)(void *)(tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4));
+	     pos = (pos + 1) & mask)
+		;
+	wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side, key);
+	wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4, roff);
+}
+
+static void emit_indexes(struct wctx *w)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint8_t *ut = w->out + w->sec_off[HC_SEC_INDEX_USER];
+	uint8_t *gt = w->out + w->sec_off[HC_SEC_INDEX_GROUP];
+	uint32_t nu = (uint32_t)(w->sec_size[HC_SEC_INDEX_USER] / HC_SLOT_SIZE);
+	uint32_t ng = (uint32_t)(w->sec_size[HC_SEC_INDEX_GROUP] / HC_SLOT_SIZE);
+	uint32_t i, h;
+
+	for (i = 0; i < b->nu; i++) {
+		h = hc_hash_name(bstr(w, b->u[i].name));
+		index_put(ut, nu, HC_S_HASH, h, h, w->uoff[i]);
+		index_put(ut, nu, HC_S_ID, hc_hash_id(b->u[i].uid), b->u[i].uid,
+			  w->uoff[i]);
+	}
+	for (i = 0; i < b->ng; i++) {
+		h = hc_hash_name(bstr(w, b->g[i].name));
+		index_put(gt, ng, HC_S_HASH, h, h, w->goff[i]);
+		index_put(gt, ng, HC_S_ID, hc_hash_id(b->g[i].gid), b->g[i].gid,
+			  w->goff[i]);
+	}
+}
+
+static void emit_header(struct wctx *w, uint64_t generation,
+			const char *server, int64_t refreshed_at)
+{
+	uint8_t *h = w->out;
+	uint32_t i;
+
+	memcpy(h, HC_CACHE_MAGIC, HC_CACHE_MAGIC_LEN);
+	wr32(h + HC_OFF_VERSION, HC_CACHE_VERSION);
+	wr32(h + HC_OFF_HDRSIZE, HC_HDR_SIZE);
+	wr32(h + HC_OFF_BOM, HC_BOM);
+	wr32(h + HC_OFF_FILESIZE, (uint32_t)w->total);
+	wr64(h + HC_OFF_GENERATION, generation);
+	wr64(h + HC_OFF_REFRESHED, (uint64_t)refreshed_at);
+	wr32(h + HC_OFF_SERVER, pool_off(w, server));
+	wr32(h + HC_OFF_NUSERS, (uint32_t)w->b->nu);
+	wr32(h + HC_OFF_NGROUPS, (uint32_t)w->b->ng);
+	for (i = 0; i < HC_SEC_COUNT; i++) {
+		wr32(h + HC_OFF_SECTIONS + 8 * i, (uint32_t)w->sec_off[i]);
+		wr32(h + HC_OFF_SECTIONS + 8 * i + 4, (uint32_t)w->sec_size[i]);
+	}
+	wr32(h + HC_OFF_CHECKSUM, hc_header_checksum(h));
+}
+
+static void wctx_free(struct wctx *w)
+{
+	free(w->pool.p);
+	free(w->pmap.s);
+	free(w->gcount);
+	free(w->glast);
+	free(w->ufirst);
+	free(w->uoff);
+	free(w->unameoff);
+	free(w->goff);
+	free(w->out);
+}
+
+static int render(struct wctx *w, uint64_t generation, const char *server,
+		  int64_t refreshed_at)
+{
+	size_t nu = w->b->nu ? w->b->nu : 1, ng = w->b->ng ? w->b->ng : 1;
+	int r;
+
+	w->gcount = calloc(nu, sizeof(uint32_t));
+	w->glast = calloc(nu, sizeof(uint32_t));
+	w->ufirst = calloc(nu, sizeof(uint32_t));
+	w->uoff = calloc(nu, sizeof(uint32_t));
+	w->unameoff = calloc(nu, sizeof(uint32_t));
+	w->goff = calloc(ng, sizeof(uint32_t));
+	if (!w->gcount || !w->glast || !w->ufirst || !w->uoff || !w->unameoff ||
+	    !w->goff)
+		return -ENOMEM;
+	r = plan(w, server);
+	if (r < 0)
+		return r;
+	w->out = calloc(1, w->total);
+	if (!w->out)
+		return -ENOMEM;
+	emit_users(w);
+	emit_groups(w);
+	memcpy(w->out + w->sec_off[HC_SEC_STRINGS], w->pool.p, w->pool.len);
+	emit_indexes(w);
+	emit_header(w, generation, server, refreshed_at);
+	return 0;
+}
+
+/* ---- atomic replacement ---- */
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t k = write(fd, p, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+static int fsync_dir_of(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, r = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		r = -errno;
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return r;
+}
+
+/* The file now at path, opened before our rename so that afterwards we can
+ * flag exactly the file we replaced. Only a file of ours is touched. */
+static int open_old(const char *path)
+{
+	char magic[HC_CACHE_MAGIC_LEN];
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    memcmp(magic, HC_CACHE_MAGIC, sizeof(magic)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void flag_superseded(int fd)
+{
+	uint32_t one = htole32(1);
+
+	if (fd < 0)
+		return;
+	/* best effort: readers also notice by a throttled stat */
+	if (pwrite(fd, &one, sizeof(one), HC_OFF_SUPERSEDED) < 0) {
+		/* nothing more to do */
+	}
+	close(fd);
+}
+
+static int create_tmp(const char *path, char *tmp, size_t tmpsize)
+{
+	static unsigned counter;
+	int i, fd;
+
+	for (i = 0; i < 100; i++) {
+		unsigned n = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+
+		if ((size_t)snprintf(tmp, tmpsize, "%s.tmp.%ld.%u", path,
+				     (long)getpid(), n) >= tmpsize)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			  0600);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+static int replace_file(const char *path, const uint8_t *buf, size_t n)
+{
+	char tmp[4096];
+	int fd, oldfd = -1, r;
+
+	fd = create_tmp(path, tmp, sizeof(tmp));
+	if (fd < 0)
+		return fd;
+	/* created 0600 (O_EXCL), made world-readable on purpose, whatever
+	 * the umask */
+	if (fchmod(fd, 0644) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = write_all(fd, buf, n);
+	if (r < 0)
+		goto fail;
+	if (fsync(fd) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = -errno;
+		goto fail;
+	}
+	fd = -1;
+	oldfd = open_old(path);
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = fsync_dir_of(path);
+	flag_superseded(oldfd);
+	return r;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (oldfd >= 0)
+		close(oldfd);
+	unlink(tmp);
+	return r;
+}
+
+int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
+			   uint64_t generation, const char *server,
+			   int64_t refreshed_at)
+{
+	struct wctx w = { .b = b };
+	int r;
+
+	if (!server)
+		server = "";
+	r = render(&w, generation, server, refreshed_at);
+	if (r == 0)
+		r = replace_file(path, w.out, w.total);
+	wctx_free(&w);
+	return r;
+}

@@ -1,0 +1,704 @@
+/* The LDAP connection helper (see ldap_conn.h for the contract).
+ *
+ * Every request is sent asynchronously and waited for with ldap_result()
+ * and an explicit deadline, because libldap's LDAP_OPT_NETWORK_TIMEOUT only
+ * bounds the TCP connect (and the ldaps handshake): a server that accepts
+ * the connection and then never answers would otherwise hang the caller
+ * forever. Setting up a connection (connect, TLS, StartTLS) is bounded by
+ * cfg->timeout; a server that does not finish it in time counts as
+ * unreachable and the next URI is tried. Binds and later operations wait at
+ * most cfg->op_timeout for each answer.
+ *
+ * LDAP result codes are translated here, once (map_rc); nothing else in
+ * the project sees them. Passwords are never copied except the bind
+ * secret read from bindpw_file, which is wiped before returning. */
+#include "ldap_conn.h"
+
+#include <errno.h>
+#include <lber.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "log.h"
+
+#define BINDPW_MAX 1024
+#define DEFAULT_PAGE_SIZE 500
+/* try_uri's "this client refused to send the password" (not an LDAP code:
+ * those are > -100) */
+#define RC_CLEARTEXT_REFUSED (-1000)
+
+struct hc_ldap {
+	LDAP *ld;
+	char *uri;
+	struct timeval op_tv; /* wait for each answer at most this long */
+};
+
+enum scheme { SCHEME_LDAP, SCHEME_LDAPS, SCHEME_LDAPI, SCHEME_OTHER };
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static enum scheme uri_scheme(const char *uri)
+{
+	if (strncasecmp(uri, "ldap://", 7) == 0)
+		return SCHEME_LDAP;
+	if (strncasecmp(uri, "ldaps://", 8) == 0)
+		return SCHEME_LDAPS;
+	if (strncasecmp(uri, "ldapi://", 8) == 0)
+		return SCHEME_LDAPI;
+	return SCHEME_OTHER;
+}
+
+/* The one translation of LDAP result codes to our errors. */
+static int map_rc(int rc)
+{
+	switch (rc) {
+	case LDAP_SUCCESS:
+		return 0;
+	case LDAP_INVALID_CREDENTIALS:
+	case LDAP_INAPPROPRIATE_AUTH:
+		return -EACCES;
+	case LDAP_NO_SUCH_OBJECT:
+		return -ENOENT;
+	case LDAP_INSUFFICIENT_ACCESS:
+	case LDAP_CONFIDENTIALITY_REQUIRED:
+	case LDAP_STRONG_AUTH_REQUIRED:
+	case LDAP_UNWILLING_TO_PERFORM:
+	case LDAP_CONSTRAINT_VIOLATION:
+		return -EPERM;
+	case LDAP_SERVER_DOWN:
+	case LDAP_CONNECT_ERROR:
+	case LDAP_UNAVAILABLE:
+	case LDAP_BUSY:
+		return -EHOSTUNREACH;
+	case LDAP_TIMEOUT:
+	case LDAP_TIMELIMIT_EXCEEDED:
+		return -ETIMEDOUT;
+	case LDAP_NO_MEMORY:
+		return -ENOMEM;
+	case LDAP_PARAM_ERROR:
+		return -EINVAL;
+	default:
+		return -EPROTO;
+	}
+}
+
+/* Failures after which the next URI is worth trying: the server is not
+ * there, not talking, or could not complete TLS. */
+static bool rc_is_unreachable(int rc)
+{
+	return rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR ||
+	       rc == LDAP_TIMEOUT || rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
+}
+
+static const char *ld_diag(LDAP *ld)
+{
+	static __thread char buf[256];
+	char *msg = NULL;
+
+	buf[0] = '\0';
+	if (ld && ldap_get_option(ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &msg) ==
+			       LDAP_OPT_SUCCESS && msg) {
+		snprintf(buf, sizeof(buf), "%s", msg);
+		ldap_memfree(msg);
+	}
+	return buf;
+}
+
+/* "reason" or "reason (server said: text)" into err, for one URI. */
+static void rc_err(char *err, size_t errlen, const char *uri, const char *what,
+		   int rc, const char *diag)
+{
+	if (diag && *diag)
+		set_err(err, errlen, "%s: %s: %s (%.200s)", uri, what,
+			ldap_err2string(rc), diag);
+	else
+		set_err(err, errlen, "%s: %s: %s", uri, what,
+			ldap_err2string(rc));
+}
+
+static int reqcert_value(enum hc_reqcert r)
+{
+	switch (r) {
+	case HC_REQCERT_NEVER:
+		return LDAP_OPT_X_TLS_NEVER;
+	case HC_REQCERT_ALLOW:
+		return LDAP_OPT_X_TLS_ALLOW;
+	case HC_REQCERT_TRY:
+		return LDAP_OPT_X_TLS_TRY;
+	case HC_REQCERT_HARD:
+		return LDAP_OPT_X_TLS_HARD;
+	case HC_REQCERT_DEMAND:
+	default:
+		return LDAP_OPT_X_TLS_DEMAND;
+	}
+}
+
+/* Per-handle options; the TLS ones end with a fresh context so they apply
+ * to this handle only (a PAM module must not change its host's globals). */
+static int set_options(LDAP *ld, const struct hc_config *cfg)
+{
+	int v3 = LDAP_VERSION3, reqcert = reqcert_value(cfg->tls_reqcert);
+	int zero = 0, rc;
+	struct timeval net = { .tv_sec = cfg->timeout ? cfg->timeout : 3 };
+	struct timeval op = { .tv_sec = cfg->op_timeout ? cfg->op_timeout : 10 };
+
+	rc = ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &v3);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &net);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_TIMEOUT, &op);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON);
+	if (rc == LDAP_OPT_SUCCESS && cfg->tls_cacert)
+		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE,
+				     cfg->tls_cacert);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &reqcert);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
+	return rc == LDAP_OPT_SUCCESS ? LDAP_SUCCESS : LDAP_LOCAL_ERROR;
+}
+
+/* Wait for the answer to msgid until tv passes. Returns an LDAP code:
+ * LDAP_SUCCESS with *res set, LDAP_TIMEOUT (request abandoned), or the
+ * handle's error (e.g. LDAP_SERVER_DOWN). */
+static int wait_result(LDAP *ld, int msgid, int all, const struct timeval *tv,
+		       LDAPMessage **res)
+{
+	struct timeval t = *tv;
+	int rc;
+
+	*res = NULL;
+	rc = ldap_result(ld, msgid, all, &t, res);
+	if (rc > 0)
+		return LDAP_SUCCESS;
+	if (rc == 0) {
+		ldap_abandon_ext(ld, msgid, NULL, NULL);
+		return LDAP_TIMEOUT;
+	}
+	if (ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &rc) != LDAP_OPT_SUCCESS ||
+	    rc == LDAP_SUCCESS)
+		rc = LDAP_OTHER;
+	return rc;
+}
+
+/* Take the result code and diagnostic text of a final response; frees res.
+ * *diag is ldap_memfree'd by the caller (may be NULL). */
+static int parse_final(LDAP *ld, LDAPMessage *res, char **diag)
+{
+	int rc, err = LDAP_OTHER;
+
+	*diag = NULL;
+	rc = ldap_parse_result(ld, res, &err, NULL, diag, NULL, NULL, 1);
+	return rc == LDAP_SUCCESS ? err : rc;
+}
+
+/* StartTLS on a plain ldap:// connection. This request is the first one,
+ * so it also makes the TCP connection. Bounded by the network timeout. */
+static int start_tls(LDAP *ld, const char *uri, const struct timeval *tv,
+		     char *err, size_t errlen)
+{
+	LDAPMessage *res = NULL;
+	char *diag = NULL;
+	int msgid, rc;
+
+	rc = ldap_extended_operation(ld, LDAP_EXOP_START_TLS, NULL, NULL, NULL,
+				     &msgid);
+	if (rc == LDAP_SUCCESS)
+		rc = wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
+	if (rc == LDAP_SUCCESS)
+		rc = parse_final(ld, res, &diag);
+	if (rc != LDAP_SUCCESS) {
+		rc_err(err, errlen, uri, "StartTLS", rc,
+		       diag ? diag : ld_diag(ld));
+		ldap_memfree(diag);
+		/* a server that refuses StartTLS is no use to us either */
+		return rc_is_unreachable(rc) ? rc : LDAP_CONNECT_ERROR;
+	}
+	rc = ldap_install_tls(ld);
+	if (rc != LDAP_SUCCESS) {
+		rc_err(err, errlen, uri, "TLS handshake", rc, ld_diag(ld));
+		return LDAP_CONNECT_ERROR;
+	}
+	return LDAP_SUCCESS;
+}
+
+/* One bind request and its answer. mech NULL: simple bind with pw (NULL:
+ * anonymous); "EXTERNAL": SASL EXTERNAL (ldapi peer credentials). */
+static int bind_once(LDAP *ld, const char *uri, const char *dn,
+		     const char *mech, const char *pw,
+		     const struct timeval *tv, char *err, size_t errlen)
+{
+	struct berval cred = { 0, NULL };
+	LDAPMessage *res = NULL;
+	char *diag = NULL;
+	int msgid, rc;
+
+	if (pw) {
+		cred.bv_val = (char *)(uintptr_t)pw; /* libldap only reads it */
+		cred.bv_len = strlen(pw);
+	}
+	rc = ldap_sasl_bind(ld, mech ? NULL : dn,
+			    mech ? mech : LDAP_SASL_SIMPLE, &cred, NULL, NULL,
+			    &msgid);
+	if (rc == LDAP_SUCCESS)
+		rc = wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
+	if (rc == LDAP_SUCCESS)
+		rc = parse_final(ld, res, &diag);
+	if (rc != LDAP_SUCCESS)
+		rc_err(err, errlen, uri, "bind", rc, diag ? diag : ld_diag(ld));
+	ldap_memfree(diag);
+	return rc;
+}
+
+struct bind_args {
+	enum hc_bind how;
+	const char *dn;
+	const char *pw; /* NULL: no password is sent */
+};
+
+/* Connect, secure and bind to one URI. Returns an LDAP code. The
+ * cleartext rule is checked before anything is sent. */
+static int try_uri(const struct hc_config *cfg, const char *uri,
+		   const struct bind_args *b, LDAP **out, char *err,
+		   size_t errlen)
+{
+	enum scheme sch = uri_scheme(uri);
+	bool want_starttls = sch == SCHEME_LDAP && cfg->ssl != HC_SSL_OFF;
+	struct timeval net = { .tv_sec = cfg->timeout ? cfg->timeout : 3 };
+	struct timeval op = { .tv_sec = cfg->op_timeout ? cfg->op_timeout : 10 };
+	LDAP *ld = NULL;
+	int rc;
+
+	*out = NULL;
+	if (sch == SCHEME_OTHER) {
+		set_err(err, errlen, "%s: not an ldap://, ldaps:// or ldapi:// URI",
+			uri);
+		return LDAP_PARAM_ERROR;
+	}
+	if (b->pw && sch == SCHEME_LDAP && !want_starttls &&
+	    !cfg->allow_cleartext) {
+		set_err(err, errlen, "%s: refusing to send a password without "
+			"TLS (ssl off; use start_tls, ldaps:// or ldapi://)", uri);
+		return RC_CLEARTEXT_REFUSED;
+	}
+	hc_debug("ldap: trying %s", uri);
+	rc = ldap_initialize(&ld, uri);
+	if (rc == LDAP_SUCCESS)
+		rc = set_options(ld, cfg);
+	if (rc != LDAP_SUCCESS) {
+		rc_err(err, errlen, uri, "init", rc, NULL);
+		goto out;
+	}
+	if (want_starttls) {
+		rc = start_tls(ld, uri, &net, err, errlen);
+		if (rc != LDAP_SUCCESS)
+			goto out;
+	}
+	/* belt and braces: never let a password out unprotected */
+	if (b->pw && sch != SCHEME_LDAPI && !cfg->allow_cleartext &&
+	    sch == SCHEME_LDAP && !ldap_tls_inplace(ld)) {
+		set_err(err, errlen, "%s: TLS not in place, password not sent",
+			uri);
+		rc = RC_CLEARTEXT_REFUSED;
+		goto out;
+	}
+	rc = bind_once(ld, uri, b->dn,
+		       b->how == HC_BIND_SASL_EXTERNAL ? "EXTERNAL" : NULL,
+		       b->pw, &op, err, errlen);
+out:
+	if (rc == LDAP_SUCCESS)
+		*out = ld;
+	else if (ld)
+		ldap_unbind_ext_s(ld, NULL, NULL);
+	return rc;
+}
+
+/* Decide who to bind as; for HC_BIND_CONFIG reads the secret into pwbuf. */
+static int resolve_bind(const struct hc_config *cfg, enum hc_bind how,
+			const char *dn, const char *pw, struct bind_args *b,
+			char *pwbuf, size_t pwlen, char *err, size_t errlen)
+{
+	b->how = how;
+	b->dn = NULL;
+	b->pw = NULL;
+	switch (how) {
+	case HC_BIND_NONE:
+	case HC_BIND_SASL_EXTERNAL:
+		return 0;
+	case HC_BIND_SIMPLE:
+		if (!dn || !*dn || !pw || !*pw) {
+			/* an empty password is an anonymous bind that
+			 * servers report as success */
+			set_err(err, errlen, "LDAP bind: empty %s refused",
+				(!dn || !*dn) ? "DN" : "password");
+			return -EINVAL;
+		}
+		b->dn = dn;
+		b->pw = pw;
+		return 0;
+	case HC_BIND_CONFIG:
+		break;
+	default:
+		set_err(err, errlen, "LDAP bind: unknown bind method %d", how);
+		return -EINVAL;
+	}
+	if (cfg->sasl_mech) {
+		b->how = HC_BIND_SASL_EXTERNAL;
+		return 0;
+	}
+	if (!cfg->binddn) {
+		b->how = HC_BIND_NONE;
+		return 0;
+	}
+	int r = hc_config_read_bindpw(cfg, pwbuf, pwlen, err, errlen);
+	if (r < 0)
+		return r;
+	if (!*pwbuf) {
+		set_err(err, errlen, "%s: bindpw_file is empty", cfg->path ?
+			cfg->path : "config");
+		return -EINVAL;
+	}
+	b->how = HC_BIND_SIMPLE;
+	b->dn = cfg->binddn;
+	b->pw = pwbuf;
+	return 0;
+}
+
+static int new_conn(LDAP *ld, const char *uri, const struct hc_config *cfg,
+		    struct hc_ldap **out)
+{
+	struct hc_ldap *c = calloc(1, sizeof(*c));
+
+	if (!c || !(c->uri = strdup(uri))) {
+		free(c);
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return -ENOMEM;
+	}
+	c->ld = ld;
+	c->op_tv.tv_sec = cfg->op_timeout ? cfg->op_timeout : 10;
+	*out = c;
+	return 0;
+}
+
+/* Append "; msg" (or "msg") to the failure list, bounded. */
+static void add_reason(char *all, size_t len, const char *msg)
+{
+	size_t used = strnlen(all, len);
+
+	if (used + 3 < len)
+		snprintf(all + used, len - used, "%s%s", used ? "; " : "", msg);
+}
+
+int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
+		    const char *dn, const char *pw, struct hc_ldap **out,
+		    char *err, size_t errlen)
+{
+	char pwbuf[BINDPW_MAX], last[512] = "", all[1024] = "";
+	struct bind_args b;
+	LDAP *ld = NULL;
+	int r, rc = LDAP_SERVER_DOWN;
+	size_t i;
+
+	*out = NULL;
+	pwbuf[0] = '\0';
+	if (!cfg || cfg->n_uri == 0) {
+		set_err(err, errlen, "LDAP: no uri configured");
+		return -EINVAL;
+	}
+	r = resolve_bind(cfg, how, dn, pw, &b, pwbuf, sizeof(pwbuf), err,
+			 errlen);
+	if (r < 0)
+		goto out;
+	for (i = 0; i < cfg->n_uri; i++) {
+		rc = try_uri(cfg, cfg->uri[i], &b, &ld, last, sizeof(last));
+		if (rc == LDAP_SUCCESS || !rc_is_unreachable(rc))
+			break;
+		hc_debug("ldap: %s", last);
+		add_reason(all, sizeof(all), last);
+	}
+	if (rc == LDAP_SUCCESS) {
+		r = new_conn(ld, cfg->uri[i], cfg, out);
+	} else if (rc == RC_CLEARTEXT_REFUSED) {
+		r = -ECONNREFUSED;
+		set_err(err, errlen, "%s", last);
+	} else if (rc_is_unreachable(rc)) {
+		r = -EHOSTUNREACH;
+		set_err(err, errlen, "no LDAP server reachable: %s", all);
+	} else {
+		r = map_rc(rc);
+		set_err(err, errlen, "%s", last);
+	}
+out:
+	explicit_bzero(pwbuf, sizeof(pwbuf));
+	return r;
+}
+
+void hc_ldap_close(struct hc_ldap *c)
+{
+	if (!c)
+		return;
+	if (c->ld)
+		ldap_unbind_ext_s(c->ld, NULL, NULL);
+	free(c->uri);
+	free(c);
+}
+
+const char *hc_ldap_uri(const struct hc_ldap *c)
+{
+	return c ? c->uri : NULL;
+}
+
+LDAP *hc_ldap_handle(struct hc_ldap *c)
+{
+	return c ? c->ld : NULL;
+}
+
+/* An error for an operation on an established connection. */
+static int op_fail(struct hc_ldap *c, const char *what, int rc,
+		   const char *diag, char *err, size_t errlen)
+{
+	rc_err(err, errlen, c->uri, what, rc,
+	       diag && *diag ? diag : ld_diag(c->ld));
+	return map_rc(rc);
+}
+
+/* The final message of one page: its code and the cookie for the next
+ * page (empty when done). Frees res. */
+static int page_done(struct hc_ldap *c, LDAPMessage *res,
+		     struct berval *cookie, char *err, size_t errlen)
+{
+	LDAPControl **ctrls = NULL, *pr;
+	char *diag = NULL;
+	int code = LDAP_OTHER, rc;
+	ber_int_t estimate;
+
+	rc = ldap_parse_result(c->ld, res, &code, NULL, &diag, NULL, &ctrls, 1);
+	if (rc == LDAP_SUCCESS)
+		rc = code;
+	if (rc != LDAP_SUCCESS) {
+		/* sizeLimitExceeded included: a truncated result is an error */
+		rc = op_fail(c, "search", rc, diag, err, errlen);
+		goto out;
+	}
+	ber_memfree(cookie->bv_val);
+	cookie->bv_val = NULL;
+	cookie->bv_len = 0;
+	pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, ctrls, NULL);
+	if (pr && ldap_parse_pageresponse_control(c->ld, pr, &estimate,
+						  cookie) != LDAP_SUCCESS)
+		rc = op_fail(c, "paged results control", LDAP_DECODING_ERROR,
+			     NULL, err, errlen);
+out:
+	ldap_memfree(diag);
+	ldap_controls_free(ctrls);
+	return rc;
+}
+
+/* Send one page request. */
+static int page_send(struct hc_ldap *c, const char *base, int scope,
+		     const char *filter, char **attrs, int page_size,
+		     struct berval *cookie, int *msgid, char *err, size_t errlen)
+{
+	LDAPControl *pc = NULL, *ctrls[2] = { NULL, NULL };
+	struct timeval tl = c->op_tv;
+	int rc;
+
+	rc = ldap_create_page_control(c->ld, page_size,
+				      cookie->bv_val ? cookie : NULL, 0, &pc);
+	if (rc != LDAP_SUCCESS)
+		return op_fail(c, "paged results control", rc, NULL, err,
+			       errlen);
+	ctrls[0] = pc;
+	rc = ldap_search_ext(c->ld, base, scope, filter, attrs, 0, ctrls, NULL,
+			     &tl, LDAP_NO_LIMIT, msgid);
+	ldap_control_free(pc);
+	return rc == LDAP_SUCCESS ? 0 :
+				    op_fail(c, "search", rc, NULL, err, errlen);
+}
+
+/* Read one page's messages, calling cb per entry. 0 when the final result
+ * came (and *cookie says whether more pages follow). */
+static int page_read(struct hc_ldap *c, int msgid, struct berval *cookie,
+		     hc_ldap_entry_cb cb, void *ctx, char *err, size_t errlen)
+{
+	LDAPMessage *res;
+	int rc;
+
+	for (;;) {
+		rc = wait_result(c->ld, msgid, LDAP_MSG_ONE, &c->op_tv, &res);
+		if (rc != LDAP_SUCCESS)
+			return op_fail(c, "search", rc, NULL, err, errlen);
+		switch (ldap_msgtype(res)) {
+		case LDAP_RES_SEARCH_ENTRY:
+			rc = cb(c->ld, res, ctx);
+			ldap_msgfree(res);
+			if (rc != 0) {
+				ldap_abandon_ext(c->ld, msgid, NULL, NULL);
+				return rc;
+			}
+			break;
+		case LDAP_RES_SEARCH_RESULT:
+			return page_done(c, res, cookie, err, errlen);
+		default: /* references: referrals are off, ignore */
+			ldap_msgfree(res);
+		}
+	}
+}
+
+int hc_ldap_search_paged(struct hc_ldap *c, const char *base, int scope,
+			 const char *filter, char **attrs, int page_size,
+			 hc_ldap_entry_cb cb, void *ctx, char *err,
+			 size_t errlen)
+{
+	struct berval cookie = { 0, NULL };
+	int msgid, r;
+
+	if (!c || !base || !cb || page_size < 0) {
+		set_err(err, errlen, "LDAP search: bad arguments");
+		return -EINVAL;
+	}
+	if (page_size == 0)
+		page_size = DEFAULT_PAGE_SIZE;
+	do {
+		r = page_send(c, base, scope, filter, attrs, page_size, &cookie,
+			      &msgid, err, errlen);
+		if (r == 0)
+			r = page_read(c, msgid, &cookie, cb, ctx, err, errlen);
+	} while (r == 0 && cookie.bv_val && cookie.bv_len > 0);
+	ber_memfree(cookie.bv_val);
+	return r;
+}
+
+int hc_ldap_whoami(struct hc_ldap *c, char **authzid, char *err,
+		   size_t errlen)
+{
+	struct berval *id = NULL;
+	LDAPMessage *res = NULL;
+	int msgid, rc, r;
+
+	*authzid = NULL;
+	rc = ldap_whoami(c->ld, NULL, NULL, &msgid);
+	if (rc == LDAP_SUCCESS)
+		rc = wait_result(c->ld, msgid, LDAP_MSG_ALL, &c->op_tv, &res);
+	if (rc == LDAP_SUCCESS)
+		rc = ldap_parse_whoami(c->ld, res, &id);
+	ldap_msgfree(res);
+	if (rc != LDAP_SUCCESS)
+		return op_fail(c, "whoami", rc, NULL, err, errlen);
+	r = 0;
+	*authzid = id && id->bv_val ? strndup(id->bv_val, id->bv_len) :
+				      strdup("");
+	if (!*authzid)
+		r = -ENOMEM;
+	ber_bvfree(id);
+	return r;
+}
+
+int hc_ldap_authzid_is_dn(const char *authzid, const char *dn)
+{
+	char *a = NULL, *b = NULL;
+	int same;
+
+	if (!authzid || !dn || strncasecmp(authzid, "dn:", 3) != 0)
+		return 0;
+	if (ldap_dn_normalize(authzid + 3, LDAP_DN_FORMAT_LDAPV3, &a,
+			      LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS ||
+	    ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAPV3, &b,
+			      LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+		same = 0;
+	else
+		same = a && b && strcasecmp(a, b) == 0;
+	ldap_memfree(a);
+	ldap_memfree(b);
+	return same;
+}
+
+static struct berval bv_of(const char *s)
+{
+	struct berval b = { 0, NULL };
+
+	if (s) {
+		b.bv_val = (char *)(uintptr_t)s; /* libldap only reads it */
+		b.bv_len = strlen(s);
+	}
+	return b;
+}
+
+int hc_ldap_passwd(struct hc_ldap *c, const char *dn, const char *oldpw,
+		   const char *newpw, char *err, size_t errlen)
+{
+	struct berval user = bv_of(dn), old = bv_of(oldpw), new = bv_of(newpw);
+	LDAPMessage *res = NULL;
+	char *diag = NULL;
+	int msgid, rc, r;
+
+	if (!c || !oldpw || !*oldpw || !newpw || !*newpw) {
+		set_err(err, errlen, "password change: empty password refused");
+		return -EINVAL;
+	}
+	rc = ldap_passwd(c->ld, dn ? &user : NULL, &old, &new, NULL, NULL,
+			 &msgid);
+	if (rc == LDAP_SUCCESS)
+		rc = wait_result(c->ld, msgid, LDAP_MSG_ALL, &c->op_tv, &res);
+	if (rc == LDAP_SUCCESS)
+		rc = parse_final(c->ld, res, &diag);
+	if (rc == LDAP_SUCCESS) {
+		r = 0;
+	} else {
+		r = op_fail(c, "password change", rc, diag, err, errlen);
+		/* slapd answers a wrong old password with "unwilling" */
+		if (rc == LDAP_UNWILLING_TO_PERFORM && diag &&
+		    strstr(diag, "old password"))
+			r = -EACCES;
+	}
+	ldap_memfree(diag);
+	return r;
+}
+
+const char *hc_ldap_strerror(int err)
+{
+	switch (err) {
+	case 0:
+		return "success";
+	case -EHOSTUNREACH:
+		return "no LDAP server reachable";
+	case -EACCES:
+		return "invalid credentials";
+	case -ENOENT:
+		return "no such entry";
+	case -EPERM:
+		return "refused by the LDAP server";
+	case -ECONNREFUSED:
+		return "refusing to send a password without TLS";
+	case -ETIMEDOUT:
+		return "LDAP operation timed out";
+	case -EINVAL:
+		return "invalid argument";
+	case -ENOMEM:
+		return "out of memory";
+	case -EPROTO:
+		return "LDAP protocol error";
+	default:
+		return "unknown LDAP error";
+	}
+}

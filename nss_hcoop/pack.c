@@ -1,0 +1,128 @@
+/* All buffer packing: sizes are summed (with overflow checks) before
+ * anything is written, the member pointer array is aligned, and every
+ * string is copied into the caller's buffer, so nothing returned points
+ * into the mapping (which may be unmapped by the next lookup). */
+#include "nss_hcoop.h"
+
+#include <errno.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <string.h>
+
+/* *total += n, false on overflow. */
+static bool add_size(size_t *total, size_t n)
+{
+	if (*total > SIZE_MAX - n)
+		return false;
+	*total += n;
+	return true;
+}
+
+/* Copy s to *p, never past end: the file may be rewritten in place under
+ * us (by root) between the sizing pass and this copy, so the copy is
+ * bounded again and always terminated. NULL when it does not fit. */
+static char *put(char **p, const char *end, const char *s)
+{
+	size_t room = (size_t)(end - *p), n;
+	char *at = *p;
+
+	if (room == 0)
+		return NULL;
+	n = strnlen(s, room);
+	if (n == room)
+		return NULL;
+	memcpy(at, s, n);
+	at[n] = '\0';
+	*p += n + 1;
+	return at;
+}
+
+int hc_pack_passwd(const struct hc_user *u, struct passwd *pw, char *buf,
+		   size_t buflen)
+{
+	const char *f[5] = { u->name, "x", u->gecos, u->dir, u->shell };
+	size_t need = 0;
+	char *p = buf;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		if (!add_size(&need, strlen(f[i]) + 1))
+			return -ERANGE;
+	if (!buf || need > buflen)
+		return -ERANGE;
+	pw->pw_name = put(&p, buf + need, u->name);
+	pw->pw_passwd = put(&p, buf + need, "x");
+	pw->pw_gecos = put(&p, buf + need, u->gecos);
+	pw->pw_dir = put(&p, buf + need, u->dir);
+	pw->pw_shell = put(&p, buf + need, u->shell);
+	if (!pw->pw_name || !pw->pw_passwd || !pw->pw_gecos || !pw->pw_dir ||
+	    !pw->pw_shell)
+		return -EBADMSG;
+	pw->pw_uid = u->uid;
+	pw->pw_gid = u->gid;
+	return 0;
+}
+
+/* Bytes of padding that make buf + n aligned for a char * array. */
+static size_t align_pad(const char *buf)
+{
+	uintptr_t a = (uintptr_t)buf, al = alignof(char *);
+
+	return (size_t)((al - a % al) % al);
+}
+
+static int group_size(const struct hc_cache *c, const struct hc_group *g,
+		      const char *buf, size_t *need)
+{
+	const char *m;
+	uint32_t i;
+	int r;
+
+	*need = align_pad(buf);
+	/* pointers first (aligned), then the strings */
+	if ((size_t)g->nmembers + 1 > SIZE_MAX / sizeof(char *) ||
+	    !add_size(need, ((size_t)g->nmembers + 1) * sizeof(char *)) ||
+	    !add_size(need, strlen(g->name) + 1) || !add_size(need, 2))
+		return -ERANGE;
+	for (i = 0; i < g->nmembers; i++) {
+		r = hc_cache_group_member(c, g, i, &m);
+		if (r < 0)
+			return r == -ENOENT ? -EBADMSG : r;
+		if (!add_size(need, strlen(m) + 1))
+			return -ERANGE;
+	}
+	return 0;
+}
+
+int hc_pack_group(const struct hc_cache *c, const struct hc_group *g,
+		  struct group *gr, char *buf, size_t buflen)
+{
+	size_t need;
+	char **mem, *p;
+	const char *m;
+	uint32_t i;
+	int r;
+
+	if (!buf)
+		return -ERANGE;
+	r = group_size(c, g, buf, &need);
+	if (r < 0)
+		return r;
+	if (need > buflen)
+		return -ERANGE;
+	mem = (char **)(void *)(buf + align_pad(buf));
+	p = (char *)(mem + g->nmembers + 1);
+	for (i = 0; i < g->nmembers; i++) {
+				r = hc_cache_group_member(c, g, i, &m);
+		if (r < 0 || !(mem[i] = put(&p, buf + need, m)))
+			return -EBADMSG;
+	}
+	mem[g->nmembers] = NULL;
+	gr->gr_name = put(&p, buf + need, g->name);
+	gr->gr_passwd = put(&p, buf + need, "x");
+	if (!gr->gr_name || !gr->gr_passwd)
+		return -EBADMSG;
+	gr->gr_gid = g->gid;
+	gr->gr_mem = mem;
+	return 0;
+}

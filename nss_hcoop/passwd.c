@@ -1,0 +1,129 @@
+/* passwd: getpwnam_r, getpwuid_r, setpwent/getpwent_r/endpwent. Entry
+ * points save errno, validate the key, call the one core, map once. */
+#include "nss_hcoop.h"
+#include "names.h"
+
+#include <errno.h>
+
+enum pw_key { PW_BYNAME, PW_BYUID };
+
+/* The passwd lookup core. */
+static int pw_lookup(enum pw_key k, const char *name, uid_t uid,
+		     struct passwd *pw, char *buf, size_t buflen)
+{
+	struct hc_ref *ref;
+	struct hc_user u;
+	int r;
+
+	r = hc_nss_acquire(&ref);
+	if (r < 0)
+		return r;
+	if (k == PW_BYNAME)
+		r = hc_cache_user_byname(ref->c, name, &u);
+	else
+		r = hc_cache_user_byuid(ref->c, (uint32_t)uid, &u);
+	if (r == 0)
+		r = hc_pack_passwd(&u, pw, buf, buflen);
+	else if (r != -ENOENT)
+		hc_nss_log_once("corrupt cache", r);
+	hc_nss_release(ref);
+	return r;
+}
+
+NSS_EXPORT enum nss_status _nss_hcoop_getpwnam_r(const char *name,
+						struct passwd *pw, char *buf,
+						size_t buflen, int *errnop);
+enum nss_status _nss_hcoop_getpwnam_r(const char *name, struct passwd *pw,
+				      char *buf, size_t buflen, int *errnop)
+{
+	int saved = errno, r = -ENOENT;
+	enum nss_status st;
+
+	if (hc_valid_name(name))
+		r = pw_lookup(PW_BYNAME, name, 0, pw, buf, buflen);
+	st = hc_nss_status(r, errnop);
+	if (st == NSS_STATUS_SUCCESS)
+		errno = saved;
+	return st;
+}
+
+NSS_EXPORT enum nss_status _nss_hcoop_getpwuid_r(uid_t uid, struct passwd *pw,
+						char *buf, size_t buflen,
+						int *errnop);
+enum nss_status _nss_hcoop_getpwuid_r(uid_t uid, struct passwd *pw, char *buf,
+				      size_t buflen, int *errnop)
+{
+	int saved = errno;
+	enum nss_status st;
+
+	st = hc_nss_status(pw_lookup(PW_BYUID, NULL, uid, pw, buf, buflen),
+			   errnop);
+	if (st == NSS_STATUS_SUCCESS)
+		errno = saved;
+	return st;
+}
+
+/* ---- enumeration ---- */
+
+static struct hc_cursor pw_cursor = HC_CURSOR_INIT;
+
+/* Next entry; on ERANGE the position stays, so a retry with a bigger
+ * buffer returns the same entry. */
+static int pw_next(struct passwd *pw, char *buf, size_t buflen)
+{
+	struct hc_user u;
+	int r;
+
+	r = hc_cursor_begin(&pw_cursor);
+	if (r < 0)
+		return r;
+	r = hc_cache_user_at(pw_cursor.ref->c, pw_cursor.next, &u);
+	if (r == 0)
+		r = hc_pack_passwd(&u, pw, buf, buflen);
+	if (r == 0)
+		pw_cursor.next++;
+	return r;
+}
+
+NSS_EXPORT enum nss_status _nss_hcoop_setpwent(int stayopen);
+enum nss_status _nss_hcoop_setpwent(int stayopen)
+{
+	int saved = errno, r;
+
+	(void)stayopen;
+	pthread_mutex_lock(&pw_cursor.lock);
+	hc_cursor_reset(&pw_cursor);
+	r = hc_cursor_begin(&pw_cursor);
+	pthread_mutex_unlock(&pw_cursor.lock);
+	errno = saved;
+	return r < 0 ? NSS_STATUS_UNAVAIL : NSS_STATUS_SUCCESS;
+}
+
+NSS_EXPORT enum nss_status _nss_hcoop_endpwent(void);
+enum nss_status _nss_hcoop_endpwent(void)
+{
+	int saved = errno;
+
+	pthread_mutex_lock(&pw_cursor.lock);
+	hc_cursor_reset(&pw_cursor);
+	pthread_mutex_unlock(&pw_cursor.lock);
+	errno = saved;
+	return NSS_STATUS_SUCCESS;
+}
+
+NSS_EXPORT enum nss_status _nss_hcoop_getpwent_r(struct passwd *pw, char *buf,
+						size_t buflen, int *errnop);
+enum nss_status _nss_hcoop_getpwent_r(struct passwd *pw, char *buf,
+				      size_t buflen, int *errnop)
+{
+	int saved = errno, r;
+	enum nss_status st;
+
+	pthread_mutex_lock(&pw_cursor.lock);
+	r = pw_next(pw, buf, buflen);
+	pthread_mutex_unlock(&pw_cursor.lock);
+	st = hc_nss_status(r, errnop);
+	if (st == NSS_STATUS_SUCCESS)
+		errno = saved;
+	return st;
+}

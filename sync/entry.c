@@ -1,0 +1,349 @@
+/* One LDAP entry -> one validated struct hs_entry, or a warning naming the
+ * DN and the reason. Nothing that fails a rule here reaches the cache. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cache.h"
+#include "log.h"
+#include "names.h"
+#include "numparse.h"
+#include "sync.h"
+
+/* writable copies: libldap's attrs parameter is char ** */
+static char at_uid[] = "uid", at_uidnum[] = "uidNumber",
+	    at_gidnum[] = "gidNumber", at_gecos[] = "gecos", at_cn[] = "cn",
+	    at_home[] = "homeDirectory", at_shell[] = "loginShell",
+	    at_host[] = "hcoopHost", at_expire[] = "shadowExpire",
+	    at_locked[] = "pwdAccountLockedTime", at_uuid[] = "entryUUID",
+	    at_member[] = "memberUid";
+
+char *hs_user_attrs[] = { at_uid, at_uidnum, at_gidnum, at_gecos, at_cn,
+			  at_home, at_shell, at_host, at_expire, at_locked,
+			  at_uuid, NULL };
+char *hs_group_attrs[] = { at_cn, at_gidnum, at_member, at_uuid, NULL };
+
+/* uid_t/gid_t -1 means "no change" to chown and friends: never an id. */
+#define HS_ID_MAX 4294967294u
+
+struct parse {
+	const struct hc_config *cfg;
+	LDAP *ld;
+	LDAPMessage *msg;
+	const char *dn;
+	const char *why; /* reason for skipping, static text */
+	char whybuf[160];
+};
+
+static void entry_free_fields(struct hs_entry *e)
+{
+	size_t i;
+
+	free(e->key);
+	free(e->dn);
+	free(e->ndn);
+	free(e->name);
+	free(e->gecos);
+	free(e->dir);
+	free(e->shell);
+	free(e->host);
+	for (i = 0; i < e->nmembers; i++)
+		free(e->members[i]);
+	free(e->members);
+}
+
+void hs_entry_free(struct hs_entry *e)
+{
+	if (!e)
+		return;
+	entry_free_fields(e);
+	free(e);
+}
+
+int hs_uuid_text(const struct berval *bv, char *buf, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)bv->bv_val;
+	int n;
+
+	if (bv->bv_len != 16 || len < 37)
+		return -EINVAL;
+	n = snprintf(buf, len,
+		     "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		     "%02x%02x%02x%02x%02x%02x",
+		     u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8],
+		     u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	return n == 36 ? 0 : -EINVAL;
+}
+
+/* A value must be text without NUL: berval values may hold anything. */
+static int dup_value(const struct berval *bv, char **out)
+{
+	if (memchr(bv->bv_val, '\0', bv->bv_len))
+		return -EINVAL;
+	*out = strndup(bv->bv_val, bv->bv_len);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* The value of attr to use: the only one, or with several the one that
+ * also names the entry in its RDN ("uid=VALUE,..."), else the first.
+ * 0 (*out may be NULL when absent), -EINVAL (bad text), -ENOMEM. */
+static int get_value(struct parse *p, const char *attr, char **out)
+{
+	struct berval **vals = ldap_get_values_len(p->ld, p->msg, attr);
+	size_t i, n = vals ? (size_t)ldap_count_values_len(vals) : 0, pick = 0;
+	size_t alen = strlen(attr);
+	int r = 0;
+
+	*out = NULL;
+	if (n == 0)
+		goto out;
+	for (i = 0; n > 1 && i < n; i++) {
+		const char *dn = p->dn;
+		size_t vlen = vals[i]->bv_len;
+		if (strncasecmp(dn, attr, alen) == 0 && dn[alen] == '=' &&
+		    strlen(dn + alen + 1) > vlen &&
+		    memcmp(dn + alen + 1, vals[i]->bv_val, vlen) == 0 &&
+		    (dn[alen + 1 + vlen] == ',' || dn[alen + 1 + vlen] == '+')) {
+			pick = i;
+			break;
+		}
+	}
+	r = dup_value(vals[pick], out);
+	if (r == -EINVAL) {
+		snprintf(p->whybuf, sizeof(p->whybuf),
+			 "%s contains a NUL byte", attr);
+		p->why = p->whybuf;
+	}
+out:
+	ldap_value_free_len(vals);
+	return r;
+}
+
+static int need_value(struct parse *p, const char *attr, char **out)
+{
+	int r = get_value(p, attr, out);
+
+	if (r == 0 && !*out) {
+		snprintf(p->whybuf, sizeof(p->whybuf), "no %s", attr);
+		p->why = p->whybuf;
+		return -EINVAL;
+	}
+	return r;
+}
+
+static int bad(struct parse *p, const char *attr, const char *what)
+{
+	snprintf(p->whybuf, sizeof(p->whybuf), "%s %s", attr, what);
+	p->why = p->whybuf;
+	return -EINVAL;
+}
+
+static int get_id(struct parse *p, const char *attr, uint32_t *out)
+{
+	char *s = NULL;
+	int r = need_value(p, attr, &s);
+
+	if (r == 0) {
+		r = hc_parse_u32(s, 0, HS_ID_MAX, out);
+		if (r < 0)
+			r = bad(p, attr, r == -ERANGE ? "out of range"
+						      : "is not a number");
+	}
+	free(s);
+	return r;
+}
+
+/* A passwd/group field: no ':' and no control byte. */
+static int check_field(struct parse *p, const char *attr, const char *v)
+{
+	if (v && !hc_valid_field(v))
+		return bad(p, attr, "contains ':' or a control character");
+	return 0;
+}
+
+static int check_name(struct parse *p, const char *attr, const char *v)
+{
+	if (!hc_valid_name(v))
+		return bad(p, attr, "is not a valid name (1-32 of [a-z0-9_.-], "
+				    "starting [a-z_])");
+	return 0;
+}
+
+static int parse_expire(struct parse *p, struct hs_entry *e)
+{
+	char *s = NULL;
+	int64_t v;
+	int r = get_value(p, "shadowExpire", &s);
+
+	e->expire = HC_NO_EXPIRE;
+	if (r < 0 || !s)
+		return r;
+	/* -1 is the conventional "never" of shadow(5) tools */
+	r = hc_parse_i64(s, -1, INT32_MAX, &v);
+	if (r < 0)
+		r = bad(p, "shadowExpire", "is not a number of days");
+	else if (v >= 0)
+		e->expire = v;
+	free(s);
+	return r;
+}
+
+static int parse_user(struct parse *p, struct hs_entry *e)
+{
+	char *locked = NULL;
+	int r;
+
+	if ((r = need_value(p, "uid", &e->name)) < 0 ||
+	    (r = check_name(p, "uid", e->name)) < 0 ||
+	    (r = get_id(p, "uidNumber", &e->id)) < 0 ||
+	    (r = get_id(p, "gidNumber", &e->gid)) < 0 ||
+	    (r = need_value(p, "homeDirectory", &e->dir)) < 0 ||
+	    (r = check_field(p, "homeDirectory", e->dir)) < 0)
+		return r;
+	if (e->dir[0] != '/')
+		return bad(p, "homeDirectory", "is not an absolute path");
+	if ((r = get_value(p, "gecos", &e->gecos)) < 0)
+		return r;
+	if (!e->gecos && (r = get_value(p, "cn", &e->gecos)) < 0)
+		return r;
+	if ((r = check_field(p, "gecos", e->gecos)) < 0 ||
+	    (r = get_value(p, "loginShell", &e->shell)) < 0 ||
+	    (r = check_field(p, "loginShell", e->shell)) < 0 ||
+	    (r = get_value(p, "hcoopHost", &e->host)) < 0 ||
+	    (r = check_field(p, "hcoopHost", e->host)) < 0 ||
+	    (r = parse_expire(p, e)) < 0 ||
+	    (r = get_value(p, "pwdAccountLockedTime", &locked)) < 0)
+		return r;
+	/* Any lock time counts: a timed lockout ends by the server's clock,
+	 * which a cache cannot follow; the next sync lifts it. */
+	if (locked)
+		e->flags |= HC_USER_LOCKED;
+	free(locked);
+	if (e->id < p->cfg->min_uid) {
+		snprintf(p->whybuf, sizeof(p->whybuf),
+			 "uidNumber %u is below min_uid %u", e->id,
+			 p->cfg->min_uid);
+		p->why = p->whybuf;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_group(struct parse *p, struct hs_entry *e)
+{
+	struct berval **vals;
+	size_t i, n;
+	int r;
+
+	if ((r = need_value(p, "cn", &e->name)) < 0 ||
+	    (r = check_name(p, "cn", e->name)) < 0 ||
+	    (r = get_id(p, "gidNumber", &e->id)) < 0)
+		return r;
+	vals = ldap_get_values_len(p->ld, p->msg, "memberUid");
+	n = vals ? (size_t)ldap_count_values_len(vals) : 0;
+	e->members = calloc(n ? n : 1, sizeof(*e->members));
+	if (!e->members) {
+		r = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		char *m = NULL;
+		r = dup_value(vals[i], &m);
+		if (r == -ENOMEM)
+			goto out;
+		/* one bad member is dropped, not the whole group */
+		if (r < 0 || !hc_valid_name(m)) {
+			hc_warn("%.300s: ignoring invalid memberUid \"%.64s\"",
+				p->dn, m ? m : "(binary)");
+			free(m);
+			continue;
+		}
+		e->members[e->nmembers++] = m;
+	}
+	r = 0;
+out:
+	ldap_value_free_len(vals);
+	return r;
+}
+
+/* Normalised DN: LDAPv3 string form of the parsed DN, ASCII lower-cased
+ * (the attribute types and the values of uid, cn, ou and dc we use are
+ * case-insensitive). Only used to order entries, so a DN the library
+ * cannot parse keeps its lower-cased text. */
+static int normalize_dn(const char *dn, char **out)
+{
+	LDAPDN parsed = NULL;
+	char *s = NULL, *p;
+
+	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAP) == LDAP_SUCCESS &&
+	    ldap_dn2str(parsed, &s, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS) {
+		*out = strdup(s);
+		ldap_memfree(s);
+	} else {
+		*out = strdup(dn);
+	}
+	ldap_dnfree(parsed);
+	if (!*out)
+		return -ENOMEM;
+	for (p = *out; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return 0;
+}
+
+static int entry_key(struct parse *p, const char *key, struct hs_entry *e)
+{
+	int r;
+	char *k;
+
+	if (key) {
+		e->key = strdup(key);
+		return e->key ? 0 : -ENOMEM;
+	}
+	r = get_value(p, "entryUUID", &e->key);
+	if (r < 0 || e->key) {
+		for (k = e->key; k && *k; k++)
+			if (*k >= 'A' && *k <= 'Z')
+				*k = (char)(*k - 'A' + 'a');
+		return r;
+	}
+	e->key = strdup(e->ndn);
+	return e->key ? 0 : -ENOMEM;
+}
+
+int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
+		   enum hs_kind kind, const char *key, struct hs_entry **out)
+{
+	struct parse p = { .cfg = cfg, .ld = ld, .msg = msg };
+	struct hs_entry *e = calloc(1, sizeof(*e));
+	char *dn = ldap_get_dn(ld, msg);
+	int r = -ENOMEM;
+
+	*out = NULL;
+	if (!e || !dn)
+		goto out;
+	e->kind = kind;
+	e->expire = HC_NO_EXPIRE;
+	p.dn = dn;
+	e->dn = strdup(dn);
+	if (!e->dn || (r = normalize_dn(dn, &e->ndn)) < 0 ||
+	    (r = entry_key(&p, key, e)) < 0)
+		goto out;
+	r = kind == HS_USER ? parse_user(&p, e) : parse_group(&p, e);
+	if (r == 0)
+		r = check_field(&p, "DN", e->dn);
+	if (r == 0) {
+		*out = e;
+		e = NULL;
+	} else if (r == -EINVAL) {
+		hc_warn("skipping %s %.300s: %s",
+			kind == HS_USER ? "user" : "group", dn,
+			p.why ? p.why : "invalid entry");
+	}
+out:
+	ldap_memfree(dn);
+	hs_entry_free(e);
+	return r;
+}

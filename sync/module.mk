@@ -1,0 +1,18 @@
+# sync/: hcoop-sync, the LDAP -> cache mirror (hcoop-sync(8)).
+SYNC_SRCS := sync/main.c sync/refresh.c sync/entry.c sync/model.c \
+	sync/strmap.c sync/persist.c sync/daemon.c sync/write.c \
+	sync/guard.c sync/nscd.c sync/precreate.c sync/status.c
+SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))
+
+$(BUILD)/hcoop-sync: $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB)
+	$(CC) $(EXE_LDFLAGS) -o $@ $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB) $(LDAP_LDLIBS)
+
+BINS += $(BUILD)/hcoop-sync
+
+install-sync: $(BUILD)/hcoop-sync
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSTEMDDIR)
+	install -m 0755 $(BUILD)/hcoop-sync $(DESTDIR)$(SBINDIR)/
+	install -m 0644 man/hcoop-sync.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 sync/hcoop-sync.service $(DESTDIR)$(SYSTEMDDIR)/
+INSTALL_TARGETS += install-sync
+.PHONY: install-sync

@@ -1,0 +1,50 @@
+/* --status: what the cache in force says about itself. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "sync.h"
+
+static void iso8601(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, len, "%" PRId64, t);
+}
+
+int hs_status(const struct hc_config *cfg)
+{
+	struct hc_cache *c = NULL;
+	struct hc_cache_info info;
+	char when[64];
+	int r;
+
+	printf("cache: %s\n", cfg->cache);
+	printf("readable: %s\n", access(cfg->cache, R_OK) == 0 ? "yes" : "no");
+	r = hc_cache_open(cfg->cache, &c);
+	if (r == 0)
+		r = hc_cache_info(c, &info);
+	if (r < 0) {
+		printf("valid: no (%s)\n", strerror(-r));
+		if (c)
+			hc_cache_close(c);
+		return HS_EXIT_CACHE;
+	}
+	iso8601(info.refreshed_at, when, sizeof(when));
+	printf("valid: yes\n");
+	printf("generation: %" PRIu64 "\n", info.generation);
+	printf("refreshed_at: %s\n", when);
+	printf("server: %s\n", info.server && info.server[0] ? info.server
+							     : "(unknown)");
+	printf("users: %" PRIu32 "\n", info.n_users);
+	printf("groups: %" PRIu32 "\n", info.n_groups);
+	hc_cache_close(c);
+	return HS_EXIT_OK;
+}

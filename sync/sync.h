@@ -1,0 +1,133 @@
+/* hcoop-sync internals: the in-memory model of LDAP users and groups and
+ * the jobs that fill it (refresh.c, persist.c), check it (guard.c) and
+ * turn it into the cache file (write.c). One header for the program only;
+ * nothing here is shared with other components. */
+#ifndef HCOOP_SYNC_H
+#define HCOOP_SYNC_H
+
+#include <ldap.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+
+/* exit codes, documented in hcoop-sync(8) */
+enum {
+	HS_EXIT_OK = 0,
+	HS_EXIT_USAGE = 1,   /* usage or configuration error */
+	HS_EXIT_LDAP = 2,    /* LDAP unreachable or refused the search */
+	HS_EXIT_GUARD = 3,   /* refused by the removal guard */
+	HS_EXIT_CACHE = 4,   /* cache cannot be written (or, --status: read) */
+};
+
+/* The attributes read for users and groups. userPassword is never among
+ * them, so no hash can reach the world-readable cache. */
+extern char *hs_user_attrs[];
+extern char *hs_group_attrs[];
+
+enum hs_kind { HS_USER, HS_GROUP };
+
+struct hs_entry {
+	enum hs_kind kind;
+	char *key;  /* entryUUID (lower-case text), or the DN if none */
+	char *dn;
+	char *ndn;  /* normalised DN: the de-duplication order */
+	char *name;
+	uint32_t id; /* uidNumber or gidNumber */
+	/* users */
+	uint32_t gid;
+	char *gecos, *dir, *shell, *host;
+	uint32_t flags;
+	int64_t expire;
+	/* groups */
+	char **members;
+	size_t nmembers;
+};
+
+/* entry.c: validate one LDAP entry. 0 and *out set; -EINVAL: skipped (a
+ * warning naming the DN and the reason was logged); -ENOMEM. key may be
+ * NULL (taken from the entryUUID attribute, else the DN). */
+int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
+		   enum hs_kind kind, const char *key, struct hs_entry **out);
+void hs_entry_free(struct hs_entry *e);
+/* RFC 4122 text form of a 16-byte entryUUID; buf at least 37 bytes. */
+int hs_uuid_text(const struct berval *bv, char *buf, size_t len);
+
+/* strmap.c: string -> size_t hash map (keys copied). */
+struct hs_strmap {
+	char **keys;
+	size_t *vals;
+	size_t cap, n;
+};
+int hs_strmap_put(struct hs_strmap *m, const char *key, size_t val);
+bool hs_strmap_get(const struct hs_strmap *m, const char *key, size_t *val);
+void hs_strmap_del(struct hs_strmap *m, const char *key);
+void hs_strmap_free(struct hs_strmap *m);
+
+/* model.c: the set of entries keyed by hs_entry.key. */
+struct hs_model {
+	struct hs_entry **v;
+	size_t n, cap;
+	struct hs_strmap idx;
+};
+/* Takes ownership of e; replaces an entry with the same key. */
+int hs_model_put(struct hs_model *m, struct hs_entry *e);
+/* Removes the entry with this key; false if there was none. */
+bool hs_model_del(struct hs_model *m, const char *key);
+void hs_model_free(struct hs_model *m);
+void hs_model_swap(struct hs_model *a, struct hs_model *b);
+
+/* The de-duplicated view that goes into the cache: users and groups, each
+ * sorted by normalised DN; an entry whose name or id is already taken by
+ * one earlier in that order is dropped with a warning naming both DNs. */
+struct hs_view {
+	const struct hs_entry **users, **groups;
+	size_t n_users, n_groups;
+	struct hs_strmap user_names;
+};
+int hs_view_build(const struct hs_model *m, struct hs_view *v);
+void hs_view_free(struct hs_view *v);
+
+/* refresh.c: full paged refresh into a new model. 0 or negative errno
+ * (message in err). *server is the URI used (static until next connect). */
+struct hc_ldap;
+int hs_refresh(const struct hc_config *cfg, struct hc_ldap *c,
+	       struct hs_model *out, char *err, size_t errlen);
+
+/* refresh.c: connect, refresh, write once; returns an HS_EXIT_* code. */
+int hs_once(const struct hc_config *cfg, bool force);
+
+/* guard.c: 0 if replacing the cache old (NULL: none valid) by v removes
+ * at most cfg->max_removal percent of its users; -EPERM (logged)
+ * otherwise. */
+struct hc_cache;
+int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
+		   const struct hs_view *v);
+
+/* write.c: write the model to cfg->cache (generation + 1), then
+ * invalidate nscd and, with precreate_homes, make homes of members newly
+ * assigned to this host. With guarded, the removal guard runs first
+ * (-EPERM when it refuses; the old cache stays). */
+int hs_write(const struct hc_config *cfg, const struct hs_model *m,
+	     const char *server, bool guarded);
+
+/* nscd.c: ask a running nscd to drop its passwd and group caches. */
+void hs_nscd_invalidate(void);
+
+/* precreate.c: run cfg->mkhome -c CFG USER, bounded wait. 0 or -errno. */
+int hs_precreate_home(const struct hc_config *cfg, const char *user);
+
+/* persist.c / daemon.c */
+extern volatile sig_atomic_t hs_stop, hs_hup;
+int hs_daemon(const struct hc_config *cfg, bool force);
+/* One refreshAndPersist session on a connected handle; returns when the
+ * connection is lost (-ECONNRESET), the server lacks the sync control
+ * (-EOPNOTSUPP), on stop/SIGHUP (0), or on error. */
+int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force);
+
+/* status.c */
+int hs_status(const struct hc_config *cfg);
+
+#endif

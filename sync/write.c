@@ -1,0 +1,187 @@
+/* Model -> cache file. The writer in common/ does the atomic part (temp
+ * file, fsync, rename, fsync of the directory, mode 0644); here: the
+ * de-duplicated view, the guard, the generation, and what follows a write
+ * (nscd, home pre-creation). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cache.h"
+#include "log.h"
+#include "names.h"
+#include "sync.h"
+
+static uint64_t last_generation;
+
+/* mkdir -p of the directory holding path, 0755 for what it creates. */
+static int make_parent(const char *path)
+{
+	char dir[PATH_MAX];
+	char *p;
+	size_t len = strlen(path);
+
+	if (len >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, path, len + 1);
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		return 0;
+	*p = '\0';
+	for (p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = c;
+		if (!c)
+			break;
+	}
+	return 0;
+}
+
+static int fill_builder(struct hc_cache_builder *b, const struct hs_view *v)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < v->n_users; i++) {
+		const struct hs_entry *e = v->users[i];
+		struct hc_user_in u = {
+			.name = e->name, .gecos = e->gecos ? e->gecos : "",
+			.dir = e->dir, .shell = e->shell ? e->shell : "",
+			.dn = e->dn, .host = e->host, .uid = e->id,
+			.gid = e->gid, .flags = e->flags,
+			.shadow_expire = e->expire,
+		};
+		if ((r = hc_cache_builder_add_user(b, &u)) < 0)
+			return r;
+	}
+	for (i = 0; i < v->n_groups; i++) {
+		const struct hs_entry *e = v->groups[i];
+		r = hc_cache_builder_add_group(b, e->name, e->id,
+					       (const char *const *)e->members,
+					       e->nmembers);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static bool assigned_here(const struct hc_config *cfg, const char *host)
+{
+	return cfg->host && host && host[0] && hc_host_equal(cfg->host, host);
+}
+
+/* Users assigned to this host now but not in the old cache (absent there
+ * or assigned elsewhere): the ones whose homes precreate_homes makes. */
+static int newly_assigned(const struct hc_config *cfg,
+			  const struct hc_cache *old, const struct hs_view *v,
+			  const char ***out, size_t *n)
+{
+	size_t i;
+	struct hc_user ou;
+
+	*n = 0;
+	*out = calloc(v->n_users + 1, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < v->n_users; i++) {
+		const struct hs_entry *e = v->users[i];
+		if (!assigned_here(cfg, e->host))
+			continue;
+		if (old && hc_cache_user_byname(old, e->name, &ou) == 0 &&
+		    assigned_here(cfg, ou.host))
+			continue;
+		(*out)[(*n)++] = e->name;
+	}
+	return 0;
+}
+
+static uint64_t next_generation(const struct hc_cache *old)
+{
+	struct hc_cache_info info;
+	uint64_t g = last_generation;
+
+	if (old && hc_cache_info(old, &info) == 0 && info.generation > g)
+		g = info.generation;
+	return g + 1;
+}
+
+static void precreate_all(const struct hc_config *cfg, const char **names,
+			  size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		hs_precreate_home(cfg, names[i]);
+}
+
+static int write_view(const struct hc_config *cfg, const struct hs_view *v,
+		      const struct hc_cache *old, const char *server)
+{
+	struct hc_cache_builder *b = hc_cache_builder_new();
+	uint64_t gen = next_generation(old);
+	int r = -ENOMEM;
+
+	if (!b)
+		goto out;
+	if ((r = fill_builder(b, v)) < 0) {
+		hc_err("cannot build the cache: %s", strerror(-r));
+		goto out;
+	}
+	if ((r = make_parent(cfg->cache)) < 0) {
+		hc_err("cannot create the directory of %s: %s", cfg->cache,
+		       strerror(-r));
+		goto out;
+	}
+	r = hc_cache_builder_write(b, cfg->cache, gen, server ? server : "",
+				   (int64_t)time(NULL));
+	if (r < 0) {
+		hc_err("cannot write %s: %s", cfg->cache, strerror(-r));
+		goto out;
+	}
+	last_generation = gen;
+	hc_info("wrote %s: generation %llu, %zu users, %zu groups from %s",
+		cfg->cache, (unsigned long long)gen, v->n_users, v->n_groups,
+		server ? server : "?");
+out:
+	hc_cache_builder_free(b);
+	return r;
+}
+
+int hs_write(const struct hc_config *cfg, const struct hs_model *m,
+	     const char *server, bool guarded)
+{
+	struct hs_view v;
+	struct hc_cache *old = NULL;
+	const char **fresh = NULL;
+	size_t n_fresh = 0;
+	int r = hs_view_build(m, &v);
+
+	if (r < 0)
+		return r;
+	if (hc_cache_open(cfg->cache, &old) < 0)
+		old = NULL; /* missing or invalid: nothing to compare with */
+	if (guarded && (r = hs_guard_check(cfg, old, &v)) < 0)
+		goto out;
+	if (cfg->precreate_homes &&
+	    (r = newly_assigned(cfg, old, &v, &fresh, &n_fresh)) < 0)
+		goto out;
+	if ((r = write_view(cfg, &v, old, server)) < 0)
+		goto out;
+	hs_nscd_invalidate();
+	/* after the write: mkhome re-checks the assignment in the cache */
+	precreate_all(cfg, fresh, n_fresh);
+out:
+	free(fresh);
+	if (old)
+		hc_cache_close(old);
+	hs_view_free(&v);
+	return r;
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# Damaged cache files (truncated at many offsets, bit-flipped at many
+# offsets, wrong version/magic/byte order, empty, huge counts, hostile
+# offsets): every entry point survives (no crash, no hang) and answers
+# UNAVAIL or a plain answer; through glibc, files still answers.
+# san: yes
+source "$(dirname "$0")/../lib/tap.sh"
+source "$HC_SRC/tests/lib/ns.sh"
+hc_ns_enter "$@"
+source "$HC_SRC/tests/nss/lib.sh"
+SO=$HC_BUILD/libnss_hcoop.so.2
+T=$(hc_tmpdir)
+mkdir "$T/bad"
+
+nss_spec 20 >"$T/spec"
+"$MKCACHE" "$T/good" <"$T/spec"
+count=$(python3 "$HC_SRC/tests/nss/corrupt.py" "$T/good" "$T/bad")
+diag "$count damaged variants"
+
+crashes=0 unavail=0 n=0
+for f in "$T"/bad/*; do
+	cp "$f" "$CACHE"
+	for q in "pwnam alice" "pwuid 10002" "grnam hcstaff" "grgid 20001" pwent grent \
+		"initgroups alice 10001"; do
+		# shellcheck disable=SC2086
+		timeout 20 "$NSS_DLOPEN" "$SO" $q >/dev/null 2>&1
+		rc=$?
+		if [ "$rc" -gt 3 ]; then
+			crashes=$((crashes + 1))
+			diag "$(basename "$f"): $q: exit $rc"
+		fi
+	done
+	[ "$("$NSS_DLOPEN" "$SO" status pwnam alice)" = UNAVAIL ] && unavail=$((unavail + 1))
+	n=$((n + 1))
+done
+is "no crash or hang over $n damaged files x 7 entry points" "$crashes" 0
+diag "$unavail of $n gave UNAVAIL for alice"
+for f in empty magic version byteorder filesize nousers-huge trunc-128 no-final-nul; do
+	cp "$T"/bad/*-"$f" "$CACHE"
+	is "$f: UNAVAIL" "$("$NSS_DLOPEN" "$SO" status pwnam alice)" UNAVAIL
+done
+
+if [ "${HC_SAN:-0}" != 1 ]; then
+	# real glibc (not under the sanitizer build: system programs)
+	hc_ns_install_modules
+	hc_ns_nsswitch "files hcoop"
+	bad=0
+	for f in "$T"/bad/*-empty "$T"/bad/*-version "$T"/bad/*-trunc-* "$T"/bad/*-flip-*; do
+		cp "$f" "$CACHE"
+		timeout 20 getent passwd alice >/dev/null 2>&1
+		rc=$?
+		[ "$rc" -le 2 ] || { bad=$((bad + 1)); diag "getent alice: $(basename "$f"): $rc"; }
+		[ "$(timeout 20 getent passwd root | cut -d: -f1)" = root ] || bad=$((bad + 1))
+		timeout 60 getent passwd >/dev/null 2>&1 || [ $? -le 2 ] || bad=$((bad + 1))
+	done
+	is "getent: no crash, files still answers root, on every damaged cache" "$bad" 0
+	cp "$T"/bad/*-version "$CACHE"
+	check_not "wrong version: getent passwd alice finds nothing" getent passwd alice
+	is "wrong version: enumeration is just files" "$(getent passwd | wc -l)" "$(wc -l </etc/passwd)"
+fi
