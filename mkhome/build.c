@@ -107,6 +107,8 @@ static int copy_link(int srcdir, int dstdir, const char *name,
 
 	if (n < 0)
 		return -errno;
+	if ((size_t)n >= sizeof(target) - 1)
+		return -ENAMETOOLONG; /* possibly cut short: never a wrong link */
 	target[n] = '\0';
 	if (symlinkat(target, dstdir, name) < 0)
 		return -errno;

@@ -6,8 +6,12 @@ PAM_SRCS := pam_hcoop/pam_hcoop.c pam_hcoop/args.c pam_hcoop/prologue.c \
 PAM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PAM_SRCS))
 PAM_SO := $(BUILD)/pam_hcoop.so
 
+# -z nodelete: libpam dlcloses the module at every pam_end(); unloading it
+# would unload libldap and GnuTLS too and leak their global state (about
+# 110 KB per transaction, measured) in long-lived PAM applications.
+
 $(PAM_SO): $(PAM_OBJS) $(LDAP_LIB) $(CORE_LIB) pam_hcoop/pam_hcoop.map
-	$(CC) $(SO_LDFLAGS) -Wl,--version-script=pam_hcoop/pam_hcoop.map \
+	$(CC) $(SO_LDFLAGS) -Wl,--version-script=pam_hcoop/pam_hcoop.map -Wl,-z,nodelete \
 		-o $@ $(PAM_OBJS) $(LDAP_LIB) $(CORE_LIB) $(LDAP_LDLIBS) -lpam
 
 LIBS += $(PAM_SO)

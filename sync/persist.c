@@ -311,8 +311,12 @@ int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 	for (i = 0; i < 2 && r == 0; i++) {
 		rc = start_session(&p, i, hc_ldap_handle(i ? p.c2 : c));
 		started++;
+		/* a server that ignores the control ends the search before
+		 * any refreshDone: libldap reports LDAP_OTHER */
+		if (rc == LDAP_OTHER && !p.done[i] && !p.ended)
+			rc = LDAP_UNAVAILABLE_CRITICAL_EXTENSION;
 		if (p.ended || unsupported(rc)) {
-			if (!p.ended)
+			if (!p.ended || (p.ended == LDAP_OTHER && !p.done[i]))
 				p.ended = rc;
 			r = ended(&p);
 		} else if (rc != LDAP_SUCCESS) {

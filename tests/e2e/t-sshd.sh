@@ -31,6 +31,7 @@ diag "sshd on 127.0.0.1:$SSHD_PORT (pid $SSHD_PID), hcoop-sync pid $WORLD_SYNC_P
 pw() { rc=0; out=$(sshd_pw "$@") || rc=$?; }
 key() { rc=0; out=$(sshd_key "$@") || rc=$?; }
 show() { diag "rc=$rc"; printf '%s\n' "$out" | sed 's/^/#   /'; }
+ldap_up() { ldapsearch -x -H "$LDAP_URI" -s base -b '' -o nettimeout=2 >/dev/null 2>&1; }
 login_ok() { # description
 	if [ "$rc" -eq 0 ]; then ok "$1"; else fail "$1"; show; fi
 }
@@ -97,7 +98,7 @@ case6() {
 		'([Rr]etype|[Rr]e-?enter|[Aa]gain|[Rr]epeat)[^:]*: *$' alice-new-secret-6) || rc6=$?
 	is "6: passwd in the ssh session exits 0" "$rc6" 0
 	[ "$rc6" -eq 0 ] || printf '%s\n' "$out6" | sed 's/^/#   /'
-	like "6: passwd reports success" "$out6" 'updated successfully|changed'
+	like "6: passwd reports success" "$out6" 'updated successfully'
 	pw alice alice-secret-1 id
 	login_refused "6: the old password now fails"
 	pw alice alice-new-secret-6 id
@@ -107,7 +108,7 @@ case6() {
 
 # --- 7. bob moves here with one ldapmodify ------------------------------
 case7() {
-	slapd_modify <<EOF
+	slapd_modify >/dev/null <<EOF
 dn: uid=bob,$PEOPLE
 changetype: modify
 replace: hcoopHost
@@ -138,7 +139,7 @@ install_key() { # user uid gid keyfile
 
 case5() {
 	slapd_stop
-	check_not "5: slapd is really down" ldapsearch -x -H "$LDAP_URI" -s base -b '' -o nettimeout=2
+	check_not "5: slapd is really down" ldap_up
 	local t0 t1
 	t0=$(date +%s%N)
 	key alice "$T/alice_key" 'id; ls -l /home'
@@ -161,7 +162,7 @@ case5() {
 
 # --- 8. a local account logs in while slapd is down ---------------------
 case8() {
-	check_not "8: slapd is still down" kill -0 "${SLAPD_PID:-0}"
+	check_not "8: slapd is still down" ldap_up
 	pw localuser local-secret-8 'id; getent passwd localuser'
 	login_ok "8: local user logs in with slapd down"
 	like "8: id shows the files uid" "$out" 'uid=3001\(localuser\)'

@@ -9,29 +9,47 @@
 WORLD_SKEL=/etc/hcoop-test-skel
 WORLD_SYNC_PID=
 
-# The four stacks of pam_hcoop(8), Debian style: pam_hcoop first, pam_unix
-# for root and local accounts (a user not in the cache is ignored by
-# pam_hcoop). Written the same way in README.md.
-world_pam_service() { # file
-	cat >"$1" <<'EOF'
-# test service for sshd-hcooptest: the stacks from pam_hcoop(8)
+# The four stacks of pam_hcoop(8), Debian style, in /etc/pam.d/common-*
+# (inside the namespace's /etc overlay), so sshd, passwd and su all use them
+# as on a real member server: pam_hcoop first, pam_unix for root and local
+# accounts (a user not in the cache is ignored by pam_hcoop). README.md
+# shows the same lines.
+world_pam_stacks() { # pam.d directory
+	local d=$1
+	cat >"$d/common-auth" <<'EOF'
 auth      [success=2 default=ignore]  pam_hcoop.so
 auth      [success=1 default=ignore]  pam_unix.so nullok try_first_pass
 auth      requisite                   pam_deny.so
 auth      required                    pam_permit.so
-
+EOF
+	cat >"$d/common-account" <<'EOF'
 account   [success=2 new_authtok_reqd=done ignore=ignore default=die]  pam_hcoop.so
 account   [success=1 new_authtok_reqd=done default=ignore]  pam_unix.so
 account   requisite                   pam_deny.so
 account   required                    pam_permit.so
-
+EOF
+	cat >"$d/common-password" <<'EOF'
 password  [success=2 ignore=ignore default=die]  pam_hcoop.so
 password  [success=1 default=ignore]  pam_unix.so obscure yescrypt
 password  requisite                   pam_deny.so
 password  required                    pam_permit.so
-
+EOF
+	cat >"$d/common-session" <<'EOF'
 session   required                    pam_unix.so
 session   optional                    pam_hcoop.so
+EOF
+}
+
+# The test sshd's service: Debian's sshd file reduced to the common stacks
+# (pam_loginuid, pam_selinux, pam_systemd do not belong in a test).
+world_pam_service() { # file
+	cat >"$1" <<'EOF'
+# sshd-hcooptest: the test sshd's PAM service (tests/e2e/world.sh)
+@include common-auth
+account    required     pam_nologin.so
+@include common-account
+@include common-session
+@include common-password
 EOF
 }
 
@@ -67,7 +85,7 @@ world_wait_user() { # name [seconds]
 
 world_start_sync() { # [log file]
 	local log=${1:-$HC_NS/hcoop-sync.log}
-	/usr/sbin/hcoop-sync -c /etc/hcoop.conf </dev/null >>"$log" 2>&1 &
+	/usr/sbin/hcoop-sync -c /etc/hcoop.conf --foreground </dev/null >>"$log" 2>&1 &
 	WORLD_SYNC_PID=$!
 	hc_on_exit "world_stop_sync"
 	world_wait_user alice 15
@@ -96,5 +114,6 @@ world_setup() {
 	hc_ns_install_modules
 	hc_ns_nsswitch "files hcoop"
 	world_config
+	world_pam_stacks /etc/pam.d
 	world_pam_service "/etc/pam.d/$SSHD_SERVICE"
 }

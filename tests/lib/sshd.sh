@@ -14,9 +14,12 @@
 #         client stdout+stderr on stdout, ssh's exit status returned.
 #     sshd_key USER KEYFILE [remote command...]   public-key login, BatchMode
 #     sshd_dialog USER KEYFILE COMMAND  'regex' 'answer' ...
-#         runs COMMAND on a remote pty (ssh -tt, key login) and answers each
-#         prompt only once it has appeared (a tiny expect in bash: a tty
-#         flushes input typed before a no-echo prompt). Transcript on stdout.
+#         runs COMMAND on a remote pty (ssh -tt, key login, stdin a FIFO,
+#         output to a file) and types each answer only once the prompt
+#         matching its regex has appeared: a tiny expect in bash, needed
+#         because a tty flushes input typed before a no-echo prompt.
+#         Transcript (CRs removed) on stdout; non-zero if a prompt never
+#         came or ssh failed.
 #
 # SSHD_TIMEOUT (default 20) bounds every client call.
 
@@ -121,47 +124,41 @@ sshd_key() { # user keyfile [cmd...]
 		-i "$key" "$user@127.0.0.1" "$@" </dev/null 2>&1
 }
 
-# Read from fd $1 until the text seen so far matches regex $2 (max $3 s).
-# The text read is appended to the global _sshd_seen.
+# Wait until file $1, from byte $2 on, matches the extended regex $3
+# (max $4 s). Polls the file: prompts end without a newline.
 _sshd_expect() {
-	local fd=$1 re=$2 limit=$3 c buf= end
-	end=$((SECONDS + limit))
-	while [ "$SECONDS" -lt "$end" ]; do
-		if IFS= read -r -N 1 -t 1 -u "$fd" c; then
-			buf+=$c
-			_sshd_seen+=$c
-			[[ $buf =~ $re ]] && return 0
-		elif [ $? -le 128 ]; then
-			return 1 # EOF
-		fi
+	local f=$1 from=$2 re=$3 limit=$4 i
+	for ((i = 0; i < limit * 20; i++)); do
+		tail -c +"$((from + 1))" "$f" | tr -d '\r' | tr '\n' ' ' |
+			grep -Eq -- "$re" && return 0
+		sleep 0.05
 	done
 	return 1
 }
 
 sshd_dialog() { # user keyfile command [regex answer]...
 	local user=$1 key=$2 cmd=$3; shift 3
-	local opts rc=0
+	local opts rc=0 d pid w from=0
 	mapfile -t opts < <(_sshd_client_opts)
-	_sshd_seen=
-	coproc SSHD_CO { timeout -k 2 "$SSHD_TIMEOUT" ssh "${opts[@]}" -tt \
-		-o BatchMode=yes -o PreferredAuthentications=publickey \
-		-o IdentitiesOnly=yes -i "$key" "$user@127.0.0.1" "$cmd" 2>&1; }
-	local out=${SSHD_CO[0]} in=${SSHD_CO[1]} pid=$SSHD_CO_PID
+	d=$(mktemp -d "$SSHD_DIR/dialog.XXXXXX")
+	mkfifo "$d/in"
+	timeout -k 2 "$SSHD_TIMEOUT" ssh "${opts[@]}" -tt -o BatchMode=yes \
+		-o PreferredAuthentications=publickey -o IdentitiesOnly=yes \
+		-i "$key" "$user@127.0.0.1" "$cmd" <"$d/in" >"$d/out" 2>&1 &
+	pid=$!
+	exec {w}>"$d/in"
 	while [ $# -ge 2 ]; do
-		if ! _sshd_expect "$out" "$1" 10; then
-			_sshd_seen+="
-[sshd_dialog: prompt /$1/ not seen]"
+		if ! _sshd_expect "$d/out" "$from" "$1" 10; then
+			printf '\n[sshd_dialog: prompt /%s/ not seen]\n' "$1" >>"$d/out"
 			rc=1
 			break
 		fi
-		printf '%s\r' "$2" >&"$in"
+		from=$(stat -c %s "$d/out")
+		printf '%s\r' "$2" >&"$w" 2>/dev/null
 		shift 2
 	done
-	# drain the rest of the session
-	local c
-	while IFS= read -r -N 1 -t 10 -u "$out" c; do _sshd_seen+=$c; done
-	exec {in}>&- 2>/dev/null || true
-	wait "$pid" || rc=$((rc ? rc : $?))
-	printf '%s\n' "$_sshd_seen" | tr -d '\r'
+	exec {w}>&-
+	wait "$pid" || [ "$rc" -ne 0 ] || rc=$?
+	tr -d '\r' <"$d/out"
 	return "$rc"
 }

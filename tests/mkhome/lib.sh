@@ -5,8 +5,8 @@
 #   mk_enter "$@"       # root + private mount namespace (/home, /etc private)
 #   mk_setup [extra config lines...]
 #       -> $CONF (home_base /home, skeleton $SKEL, ACLs for www-data),
-#          $CACHE (the real cache: hcoop-sync --once against the test slapd;
-#          hcoop-mkcache from the fixture while hcoop-sync is not built),
+#          $CACHE (the real cache: hcoop-sync --once against the test slapd
+#          loaded with the fixture of tests/lib/fixture.sh),
 #          $MKH (the binary), $W (scratch dir)
 #   mk_odd_cache FILE   # a cache with users whose homes are unsafe paths
 #   run_mkhome ARGS...  # sets RC and OUT (stdout+stderr)
@@ -31,7 +31,8 @@ _mk_u() {
 		"$1" "$2" "$2" "$1" "${4:-/home/$1}" "$1" "$3"
 }
 
-# The fixture's users that matter here, as an hcoop-mkcache spec.
+# The fixture's users that matter here, as an hcoop-mkcache spec: the base
+# of the hand-made caches holding entries LDAP/hcoop-sync would not give.
 _mk_fixture_spec() {
 	_mk_u alice 10001 host1.hcoop.test
 	_mk_u bob 10002 host2.hcoop.test
@@ -83,22 +84,15 @@ mk_setup() {
 		"home_acl user:www-data:--x" "public_dir public_html"
 		"public_mode 0755" "public_acl user:www-data:r-x"
 		"public_acl group:www-data:r-x" "maildir yes" "$@")
-	if [ -x "$HC_BUILD/hcoop-sync" ] && [ -f "$HC_SRC/tests/lib/slapd.sh" ]; then
-		source "$HC_SRC/tests/lib/slapd.sh"
-		slapd_start || { fail "slapd_start"; exit 1; }
-		HC_CACHE=$CACHE slapd_write_config "$CONF" "${extra[@]}"
-		"$HC_BUILD/hcoop-sync" -c "$CONF" --once ||
-			{ fail "hcoop-sync --once made the cache"; exit 1; }
-	else
-		diag "hcoop-sync not built yet: cache from hcoop-mkcache"
-		{
-			printf '%s\n' "uri ldap://127.0.0.1:9/" "base dc=hcoop,dc=test" \
-				"host host1.hcoop.test" "min_uid 1000" "cache $CACHE"
-			printf '%s\n' "${extra[@]}"
-		} >"$CONF"
-		_mk_fixture_spec | "$MKCACHE" "$CACHE" ||
-			{ fail "hcoop-mkcache made the cache"; exit 1; }
+	if [ ! -x "$HC_BUILD/hcoop-sync" ]; then
+		fail "$HC_BUILD/hcoop-sync is built (the cache comes from it)"
+		exit 1
 	fi
+	source "$HC_SRC/tests/lib/slapd.sh"
+	slapd_start || { fail "slapd_start"; exit 1; }
+	HC_CACHE=$CACHE slapd_write_config "$CONF" "${extra[@]}"
+	"$HC_BUILD/hcoop-sync" -c "$CONF" --once ||
+		{ fail "hcoop-sync --once made the cache"; exit 1; }
 }
 
 # MK_WRAP=(setpriv ...) runs it through a wrapper
@@ -107,13 +101,9 @@ MK_WRAP=()
 # below min_uid out, so sync with min_uid 100 (as before an admin raised
 # it) and let mkhome, reading min_uid 1000, make its own check.
 mk_lowuid_cache() {
-	if [ -n "${SLAPD_DIR:-}" ]; then
-		sed -e 's|^min_uid .*|min_uid 100|' -e "s|^cache .*|cache $1|" \
-			"$CONF" >"$W/lowuid-sync.conf"
-		"$HC_BUILD/hcoop-sync" -c "$W/lowuid-sync.conf" --once
-	else
-		_mk_fixture_spec | "$MKCACHE" "$1"
-	fi
+	sed -e 's|^min_uid .*|min_uid 100|' -e "s|^cache .*|cache $1|" \
+		"$CONF" >"$W/lowuid-sync.conf"
+	"$HC_BUILD/hcoop-sync" -c "$W/lowuid-sync.conf" --once
 }
 
 run_mkhome() {

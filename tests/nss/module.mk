@@ -15,3 +15,21 @@ $(NSS_DLOPEN): $(BUILD)/tests/nss/dlopen.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ -ldl
 TEST_BINS += $(NSS_DLOPEN)
+
+# The thread stress: the module's objects linked in, plus a separate
+# ThreadSanitizer build (clang) of the same sources.
+NSS_STRESS := $(BUILD)/tests/nss-stress
+$(NSS_STRESS): $(BUILD)/tests/nss/stress.o $(NSS_OBJS) $(BUILD)/common/cache_reader.o \
+		$(BUILD)/common/cache_writer.o $(BUILD)/common/names.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
+
+TSAN_CC ?= clang
+NSS_STRESS_TSAN := $(BUILD)/tests/nss-stress-tsan
+$(NSS_STRESS_TSAN): tests/nss/stress.c $(NSS_SRCS) common/cache_reader.c \
+		common/cache_writer.c common/names.c common/cache.h common/cache_format.h \
+		nss_hcoop/nss_hcoop.h
+	@mkdir -p $(dir $@)
+	$(TSAN_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Wall -Wextra -Werror \
+		-fsanitize=thread -pthread -o $@ $(filter %.c,$^)
+TEST_BINS += $(NSS_STRESS) $(NSS_STRESS_TSAN)

@@ -69,10 +69,11 @@ hs_start_daemon() {
 	hc_on_exit "hc_stop_pid $HS_DAEMON_PID"
 }
 
-# A slapd with the fixture and a config for it; HS_CONF, HS_CACHE set.
+# A slapd with the fixture and a config for it (extra config lines as
+# arguments); HS_CONF set, the cache at $HS_CACHE (default: in SLAPD_DIR).
 hs_setup() {
 	slapd_start || { fail "slapd_start"; exit 1; }
-	HS_CACHE=$SLAPD_DIR/var/cache
+	HS_CACHE=${HS_CACHE:-$SLAPD_DIR/var/cache}
 	HS_CONF=$SLAPD_DIR/hcoop.conf
 	HC_CACHE=$HS_CACHE slapd_write_config "$HS_CONF" "$@"
 }
