@@ -2,10 +2,12 @@
  *
  * Every request is sent asynchronously and waited for with ldap_result()
  * and an explicit deadline, because libldap's LDAP_OPT_NETWORK_TIMEOUT only
- * bounds the TCP connect (and the ldaps handshake): a server that accepts
- * the connection and then never answers would otherwise hang the caller
- * forever. Setting up a connection (connect, TLS, StartTLS) is bounded by
- * cfg->timeout; a server that does not finish it in time counts as
+ * bounds the TCP connect: a server that accepts the connection and then
+ * never answers would otherwise hang the caller forever. Worse, libldap
+ * 2.5's TLS handshake (ldaps://, and after StartTLS) spins forever on such
+ * a server. So setting up a connection (connect, StartTLS, TLS handshake)
+ * runs under a watchdog thread that shuts the socket down when cfg->timeout
+ * has passed, which makes libldap fail at once; the server then counts as
  * unreachable and the next URI is tried. Binds and later operations wait at
  * most cfg->op_timeout for each answer.
  *
@@ -16,6 +18,8 @@
 
 #include <errno.h>
 #include <lber.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,6 +27,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "log.h"
 
@@ -36,6 +42,18 @@ struct hc_ldap {
 	LDAP *ld;
 	char *uri;
 	struct timeval op_tv; /* wait for each answer at most this long */
+	struct ldap_conncb cb; /* records the socket; lives as long as ld */
+	atomic_int fd;         /* the socket, -1 before connect */
+};
+
+/* Shuts the connection's socket down when the deadline passes. */
+struct watchdog {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+	atomic_int *fd;
+	bool done, fired, running;
 };
 
 enum scheme { SCHEME_LDAP, SCHEME_LDAPS, SCHEME_LDAPI, SCHEME_OTHER };
@@ -176,6 +194,82 @@ static int set_options(LDAP *ld, const struct hc_config *cfg)
 	if (rc == LDAP_OPT_SUCCESS)
 		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero);
 	return rc == LDAP_OPT_SUCCESS ? LDAP_SUCCESS : LDAP_LOCAL_ERROR;
+}
+
+static int conn_add_cb(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv,
+		       struct sockaddr *addr, struct ldap_conncb *ctx)
+{
+	struct hc_ldap *c = ctx->lc_arg;
+	ber_socket_t fd = -1;
+
+	(void)ld;
+	(void)srv;
+	(void)addr;
+	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1)
+		atomic_store(&c->fd, fd);
+	return 0;
+}
+
+static void conn_del_cb(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	struct hc_ldap *c = ctx->lc_arg;
+
+	(void)ld;
+	(void)sb;
+	atomic_store(&c->fd, -1);
+}
+
+static void *watchdog_run(void *p)
+{
+	struct watchdog *w = p;
+	int fd;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->done) {
+		if (pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline) !=
+		    ETIMEDOUT)
+			continue;
+		/* too late: make libldap's blocked or spinning I/O fail */
+		fd = atomic_load(w->fd);
+		if (fd >= 0 && !w->done) {
+			shutdown(fd, SHUT_RDWR);
+			w->fired = true;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static void watchdog_start(struct watchdog *w, atomic_int *fd, unsigned secs)
+{
+	pthread_condattr_t ca;
+
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	w->deadline.tv_sec += secs;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	/* without the thread we still have libldap's own timeouts */
+	w->running = pthread_create(&w->th, NULL, watchdog_run, w) == 0;
+}
+
+/* Returns true if the watchdog had to cut the connection. */
+static bool watchdog_stop(struct watchdog *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (w->running)
+		pthread_join(w->th, NULL);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	return w->fired;
 }
 
 /* Wait for the answer to msgid until tv passes. Returns an LDAP code:

@@ -241,6 +241,15 @@ static int parse_group(struct parse *p, struct hs_entry *e)
 	    (r = check_name(p, "cn", e->name)) < 0 ||
 	    (r = get_id(p, "gidNumber", &e->id)) < 0)
 		return r;
+	/* A low gid is a system group (sudo, shadow, disk): granting it from
+	 * LDAP through initgroups would be root on every host. */
+	if (e->id < p->cfg->min_uid) {
+		snprintf(p->whybuf, sizeof(p->whybuf),
+			 "gidNumber %u is below min_uid %u", e->id,
+			 p->cfg->min_uid);
+		p->why = p->whybuf;
+		return -EINVAL;
+	}
 	vals = ldap_get_values_len(p->ld, p->msg, "memberUid");
 	n = vals ? (size_t)ldap_count_values_len(vals) : 0;
 	e->members = calloc(n ? n : 1, sizeof(*e->members));

@@ -7,10 +7,11 @@ MKCACHE=$HC_BUILD/tests/hcoop-mkcache
 NSS_DLOPEN=$HC_BUILD/tests/nss-dlopen
 CACHE=/var/lib/hcoop/cache
 
-# nss_spec N: the named fixture users plus N generated ones, their private
-# groups, shared groups, and a group "big" of 5,000 members (u00001..).
+# nss_spec N [BIG]: the named fixture users plus N generated ones, their
+# private groups, shared groups, and a group "big" of BIG (default 5,000)
+# members (u00001..).
 nss_spec() {
-	local n=${1:-600}
+	local n=${1:-600} big=${2:-5000}
 	cat <<'EOT'
 # name:uid:gid:gecos:dir:shell:dn:host:flags:expire
 U:alice:10001:10001:Alice Liddell,Room 1,,:/home/alice:/bin/bash:uid=alice,ou=People,dc=hcoop,dc=test:host1.hcoop.test:0:
@@ -31,8 +32,8 @@ G:admins:5001:dave
 G:www:5002:alice,ghost
 G:nobodyhere:5003:
 EOT
-	awk -v n="$n" 'BEGIN {
-		for (i = 1; i <= 5000; i++) {
+	awk -v n="$n" -v big="$big" 'BEGIN {
+		for (i = 1; i <= n; i++) {
 			u = sprintf("u%05d", i)
 			if (i <= n)
 				printf "U:%s:%d:20000:User %d:/home/%s:/bin/bash:uid=%s,ou=People,dc=hcoop,dc=test:host%d.hcoop.test:0:\n", u, 20000 + i, i, u, u, i % 2 + 1
@@ -40,7 +41,7 @@ EOT
 		printf "G:members:20000:"
 		for (i = 1; i <= n; i++) printf "%su%05d", (i > 1 ? "," : ""), i
 		printf "\nG:big:20001:"
-		for (i = 1; i <= 5000; i++) printf "%su%05d", (i > 1 ? "," : ""), i
+		for (i = 1; i <= big; i++) printf "%su%05d", (i > 1 ? "," : ""), i
 		printf "\n"
 	}'
 }

@@ -12,7 +12,7 @@ SO=$HC_BUILD/libnss_hcoop.so.2
 T=$(hc_tmpdir)
 mkdir "$T/bad"
 
-nss_spec 20 >"$T/spec"
+nss_spec 20 30 >"$T/spec"
 "$MKCACHE" "$T/good" <"$T/spec"
 count=$(python3 "$HC_SRC/tests/nss/corrupt.py" "$T/good" "$T/bad")
 diag "$count damaged variants"

@@ -4,7 +4,7 @@
  *            [ANSWER...]
  *
  * OPS is a comma-separated list of auth, setcred, acct, chauthtok, open,
- * close, run in order (stopping at the first failure unless -k). Each
+ * close, user:NAME (sets PAM_USER, as a misbehaving module could), run in order (stopping at the first failure unless -k). Each
  * echo-off/echo-on prompt is answered with the next ANSWER (none left:
  * conversation error). Prints "OP PAM_CODE_NAME" for each operation and
  * "msg error: TEXT" / "msg info: TEXT" / "prompt: TEXT" for what the
@@ -115,6 +115,8 @@ static int do_op(pam_handle_t *pamh, const char *op)
 		return pam_open_session(pamh, 0);
 	if (strcmp(op, "close") == 0)
 		return pam_close_session(pamh, 0);
+	if (strncmp(op, "user:", 5) == 0)
+		return pam_set_item(pamh, PAM_USER, op + 5);
 	fprintf(stderr, "pamdrive: unknown op %s\n", op);
 	exit(2);
 }

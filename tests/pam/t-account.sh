@@ -32,6 +32,14 @@ for name in '*' 'alice)(uid=*' 'a\' 'Alice' "$long"; do
 	pcase "hostile name $(printf '%q' "$name" | head -c 40)" hc_only "$name" acct PAM_IGNORE ""
 done
 
+# PAM_USER changed between auth and account (by some other module):
+# refused, whoever the new user is.
+pam_service lone "auth required $PAM_SO config=$CONF" "account required $PAM_SO config=$CONF"
+pcase "PAM_USER changed from bob to alice after auth" lone bob auth,user:alice,acct \
+	PAM_PERM_DENIED "" bob-secret-2
+like "... and logged" "$(cat "$PAM_LOG")" 'PAM_USER changed from bob to alice'
+pcase "(control) same user: admitted" lone alice auth,acct PAM_SUCCESS "" alice-secret-1
+
 # Host names compare case-insensitively, a trailing dot ignored.
 HC_CACHE=$CACHE slapd_write_config "$PAM_DIR/case.conf" "host HOST1.Hcoop.Test."
 pam_service case "account required $PAM_SO config=$PAM_DIR/case.conf"

@@ -84,6 +84,15 @@ if command -v strace >/dev/null; then
 		grep -q 'alice-secret-1' <<<"$trace"
 fi
 
+# Several transactions in one process (the module stays loaded: libldap
+# and GnuTLS are initialised once); under ASan LeakSanitizer fails the
+# exit status on any leak.
+out=$(pamdrive -q -n 5 "$PAM_CONFDIR" hc_only alice auth,acct alice-secret-1 2>&1)
+rc=$?
+is "5 auth+account transactions in one process" "$(grep '^loops' <<<"$out")" "loops 5 ok 5"
+is "... exit status 0 (no leak under ASan)" "$rc" 0
+[ "$rc" = 0 ] || diag "$(grep -m3 -E 'SUMMARY|leak' <<<"$out")"
+
 # Failover: the first uri a closed port, the second the real server.
 closed=$(hc_free_port)
 pam_service fo "auth required $PAM_SO config=$PAM_DIR/fo.conf"

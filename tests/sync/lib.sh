@@ -16,7 +16,7 @@ hs_search() {
 }
 
 # What the cache should hold according to LDAP (read as the host account):
-# users with uidNumber >= 1000 and every posixGroup, in hs_dump's format.
+# users with uidNumber >= 1000 and groups with gidNumber >= 1000, in hs_dump's format.
 hs_expected() {
 	{
 		hs_search -b "$LDAP_BASE" '(objectClass=posixAccount)' \
@@ -45,6 +45,7 @@ for e in entries:
             g("loginShell"), g("dn"), g("hcoopHost"),
             1 if "pwdAccountLockedTime" in e else 0, g("shadowExpire")))
     else:
+        if int(g("gidNumber")) < 1000: continue
         out.append("G:%s:%s:%s" % (g("cn"), g("gidNumber"), ",".join(e.get("memberUid", []))))
 print("\n".join(sorted(out)))
 '

@@ -39,7 +39,7 @@ st=$("$HS_SYNC" -c "$HS_CONF" --status); rc=$?
 is "--status exits 0" "$rc" 0
 like "--status: generation 1" "$st" $'generation: 1\n'
 like "--status: users" "$st" $'users: 606\n'
-like "--status: groups" "$st" $'groups: 11'
+like "--status: groups" "$st" $'groups: 10'
 like "--status: server" "$st" "server: $LDAP_URI"
 like "--status: ISO 8601 UTC time" "$st" 'refreshed_at: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 like "--status: valid" "$st" 'valid: yes'
