@@ -370,61 +370,90 @@ struct bind_args {
 	const char *pw; /* NULL: no password is sent */
 };
 
-/* Connect, secure and bind to one URI. Returns an LDAP code. The
- * cleartext rule is checked before anything is sent. */
+/* A handle for uri with our options and the socket-recording callback. */
+static int conn_init(struct hc_ldap *c, const struct hc_config *cfg,
+		     const char *uri, char *err, size_t errlen)
+{
+	int rc;
+
+	atomic_store(&c->fd, -1);
+	c->cb.lc_add = conn_add_cb;
+	c->cb.lc_del = conn_del_cb;
+	c->cb.lc_arg = c;
+	c->op_tv.tv_sec = cfg->op_timeout ? cfg->op_timeout : 10;
+	rc = ldap_initialize(&c->ld, uri);
+	if (rc == LDAP_SUCCESS)
+		rc = set_options(c->ld, cfg);
+	if (rc == LDAP_SUCCESS &&
+	    ldap_set_option(c->ld, LDAP_OPT_CONNECT_CB, &c->cb) !=
+		    LDAP_OPT_SUCCESS)
+		rc = LDAP_LOCAL_ERROR;
+	if (rc != LDAP_SUCCESS)
+		rc_err(err, errlen, uri, "init", rc, NULL);
+	return rc;
+}
+
+/* TCP connect, the ldaps handshake or StartTLS: all within cfg->timeout,
+ * enforced by the watchdog. */
+static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
+		      const char *uri, bool starttls, char *err, size_t errlen)
+{
+	unsigned secs = cfg->timeout ? cfg->timeout : 3;
+	struct timeval net = { .tv_sec = secs };
+	struct watchdog w;
+	int rc;
+
+	watchdog_start(&w, &c->fd, secs);
+	rc = ldap_connect(c->ld);
+	if (rc != LDAP_SUCCESS)
+		rc_err(err, errlen, uri, "connect", rc, ld_diag(c->ld));
+	else if (starttls)
+		rc = start_tls(c->ld, uri, &net, err, errlen);
+	if (watchdog_stop(&w)) {
+		set_err(err, errlen, "%s: no answer within %u s (connect/TLS)",
+			uri, secs);
+		rc = LDAP_TIMEOUT;
+	}
+	return rc;
+}
+
+/* Connect, secure and bind to one URI. Returns an LDAP code (or
+ * RC_CLEARTEXT_REFUSED). The cleartext rule is checked before anything is
+ * sent. */
 static int try_uri(const struct hc_config *cfg, const char *uri,
-		   const struct bind_args *b, LDAP **out, char *err,
+		   const struct bind_args *b, struct hc_ldap *c, char *err,
 		   size_t errlen)
 {
 	enum scheme sch = uri_scheme(uri);
 	bool want_starttls = sch == SCHEME_LDAP && cfg->ssl != HC_SSL_OFF;
-	struct timeval net = { .tv_sec = cfg->timeout ? cfg->timeout : 3 };
-	struct timeval op = { .tv_sec = cfg->op_timeout ? cfg->op_timeout : 10 };
-	LDAP *ld = NULL;
+	bool need_tls = b->pw && sch == SCHEME_LDAP && !cfg->allow_cleartext;
 	int rc;
 
-	*out = NULL;
 	if (sch == SCHEME_OTHER) {
 		set_err(err, errlen, "%s: not an ldap://, ldaps:// or ldapi:// URI",
 			uri);
 		return LDAP_PARAM_ERROR;
 	}
-	if (b->pw && sch == SCHEME_LDAP && !want_starttls &&
-	    !cfg->allow_cleartext) {
+	if (need_tls && !want_starttls) {
 		set_err(err, errlen, "%s: refusing to send a password without "
 			"TLS (ssl off; use start_tls, ldaps:// or ldapi://)", uri);
 		return RC_CLEARTEXT_REFUSED;
 	}
 	hc_debug("ldap: trying %s", uri);
-	rc = ldap_initialize(&ld, uri);
+	rc = conn_init(c, cfg, uri, err, errlen);
 	if (rc == LDAP_SUCCESS)
-		rc = set_options(ld, cfg);
-	if (rc != LDAP_SUCCESS) {
-		rc_err(err, errlen, uri, "init", rc, NULL);
-		goto out;
-	}
-	if (want_starttls) {
-		rc = start_tls(ld, uri, &net, err, errlen);
-		if (rc != LDAP_SUCCESS)
-			goto out;
-	}
+		rc = conn_setup(c, cfg, uri, want_starttls, err, errlen);
+	if (rc != LDAP_SUCCESS)
+		return rc;
 	/* belt and braces: never let a password out unprotected */
-	if (b->pw && sch != SCHEME_LDAPI && !cfg->allow_cleartext &&
-	    sch == SCHEME_LDAP && !ldap_tls_inplace(ld)) {
+	if (need_tls && !ldap_tls_inplace(c->ld)) {
 		set_err(err, errlen, "%s: TLS not in place, password not sent",
 			uri);
-		rc = RC_CLEARTEXT_REFUSED;
-		goto out;
+		return RC_CLEARTEXT_REFUSED;
 	}
-	rc = bind_once(ld, uri, b->dn,
-		       b->how == HC_BIND_SASL_EXTERNAL ? "EXTERNAL" : NULL,
-		       b->pw, &op, err, errlen);
-out:
-	if (rc == LDAP_SUCCESS)
-		*out = ld;
-	else if (ld)
-		ldap_unbind_ext_s(ld, NULL, NULL);
-	return rc;
+	return bind_once(c->ld, uri, b->dn,
+			 b->how == HC_BIND_SASL_EXTERNAL ? "EXTERNAL" : NULL,
+			 b->pw, &c->op_tv, err, errlen);
 }
 
 /* Decide who to bind as; for HC_BIND_CONFIG reads the secret into pwbuf. */
@@ -478,22 +507,6 @@ static int resolve_bind(const struct hc_config *cfg, enum hc_bind how,
 	return 0;
 }
 
-static int new_conn(LDAP *ld, const char *uri, const struct hc_config *cfg,
-		    struct hc_ldap **out)
-{
-	struct hc_ldap *c = calloc(1, sizeof(*c));
-
-	if (!c || !(c->uri = strdup(uri))) {
-		free(c);
-		ldap_unbind_ext_s(ld, NULL, NULL);
-		return -ENOMEM;
-	}
-	c->ld = ld;
-	c->op_tv.tv_sec = cfg->op_timeout ? cfg->op_timeout : 10;
-	*out = c;
-	return 0;
-}
-
 /* Append "; msg" (or "msg") to the failure list, bounded. */
 static void add_reason(char *all, size_t len, const char *msg)
 {
@@ -503,15 +516,53 @@ static void add_reason(char *all, size_t len, const char *msg)
 		snprintf(all + used, len - used, "%s%s", used ? "; " : "", msg);
 }
 
+static void conn_free(struct hc_ldap *c)
+{
+	if (!c)
+		return;
+	if (c->ld)
+		ldap_unbind_ext_s(c->ld, NULL, NULL);
+	free(c->uri);
+	free(c);
+}
+
+/* Try the URIs in order until one connects and binds, or one gives a final
+ * answer. Returns an LDAP code; *out is set on success. */
+static int try_all(const struct hc_config *cfg, const struct bind_args *b,
+		   struct hc_ldap **out, char *last, size_t lastlen, char *all,
+		   size_t alllen)
+{
+	struct hc_ldap *c;
+	int rc = LDAP_SERVER_DOWN;
+	size_t i;
+
+	for (i = 0; i < cfg->n_uri; i++) {
+		c = calloc(1, sizeof(*c));
+		if (!c || !(c->uri = strdup(cfg->uri[i]))) {
+			free(c);
+			return LDAP_NO_MEMORY;
+		}
+		rc = try_uri(cfg, cfg->uri[i], b, c, last, lastlen);
+		if (rc == LDAP_SUCCESS) {
+			*out = c;
+			return rc;
+		}
+		conn_free(c);
+		if (!rc_is_unreachable(rc))
+			return rc;
+		hc_debug("ldap: %s", last);
+		add_reason(all, alllen, last);
+	}
+	return rc;
+}
+
 int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 		    const char *dn, const char *pw, struct hc_ldap **out,
 		    char *err, size_t errlen)
 {
 	char pwbuf[BINDPW_MAX], last[512] = "", all[1024] = "";
 	struct bind_args b;
-	LDAP *ld = NULL;
-	int r, rc = LDAP_SERVER_DOWN;
-	size_t i;
+	int r, rc;
 
 	*out = NULL;
 	pwbuf[0] = '\0';
@@ -523,15 +574,9 @@ int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 			 errlen);
 	if (r < 0)
 		goto out;
-	for (i = 0; i < cfg->n_uri; i++) {
-		rc = try_uri(cfg, cfg->uri[i], &b, &ld, last, sizeof(last));
-		if (rc == LDAP_SUCCESS || !rc_is_unreachable(rc))
-			break;
-		hc_debug("ldap: %s", last);
-		add_reason(all, sizeof(all), last);
-	}
+	rc = try_all(cfg, &b, out, last, sizeof(last), all, sizeof(all));
 	if (rc == LDAP_SUCCESS) {
-		r = new_conn(ld, cfg->uri[i], cfg, out);
+		r = 0;
 	} else if (rc == RC_CLEARTEXT_REFUSED) {
 		r = -ECONNREFUSED;
 		set_err(err, errlen, "%s", last);
@@ -540,7 +585,8 @@ int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 		set_err(err, errlen, "no LDAP server reachable: %s", all);
 	} else {
 		r = map_rc(rc);
-		set_err(err, errlen, "%s", last);
+		set_err(err, errlen, "%s", rc == LDAP_NO_MEMORY ?
+			"out of memory" : last);
 	}
 out:
 	explicit_bzero(pwbuf, sizeof(pwbuf));
@@ -549,12 +595,7 @@ out:
 
 void hc_ldap_close(struct hc_ldap *c)
 {
-	if (!c)
-		return;
-	if (c->ld)
-		ldap_unbind_ext_s(c->ld, NULL, NULL);
-	free(c->uri);
-	free(c);
+	conn_free(c);
 }
 
 const char *hc_ldap_uri(const struct hc_ldap *c)
