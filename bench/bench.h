@@ -21,6 +21,7 @@ struct bench_group {
 };
 struct bench_keys {
 	struct bench_user *users;
+	char **neg; /* n_users valid names that exist nowhere ("nosuch...") */
 	size_t n_users;
 	struct bench_group *groups;
 	size_t n_groups;
@@ -34,7 +35,6 @@ struct bench_scratch {
 	size_t len;
 	gid_t *gids;
 	long n_gids;
-	char neg[64];
 	unsigned long found, missing; /* lookups that did / did not answer */
 };
 

@@ -69,6 +69,35 @@ EOT
 	slapd_start_again
 }
 
+# The floor for a full sync: fetching the same entries, paged over
+# StartTLS as the host account, with ldapsearch (output discarded).
+ldapsearch_baseline() { # n
+	local t0
+	t0=$(date +%s.%N)
+	LDAPTLS_CACERT=$LDAP_CACERT ldapsearch -ZZ -x -H "$LDAP_URI" -D "$HOST_DN" \
+		-w "$HOST_PW" -b "$LDAP_BASE" -E pr=1000/noprompt -LLL \
+		'(|(objectClass=posixAccount)(objectClass=posixGroup))' uid uidNumber \
+		gidNumber gecos cn homeDirectory loginShell hcoopHost memberUid \
+		>/dev/null 2>&1 &&
+		rec "LDAPSEARCH n=$1 wall_s=$(elapsed "$t0")"
+}
+
+# timed OUT CMD...: "wall_s=.. peak_rss_kb=.." into OUT, through GNU time
+# (Debian package "time") when present, else wall time only.
+timed() {
+	local out=$1 t0 rc
+	shift
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f 'wall_s=%e peak_rss_kb=%M' -o "$out" "$@"
+		return
+	fi
+	t0=$(date +%s.%N)
+	"$@"
+	rc=$?
+	echo "wall_s=$(elapsed "$t0") peak_rss_kb=-1" >"$out"
+	return $rc
+}
+
 # hcoop-sync --once: wall time, peak RSS, cache size. Falls back to the
 # test tool (same writer) so the lookup figures exist without the daemon.
 sync_once() { # n datadir conf
@@ -76,8 +105,8 @@ sync_once() { # n datadir conf
 	rm -f "$cache"
 	if [ ! -x "$HC_BUILD/hcoop-sync" ]; then
 		skip "sync-once n=$n" "hcoop-sync not built yet"
-	elif /usr/bin/time -f 'wall_s=%e peak_rss_kb=%M' -o "$d/time.out" \
-		"$HC_BUILD/hcoop-sync" -c "$conf" --once >"$d/sync.log" 2>&1; then
+	elif timed "$d/time.out" "$HC_BUILD/hcoop-sync" -c "$conf" --once \
+		>"$d/sync.log" 2>&1; then
 		rec "SYNC n=$n $(tail -1 "$d/time.out") cache_bytes=$(stat -c %s $cache)" \
 			"passwd_bytes=$(stat -c %s "$d/passwd.add")" \
 			"group_bytes=$(stat -c %s "$d/group.add")" \
@@ -306,6 +335,7 @@ bench_size() { # n first
 	cp "$conf" /etc/hcoop.conf
 	say "N=$n: hcoop-sync --once"
 	sync_once "$n" "$d" "$conf"
+	ldapsearch_baseline "$n"
 	say "N=$n: lookups"
 	files_setup "$d"
 	lookups "$n" "$d"

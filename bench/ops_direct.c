@@ -101,9 +101,7 @@ static long d_pwnam_neg(struct bench_scratch *s, const struct bench_keys *k,
 	enum nss_status st;
 	int e;
 
-	(void)k;
-	snprintf(s->neg, sizeof(s->neg), "nosuch%07zu", i);
-	st = mod.pwnam(s->neg, &pw, s->buf, s->len, &e);
+	st = mod.pwnam(k->neg[i], &pw, s->buf, s->len, &e);
 	return count(s, st == NSS_STATUS_NOTFOUND ? NSS_STATUS_SUCCESS
 						  : NSS_STATUS_UNAVAIL);
 }

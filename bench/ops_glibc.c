@@ -41,9 +41,7 @@ static long op_pwnam_neg(struct bench_scratch *s, const struct bench_keys *k,
 	struct passwd pw, *res = NULL;
 	int rc;
 
-	(void)k;
-	snprintf(s->neg, sizeof(s->neg), "nosuch%07zu", i);
-	rc = getpwnam_r(s->neg, &pw, s->buf, s->len, &res);
+	rc = getpwnam_r(k->neg[i], &pw, s->buf, s->len, &res);
 	/* absent is the expected answer: count it as "found" */
 	return count(s, rc == 0 && !res ? 0 : -1, &pw);
 }

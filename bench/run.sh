@@ -26,9 +26,10 @@ if [ "${HC_IN_NS:-0}" != 1 ]; then
 	chmod 0755 "$BENCH_WORK"
 	BENCH_T0=$(date +%s)
 	export BENCH_WORK BENCH_T0
-	hc_on_exit "rm -rf '$BENCH_WORK'"
 fi
 hc_ns_enter "$@"
+# (the outer process exits from hc_ns_enter without running its cleanups)
+hc_on_exit "rm -rf '$BENCH_WORK'"
 
 # ---- inside the namespace from here on ----
 source "$HC_SRC/bench/lib.sh"

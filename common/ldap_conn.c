@@ -406,7 +406,10 @@ static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
 	watchdog_start(&w, &c->fd, secs);
 	rc = ldap_connect(c->ld);
 	if (rc != LDAP_SUCCESS)
-		rc_err(err, errlen, uri, "connect", rc, ld_diag(c->ld));
+		rc_err(err, errlen, uri,
+		       uri_scheme(uri) == SCHEME_LDAPS ? "connect or TLS handshake"
+						       : "connect",
+		       rc, ld_diag(c->ld));
 	else if (starttls)
 		rc = start_tls(c->ld, uri, &net, err, errlen);
 	if (watchdog_stop(&w)) {

@@ -168,7 +168,7 @@ int main(int argc, char **argv)
 	if (r == 0)
 		r = run(c, dn, argc - optind, argv + optind, err, sizeof(err));
 	if (r != 0 && r != 1)
-		fprintf(stderr, "ldapcheck: %s: %s\n", hc_ldap_strerror(r), err);
+		fprintf(stderr, "ldapcheck: %s\n", *err ? err : hc_ldap_strerror(r));
 	hc_ldap_close(c);
 	hc_config_free(&cfg);
 	return r == 1 ? 1 : exit_code(r);

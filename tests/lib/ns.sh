@@ -27,6 +27,7 @@ hc_ns_enter() {
 	HC_IN_NS=1 HC_NS="$ns" unshare -m -n --propagation private -- "$0" "$@" || rc=$?
 	# overlay work dirs may hold root-only leftovers; plain rm suffices
 	rm -rf "$ns"
+	_hc_run_cleanups
 	trap - EXIT
 	exit "$rc"
 }

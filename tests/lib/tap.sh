@@ -51,12 +51,17 @@ like() {
 skip_all() { echo "1..0 # SKIP $*"; exit 77; }
 need_root() { [ "$(id -u)" -eq 0 ] || skip_all "needs root"; }
 
-# A private temp dir removed at exit.
+# A private temp dir removed at exit. Callers use d=$(hc_tmpdir), i.e. a
+# subshell whose own cleanups are lost, so every temp dir lives under one
+# per-process root that the main shell created (and registered first, so it
+# is removed last) when it sourced this file.
+_HC_TMPROOT=$(mktemp -d /tmp/hcoop-test.XXXXXX)
+chmod 0755 "$_HC_TMPROOT"
+hc_on_exit "rm -rf '$_HC_TMPROOT'"
 hc_tmpdir() {
 	local d
-	d=$(mktemp -d /tmp/hcoop-test.XXXXXX)
+	d=$(mktemp -d "$_HC_TMPROOT/t.XXXXXX")
 	chmod 0755 "$d"
-	hc_on_exit "rm -rf '$d'"
 	echo "$d"
 }
 

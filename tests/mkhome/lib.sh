@@ -76,7 +76,10 @@ _mk_skeleton() {
 }
 
 mk_setup() {
-	W=$(hc_tmpdir)
+	# not $(hc_tmpdir): its cleanup would be registered in the subshell
+	W=$(mktemp -d /tmp/hcoop-test.XXXXXX)
+	chmod 0755 "$W"
+	hc_on_exit "rm -rf '$W'"
 	CONF=$W/hcoop.conf
 	CACHE=$W/cache
 	_mk_skeleton

@@ -16,6 +16,7 @@ for n in null zero full random urandom tty; do
 	mount --bind "/dev/$n" "$W/dev/$n"
 done
 mount --bind "$W/dev" /dev
+hc_on_exit "umount -l /dev; for n in null zero full random urandom tty; do umount -l '$W/dev/'\$n; done"
 SYSLOG=$W/syslog.txt
 python3 -c '
 import os, socket, sys

@@ -60,3 +60,7 @@ is "ls -l shows the owner from the cache" "$(stat -c '%U %G' /home/alice)" "alic
 sed 's|^U:bob:\(.*\):/bin/bash:|U:bob:\1:/bin/dash:|' "$T/spec" >"$T/spec2"
 "$MKCACHE" -g 2 "$CACHE" <"$T/spec2"
 is "a replaced cache is served by the next lookup" "$(getent passwd bob | cut -d: -f7)" /bin/dash
+
+# the module opens its cache with O_CLOEXEC (asked of the running code)
+opens=$(strace -f -e trace=openat getent passwd alice 2>&1 >/dev/null | grep /var/lib/hcoop/cache)
+like "cache opened O_RDONLY|O_CLOEXEC" "$opens" "O_RDONLY.*O_CLOEXEC"
