@@ -352,10 +352,10 @@ def notes(res, out):
     for n in res.sizes:
         s, q = res.find("SYNC", n=n), res.find("LDAPSEARCH", n=n)
         if s and q:
-            out.append("- {:,} members: `hcoop-sync --once` {} s, of which "
+            out.append("- {:,} members: `hcoop-sync --once` takes {} s; "
                        "fetching the same entries with `ldapsearch -ZZ` "
                        "(paged, as the host account, output discarded) "
-                       "takes {} s: the rest ({:.2f} s) is the sync's own "
+                       "takes {} s, so ~{:.2f} s is the sync's own "
                        "processing and writing.".format(
                            n, s["wall_s"], q["wall_s"],
                            float(s["wall_s"]) - float(q["wall_s"])))

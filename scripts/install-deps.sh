@@ -11,7 +11,7 @@ clang libclang-rt-14-dev
 slapd ldap-utils openssl
 openssh-server openssh-client sshpass
 pamtester libpam-wrapper libnss-wrapper libpam-modules
-acl valgrind iproute2 util-linux procps psmisc python3 time strace
+acl valgrind iproute2 util-linux procps psmisc python3 time strace nscd
 "
 
 missing=""
