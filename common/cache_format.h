@@ -1,4 +1,4 @@
-/* The account cache file format, version 1. Included by cache_writer.c and
+/* The account cache file format, version 2. Included by cache_writer.c and
  * cache_reader.c (and by nobody else: the API is cache.h).
  *
  * GENERAL
@@ -57,18 +57,20 @@
  *                  Strings may also live in USER_DATA; a user name that is
  *                  the tail of its home ("/home/alice") points into it.
  *   6 INDEX_USER   hash index, open addressing with linear probing:
- *   7 INDEX_GROUP  a power-of-two number of 16-byte slots
+ *   7 INDEX_GROUP  any number of 16-byte slots (the writer uses
+ *                  n + n/4 + 1 for n users or groups: a load of 0.8;
+ *                  exact-size, not a power of two, to keep the file small):
  *                     0 name hash (hc_hash_name)  4 record offset by name
  *                     8 uid or gid                12 record offset by id
  *                  Each slot holds two independent entries (name side and
  *                  id side), so the by-name table and by-id table share a
  *                  cache-friendly array. Record offset 0 = empty. The
- *                  name side is placed at hc_hash_name(name) & mask, the id
- *                  side at hc_hash_id(id) & mask; probing goes to the next
- *                  slot (wrapping) until an empty entry or a match, and
- *                  never more than the number of slots. The hash or id is
- *                  compared before any record is touched, so a miss almost
- *                  never reads a record or a string.
+ *                  name side starts at hc_slot(hc_hash_name(name), nslots),
+ *                  the id side at hc_slot(hc_hash_id(id), nslots); probing
+ *                  goes to the next slot (wrapping) until an empty entry
+ *                  or a match, and never more than nslots times. The hash
+ *                  or id is compared before any record is touched, so a
+ *                  miss almost never reads a record or a string.
  *
  * COMPATIBILITY
  *   Any change to the layout bumps HC_CACHE_VERSION; a reader refuses every
@@ -77,12 +79,14 @@
 #ifndef HCOOP_CACHE_FORMAT_H
 #define HCOOP_CACHE_FORMAT_H
 
+#include <endian.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define HC_CACHE_MAGIC "HCOOPC1\n"
 #define HC_CACHE_MAGIC_LEN 8
-#define HC_CACHE_VERSION 1u
+#define HC_CACHE_VERSION 2u
 #define HC_BOM 0x01020304u
 
 #define HC_HDR_SIZE 128u
@@ -149,8 +153,6 @@ enum {
 	HC_S_IDREC = 12,
 };
 
-/* FNV-1a over the bytes, then a murmur3 finaliser so the low bits (used
- * as the slot number) depend on every byte. */
 static inline uint32_t hc_fmix32(uint32_t h)
 {
 	h ^= h >> 16;
@@ -161,13 +163,45 @@ static inline uint32_t hc_fmix32(uint32_t h)
 	return h;
 }
 
+/* One 64-bit multiply-xorshift round per 8 bytes (little-endian loads, so
+ * the hash is the same on every host). Never reads past p + n: full words
+ * by memcpy, the tail copied into a zeroed word. The length seeds the
+ * state, so a tail of zero bytes still changes the hash. */
+static inline uint64_t hc_mix64(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9u;
+	return h ^ (h >> 31);
+}
+
+static inline uint32_t hc_hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15u ^ ((uint64_t)n * 0xff51afd7ed558ccdu);
+	uint64_t w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = hc_mix64(h, le64toh(w));
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = hc_mix64(h, le64toh(w));
+	}
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebu;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
 static inline uint32_t hc_hash_name(const char *s)
 {
-	uint32_t h = 2166136261u;
+	return hc_hash_bytes(s, strlen(s));
+}
 
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 16777619u;
-	return hc_fmix32(h);
+/* The first slot for hash h in a table of nslots (any count): the high
+ * bits of h scaled to the table, no division. Always < nslots. */
+static inline uint32_t hc_slot(uint32_t h, uint32_t nslots)
+{
+	return (uint32_t)(((uint64_t)h * nslots) >> 32);
 }
 
 static inline uint32_t hc_hash_id(uint32_t id) { return hc_fmix32(id ^ 0x9e3779b9u); }

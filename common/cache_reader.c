@@ -23,7 +23,7 @@ struct hc_cache {
 	const uint8_t *map;
 	uint32_t size;
 	uint32_t n_users, n_groups;
-	uint32_t umask, gmask; /* index slots - 1 (or UINT32_MAX: empty) */
+	uint32_t uslots, gslots; /* index slots (0: no index) */
 	struct hc_sec sec[HC_SEC_COUNT];
 	char *path;
 	dev_t dev;
@@ -72,7 +72,7 @@ static inline const uint8_t *rec_at(const struct hc_cache *c, int s,
 static int check_sections(struct hc_cache *c)
 {
 	const uint8_t *h = c->map;
-	uint32_t i, n;
+	uint32_t i;
 
 	for (i = 0; i < HC_SEC_COUNT; i++) {
 		struct hc_sec *s = &c->sec[i];
@@ -87,15 +87,12 @@ static int check_sections(struct hc_cache *c)
 	    c->sec[HC_SEC_USER_TABLE].size % 4 ||
 	    c->sec[HC_SEC_GROUP_TABLE].size / 4 != c->n_groups)
 		return -EBADMSG;
-	/* index sizes: a power of two number of slots, or none at all */
-	n = c->sec[HC_SEC_INDEX_USER].size / HC_SLOT_SIZE;
-	if (c->sec[HC_SEC_INDEX_USER].size % HC_SLOT_SIZE || (n & (n - 1)))
+	/* index sizes: whole slots (any count, possibly none) */
+	if (c->sec[HC_SEC_INDEX_USER].size % HC_SLOT_SIZE ||
+	    c->sec[HC_SEC_INDEX_GROUP].size % HC_SLOT_SIZE)
 		return -EBADMSG;
-	c->umask = n - 1;
-	n = c->sec[HC_SEC_INDEX_GROUP].size / HC_SLOT_SIZE;
-	if (c->sec[HC_SEC_INDEX_GROUP].size % HC_SLOT_SIZE || (n & (n - 1)))
-		return -EBADMSG;
-	c->gmask = n - 1;
+	c->uslots = c->sec[HC_SEC_INDEX_USER].size / HC_SLOT_SIZE;
+	c->gslots = c->sec[HC_SEC_INDEX_GROUP].size / HC_SLOT_SIZE;
 	return 0;
 }
 
@@ -244,6 +241,11 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 
 	if (!r)
 		return -EBADMSG;
+	/* the record's own strings follow it: fetch their line in parallel
+	 * with the record's, not after it (a prefetch never faults; the
+	 * bound only keeps the pointer arithmetic inside the mapping) */
+	if ((uint64_t)off + 64 < c->size)
+		__builtin_prefetch(r + 64);
 	u->name = str_at(c, rd32(r + HC_U_NAME));
 	u->gecos = str_at(c, rd32(r + HC_U_GECOS));
 	u->dir = str_at(c, rd32(r + HC_U_DIR));
@@ -264,21 +266,24 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 	return 0;
 }
 
-/* Probe one side (name or id) of an index. Returns the record offset of
- * the first entry whose key matches and for which match() agrees, 0 when
- * absent. At most nslots probes, whatever the file says. */
-static uint32_t probe(const struct hc_cache *c, int sec, uint32_t mask,
-		      unsigned side, uint32_t key, const char *name,
-		      uint32_t nameoff_in_rec, uint32_t recsize)
+/* Probe one side (name or id) of an index whose first slot is
+ * hc_slot(h, nslots). Returns the record offset of the first entry whose
+ * key matches and, for a name, whose record's name is that name; 0 when
+ * absent, UINT32_MAX for a bad record offset. At most nslots probes,
+ * whatever the file says. */
+static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
+		      unsigned side, uint32_t key, uint32_t h,
+		      const char *name, uint32_t nameoff_in_rec,
+		      uint32_t recsize)
 {
 	const uint8_t *tab = c->map + c->sec[sec].off;
-	uint32_t i, n, pos, roff;
+	int dsec = sec == HC_SEC_INDEX_USER ? HC_SEC_USER_DATA : HC_SEC_GROUP_DATA;
+	uint32_t i, pos, roff;
 
-	if (c->sec[sec].size == 0)
+	if (nslots == 0)
 		return 0;
-	n = mask + 1;
-	pos = (side == HC_S_HASH ? key : hc_hash_id(key)) & mask;
-	for (i = 0; i < n; i++, pos = (pos + 1) & mask) {
+	pos = hc_slot(h, nslots);
+	for (i = 0; i < nslots; i++) {
 		const uint8_t *slot = tab + (size_t)pos * HC_SLOT_SIZE;
 		const uint8_t *r;
 		const char *s;
@@ -286,18 +291,18 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t mask,
 		roff = rd32(slot + side + 4);
 		if (roff == 0)
 			return 0;
-		if (rd32(slot + side) != key)
-			continue;
-		if (!name)
-			return roff;
-		r = rec_at(c, sec == HC_SEC_INDEX_USER ? HC_SEC_USER_DATA
-						       : HC_SEC_GROUP_DATA,
-			   roff, recsize);
-		if (!r)
-			return UINT32_MAX;
-		s = str_at(c, rd32(r + nameoff_in_rec));
-		if (s && strcmp(s, name) == 0)
-			return roff;
+		if (rd32(slot + side) == key) {
+			if (!name)
+				return roff;
+			r = rec_at(c, dsec, roff, recsize);
+			if (!r)
+				return UINT32_MAX;
+			s = str_at(c, rd32(r + nameoff_in_rec));
+			if (s && strcmp(s, name) == 0)
+				return roff;
+		}
+		if (++pos == nslots)
+			pos = 0;
 	}
 	return 0;
 }
@@ -305,8 +310,9 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t mask,
 int hc_cache_user_byname(const struct hc_cache *c, const char *name,
 			 struct hc_user *out)
 {
-	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->umask, HC_S_HASH,
-			     hc_hash_name(name), name, HC_U_NAME, HC_UREC_SIZE);
+	uint32_t h = hc_hash_name(name);
+	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
+			     name, HC_U_NAME, HC_UREC_SIZE);
 	int r;
 
 	if (off == 0)
@@ -320,8 +326,8 @@ int hc_cache_user_byname(const struct hc_cache *c, const char *name,
 int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
 			struct hc_user *out)
 {
-	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->umask, HC_S_ID, uid,
-			     NULL, 0, 0);
+	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, uid,
+			     hc_hash_id(uid), NULL, 0, 0);
 	int r;
 
 	if (off == 0)
@@ -390,8 +396,9 @@ static int fill_group(const struct hc_cache *c, uint32_t off,
 int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 			  struct hc_group *out)
 {
-	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gmask, HC_S_HASH,
-			     hc_hash_name(name), name, HC_G_NAME, HC_GREC_SIZE);
+	uint32_t h = hc_hash_name(name);
+	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_HASH, h, h,
+			     name, HC_G_NAME, HC_GREC_SIZE);
 	int r;
 
 	if (off == 0)
@@ -405,8 +412,8 @@ int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
 			 struct hc_group *out)
 {
-	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gmask, HC_S_ID, gid,
-			     NULL, 0, 0);
+	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_ID, gid,
+			     hc_hash_id(gid), NULL, 0, 0);
 	int r;
 
 	if (off == 0)

@@ -11,22 +11,21 @@ enum gr_key { GR_BYNAME, GR_BYGID };
 static int gr_lookup(enum gr_key k, const char *name, gid_t gid,
 		     struct group *gr, char *buf, size_t buflen)
 {
-	struct hc_ref *ref;
+	struct hc_cache *c;
 	struct hc_group g;
 	int r;
 
-	r = hc_nss_acquire(&ref);
+	r = hc_nss_get(&c);
 	if (r < 0)
 		return r;
 	if (k == GR_BYNAME)
-		r = hc_cache_group_byname(ref->c, name, &g);
+		r = hc_cache_group_byname(c, name, &g);
 	else
-		r = hc_cache_group_bygid(ref->c, (uint32_t)gid, &g);
+		r = hc_cache_group_bygid(c, (uint32_t)gid, &g);
 	if (r == 0)
-		r = hc_pack_group(ref->c, &g, gr, buf, buflen);
+		r = hc_pack_group(c, &g, gr, buf, buflen);
 	if (r < 0 && r != -ENOENT && r != -ERANGE)
 		hc_nss_log_once("corrupt cache", r);
-	hc_nss_release(ref);
 	return r;
 }
 

@@ -6,11 +6,13 @@ NSS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(NSS_SRCS))
 NSS_SO := $(BUILD)/libnss_hcoop.so.2
 
 $(NSS_OBJS): ALL_CFLAGS += -fvisibility=hidden
+# -z nodelete: handle.c registers a thread-exit destructor (pthread key),
+# which must never outlive the object; NSS modules are not unloaded anyway.
 
 $(NSS_SO): $(NSS_OBJS) $(BUILD)/common/cache_reader.o $(BUILD)/common/names.o \
 		nss_hcoop/libnss_hcoop.map
 	@mkdir -p $(dir $@)
-	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcoop.so.2 \
+	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcoop.so.2 -Wl,-z,nodelete \
 		-Wl,--version-script=nss_hcoop/libnss_hcoop.map \
 		-o $@ $(filter %.o,$^)
 

@@ -32,6 +32,11 @@ struct hc_ref {
 int hc_nss_acquire(struct hc_ref **out);
 void hc_nss_release(struct hc_ref *r);
 
+/* The lookup fast path: the current cache through this thread's own
+ * reference, with no lock and no atomic read-modify-write. *out stays
+ * valid until this thread's next hc_nss_get (or its exit). */
+int hc_nss_get(struct hc_cache **out);
+
 /* An enumeration cursor (setXent/getXent_r/endXent): its own lock and its
  * own reference, so a replacement during enumeration finishes the walk
  * over the file it started on. */

@@ -1,5 +1,6 @@
-/* All buffer packing: sizes are summed (with overflow checks) before
- * anything is written, the member pointer array is aligned, and every
+/* All buffer packing: every copy is bounded by the caller's buffer (for a
+ * group the sizes are summed, with overflow checks, before anything is
+ * written, since the aligned member pointer array comes first), and every
  * string is copied into the caller's buffer, so nothing returned points
  * into the mapping (which may be unmapped by the next lookup). */
 #include "nss_hcoop.h"
@@ -18,9 +19,9 @@ static bool add_size(size_t *total, size_t n)
 	return true;
 }
 
-/* Copy s to *p, never past end: the file may be rewritten in place under
- * us (by root) between the sizing pass and this copy, so the copy is
- * bounded again and always terminated. NULL when it does not fit. */
+/* Copy s to *p, never past end, always terminated (the file may even be
+ * rewritten in place under us by root between a sizing pass and the
+ * copy). NULL when it does not fit. */
 static char *put(char **p, const char *end, const char *s)
 {
 	size_t room = (size_t)(end - *p), n;
@@ -37,27 +38,23 @@ static char *put(char **p, const char *end, const char *s)
 	return at;
 }
 
+/* One pass: each field is copied with a bound (put), so a field that
+ * does not fit is noticed while copying and nothing is measured twice. On
+ * -ERANGE the caller's buffer holds partial bytes it must not use. */
 int hc_pack_passwd(const struct hc_user *u, struct passwd *pw, char *buf,
 		   size_t buflen)
 {
-	const char *f[5] = { u->name, "x", u->gecos, u->dir, u->shell };
-	size_t need = 0;
+	const char *end = buf + buflen;
 	char *p = buf;
-	int i;
 
-	for (i = 0; i < 5; i++)
-		if (!add_size(&need, strlen(f[i]) + 1))
-			return -ERANGE;
-	if (!buf || need > buflen)
+	if (!buf)
 		return -ERANGE;
-	pw->pw_name = put(&p, buf + need, u->name);
-	pw->pw_passwd = put(&p, buf + need, "x");
-	pw->pw_gecos = put(&p, buf + need, u->gecos);
-	pw->pw_dir = put(&p, buf + need, u->dir);
-	pw->pw_shell = put(&p, buf + need, u->shell);
-	if (!pw->pw_name || !pw->pw_passwd || !pw->pw_gecos || !pw->pw_dir ||
-	    !pw->pw_shell)
-		return -EBADMSG;
+	if (!(pw->pw_name = put(&p, end, u->name)) ||
+	    !(pw->pw_passwd = put(&p, end, "x")) ||
+	    !(pw->pw_gecos = put(&p, end, u->gecos)) ||
+	    !(pw->pw_dir = put(&p, end, u->dir)) ||
+	    !(pw->pw_shell = put(&p, end, u->shell)))
+		return -ERANGE;
 	pw->pw_uid = u->uid;
 	pw->pw_gid = u->gid;
 	return 0;

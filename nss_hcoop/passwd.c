@@ -11,22 +11,21 @@ enum pw_key { PW_BYNAME, PW_BYUID };
 static int pw_lookup(enum pw_key k, const char *name, uid_t uid,
 		     struct passwd *pw, char *buf, size_t buflen)
 {
-	struct hc_ref *ref;
+	struct hc_cache *c;
 	struct hc_user u;
 	int r;
 
-	r = hc_nss_acquire(&ref);
+	r = hc_nss_get(&c);
 	if (r < 0)
 		return r;
 	if (k == PW_BYNAME)
-		r = hc_cache_user_byname(ref->c, name, &u);
+		r = hc_cache_user_byname(c, name, &u);
 	else
-		r = hc_cache_user_byuid(ref->c, (uint32_t)uid, &u);
+		r = hc_cache_user_byuid(c, (uint32_t)uid, &u);
 	if (r == 0)
 		r = hc_pack_passwd(&u, pw, buf, buflen);
 	else if (r != -ENOENT)
 		hc_nss_log_once("corrupt cache", r);
-	hc_nss_release(ref);
 	return r;
 }
 

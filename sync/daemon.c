@@ -55,9 +55,12 @@ static void nap(unsigned secs)
 static int fallback_refresh(const struct hc_config *cfg, struct hc_ldap *c,
 			    bool force)
 {
-	struct hs_model m = { 0 };
+	struct hs_model m;
 	char err[512];
-	int r = hs_refresh(cfg, c, &m, err, sizeof(err));
+	int r;
+
+	hs_model_init(&m);
+	r = hs_refresh(cfg, c, &m, err, sizeof(err));
 
 	if (r < 0)
 		hc_err("refresh from %s failed: %s", hc_ldap_uri(c), err);

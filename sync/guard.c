@@ -22,7 +22,7 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 	for (i = 0; i < info.n_users; i++) {
 		if (hc_cache_user_at(old, i, &u) < 0)
 			return 0; /* an unreadable cache protects nothing */
-		if (!hs_strmap_get(&v->user_names, u.name, NULL))
+		if (!hs_view_has_user(v, u.name))
 			removed++;
 	}
 	if (removed * 100 <= (uint64_t)cfg->max_removal * info.n_users)

@@ -1,166 +1,196 @@
-/* The in-memory set of LDAP users and groups, keyed by entryUUID, and the
- * de-duplicated view of it that becomes the cache. */
+/* The in-memory set of LDAP users and groups, keyed by entryUUID, kept
+ * ready for the de-duplicated view that becomes the cache: per kind the
+ * entries in normalised-DN order, and chains of entries sharing a name or
+ * an id. A change costs a hash update, a binary search and one memmove of
+ * pointers, not a sort of everything. */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
 #include "sync.h"
+
+void hs_model_init(struct hs_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->keys.field = HS_BY_KEY;
+	m->names[HS_USER].field = m->names[HS_GROUP].field = HS_BY_NAME;
+	m->ids[HS_USER].field = m->ids[HS_GROUP].field = HS_BY_ID;
+}
+
+/* The view's order: normalised DN, then key (equal normalised DNs come
+ * only from odd spellings; this keeps the order total). */
+static int cmp_entry(const struct hs_entry *x, const struct hs_entry *y)
+{
+	int c = strcmp(x->ndn, y->ndn);
+
+	return c ? c : strcmp(x->key, y->key);
+}
+
+static int by_ndn(const void *a, const void *b)
+{
+	return cmp_entry(*(const struct hs_entry *const *)a,
+			 *(const struct hs_entry *const *)b);
+}
+
+void hs_model_order(struct hs_model *m)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		struct hs_list *l = &m->list[k];
+		if (!l->sorted && l->n > 1)
+			qsort(l->v, l->n, sizeof(*l->v), by_ndn);
+		l->sorted = true;
+	}
+}
+
+/* First position in a sorted list whose entry does not sort before e. */
+static size_t lower_bound(const struct hs_list *l, const struct hs_entry *e)
+{
+	size_t lo = 0, hi = l->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cmp_entry(l->v[mid], e) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int list_reserve(struct hs_list *l)
+{
+	size_t ncap;
+	struct hs_entry **nv;
+
+	if (l->n < l->cap)
+		return 0;
+	ncap = l->cap ? l->cap * 2 : 256;
+	nv = reallocarray(l->v, ncap, sizeof(*nv));
+	if (!nv)
+		return -ENOMEM;
+	l->v = nv;
+	l->cap = ncap;
+	return 0;
+}
+
+/* After list_reserve: cannot fail. While bulk loading (a refresh) the
+ * list is unsorted and hs_view_build sorts it once. */
+static void list_insert(struct hs_list *l, struct hs_entry *e)
+{
+	size_t i = l->sorted ? lower_bound(l, e) : l->n;
+
+	memmove(l->v + i + 1, l->v + i, (l->n - i) * sizeof(*l->v));
+	l->v[i] = e;
+	l->n++;
+}
+
+static void list_remove(struct hs_list *l, const struct hs_entry *e)
+{
+	size_t i = l->sorted ? lower_bound(l, e) : 0;
+
+	while (i < l->n && l->v[i] != e) /* unsorted: only during a refresh */
+		i++;
+	if (i == l->n)
+		return;
+	memmove(l->v + i, l->v + i + 1, (l->n - i - 1) * sizeof(*l->v));
+	l->n--;
+}
+
+static struct hs_entry **prev_of(struct hs_entry *e, bool by_name)
+{
+	return by_name ? &e->name_prev : &e->id_prev;
+}
+
+static struct hs_entry **next_of(struct hs_entry *e, bool by_name)
+{
+	return by_name ? &e->name_next : &e->id_next;
+}
+
+/* After hs_index_reserve(ix, 1): cannot fail. e becomes the head. */
+static void chain_link(struct hs_index *ix, struct hs_entry *e, bool by_name)
+{
+	struct hs_entry *head = hs_index_find(ix, e->name, e->id);
+
+	*prev_of(e, by_name) = NULL;
+	*next_of(e, by_name) = head;
+	if (head)
+		*prev_of(head, by_name) = e;
+	hs_index_set(ix, e);
+}
+
+static void chain_unlink(struct hs_index *ix, struct hs_entry *e,
+			 bool by_name)
+{
+	struct hs_entry *p = *prev_of(e, by_name), *n = *next_of(e, by_name);
+
+	if (p)
+		*next_of(p, by_name) = n;
+	else if (n)
+		hs_index_set(ix, n); /* replaces e's slot: cannot fail */
+	else
+		hs_index_del(ix, e);
+	if (n)
+		*prev_of(n, by_name) = p;
+	*prev_of(e, by_name) = *next_of(e, by_name) = NULL;
+}
+
+static void remove_entry(struct hs_model *m, struct hs_entry *e)
+{
+	hs_index_del(&m->keys, e);
+	chain_unlink(&m->names[e->kind], e, true);
+	chain_unlink(&m->ids[e->kind], e, false);
+	list_remove(&m->list[e->kind], e);
+	m->n--;
+	hs_entry_free(e);
+}
 
 int hs_model_put(struct hs_model *m, struct hs_entry *e)
 {
-	size_t i;
-	int r;
+	struct hs_entry *old = hs_index_find(&m->keys, e->key, 0);
+	int k = e->kind;
 
-	if (hs_strmap_get(&m->idx, e->key, &i)) {
-		hs_entry_free(m->v[i]);
-		m->v[i] = e;
-		return 0;
+	/* all room first, so the entry is linked everywhere or nowhere */
+	if (hs_index_reserve(&m->keys, 1) < 0 ||
+	    hs_index_reserve(&m->names[k], 1) < 0 ||
+	    hs_index_reserve(&m->ids[k], 1) < 0 ||
+	    list_reserve(&m->list[k]) < 0) {
+		hs_entry_free(e);
+		return -ENOMEM;
 	}
-	if (m->n == m->cap) {
-		size_t ncap = m->cap ? m->cap * 2 : 256;
-		struct hs_entry **nv = reallocarray(m->v, ncap, sizeof(*nv));
-		if (!nv)
-			goto nomem;
-		m->v = nv;
-		m->cap = ncap;
-	}
-	r = hs_strmap_put(&m->idx, e->key, m->n);
-	if (r < 0)
-		goto nomem;
-	m->v[m->n++] = e;
+	if (old)
+		remove_entry(m, old);
+	hs_index_set(&m->keys, e);
+	chain_link(&m->names[k], e, true);
+	chain_link(&m->ids[k], e, false);
+	list_insert(&m->list[k], e);
+	m->n++;
 	return 0;
-nomem:
-	hs_entry_free(e);
-	return -ENOMEM;
 }
 
 bool hs_model_del(struct hs_model *m, const char *key)
 {
-	size_t i, last;
+	struct hs_entry *e = hs_index_find(&m->keys, key, 0);
 
-	if (!hs_strmap_get(&m->idx, key, &i))
+	if (!e)
 		return false;
-	hs_strmap_del(&m->idx, key);
-	hs_entry_free(m->v[i]);
-	last = --m->n;
-	if (i != last) {
-		/* keep the array dense: the last entry fills the hole */
-		m->v[i] = m->v[last];
-		hs_strmap_put(&m->idx, m->v[i]->key, i); /* existing key: no alloc */
-	}
+	remove_entry(m, e);
 	return true;
 }
 
 void hs_model_free(struct hs_model *m)
 {
 	size_t i;
+	int k;
 
-	for (i = 0; i < m->n; i++)
-		hs_entry_free(m->v[i]);
-	free(m->v);
-	hs_strmap_free(&m->idx);
-	memset(m, 0, sizeof(*m));
-}
-
-void hs_model_swap(struct hs_model *a, struct hs_model *b)
-{
-	struct hs_model t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-static int by_ndn(const void *a, const void *b)
-{
-	const struct hs_entry *x = *(const struct hs_entry *const *)a;
-	const struct hs_entry *y = *(const struct hs_entry *const *)b;
-	int c = strcmp(x->ndn, y->ndn);
-
-	/* equal normalised DNs (only from odd spellings): keep it total */
-	return c ? c : strcmp(x->key, y->key);
-}
-
-/* Keep e unless its name or id is already taken by an entry earlier in
- * normalised-DN order. names/ids map to the index of the winner in out. */
-static int dedup_one(const struct hs_entry *e, const struct hs_entry **out,
-		     size_t *n, struct hs_strmap *names, struct hs_strmap *ids)
-{
-	char idkey[16];
-	size_t w;
-	const char *what = e->kind == HS_USER ? "user" : "group";
-	int r;
-
-	snprintf(idkey, sizeof(idkey), "%" PRIu32, e->id);
-	if (hs_strmap_get(names, e->name, &w) || hs_strmap_get(ids, idkey, &w)) {
-		hc_warn("skipping %s %.300s: %s %.32s / %s %" PRIu32
-			" already used by %.300s (the DN sorting first wins)",
-			what, e->dn, e->kind == HS_USER ? "uid" : "cn",
-			e->name, e->kind == HS_USER ? "uidNumber" : "gidNumber",
-			e->id, out[w]->dn);
-		return 0;
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < m->list[k].n; i++)
+			hs_entry_free(m->list[k].v[i]);
+		free(m->list[k].v);
+		hs_index_free(&m->names[k]);
+		hs_index_free(&m->ids[k]);
 	}
-	if ((r = hs_strmap_put(names, e->name, *n)) < 0 ||
-	    (r = hs_strmap_put(ids, idkey, *n)) < 0)
-		return r;
-	out[(*n)++] = e;
-	return 0;
-}
-
-static int dedup(const struct hs_entry **all, size_t n_all,
-		 const struct hs_entry **out, size_t *n,
-		 struct hs_strmap *names)
-{
-	struct hs_strmap ids = { 0 };
-	size_t i;
-	int r = 0;
-
-	qsort(all, n_all, sizeof(*all), by_ndn);
-	*n = 0;
-	for (i = 0; i < n_all && r == 0; i++)
-		r = dedup_one(all[i], out, n, names, &ids);
-	hs_strmap_free(&ids);
-	return r;
-}
-
-int hs_view_build(const struct hs_model *m, struct hs_view *v)
-{
-	const struct hs_entry **u = NULL, **g = NULL;
-	struct hs_strmap gnames = { 0 };
-	size_t i, nu = 0, ng = 0;
-	int r = -ENOMEM;
-
-	memset(v, 0, sizeof(*v));
-	u = calloc(m->n + 1, sizeof(*u));
-	g = calloc(m->n + 1, sizeof(*g));
-	v->users = calloc(m->n + 1, sizeof(*v->users));
-	v->groups = calloc(m->n + 1, sizeof(*v->groups));
-	if (!u || !g || !v->users || !v->groups)
-		goto out;
-	for (i = 0; i < m->n; i++) {
-		if (m->v[i]->kind == HS_USER)
-			u[nu++] = m->v[i];
-		else
-			g[ng++] = m->v[i];
-	}
-	r = dedup(u, nu, v->users, &v->n_users, &v->user_names);
-	if (r == 0)
-		r = dedup(g, ng, v->groups, &v->n_groups, &gnames);
-out:
-	free(u);
-	free(g);
-	hs_strmap_free(&gnames);
-	if (r < 0)
-		hs_view_free(v);
-	return r;
-}
-
-void hs_view_free(struct hs_view *v)
-{
-	free(v->users);
-	free(v->groups);
-	hs_strmap_free(&v->user_names);
-	memset(v, 0, sizeof(*v));
+	hs_index_free(&m->keys);
+	hs_model_init(m);
 }

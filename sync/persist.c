@@ -3,8 +3,12 @@
  * same connection. The refresh phase fills a fresh model (every entry
  * arrives as "add"); when both sessions report refreshDone it is written
  * through the removal guard. After that each add/modify/delete is applied
- * to the model and the cache rewritten after each burst of changes, so a
- * change reaches NSS well within 2 s. The sync cookie lives in memory only
+ * to the model (kept sorted and indexed, so applying one costs
+ * microseconds) and the cache is rewritten as soon as everything the
+ * server has sent so far is applied: a lone change is written at once, and
+ * the changes of a burst that arrive while one write runs are applied
+ * together and written once after it. So a change reaches NSS in about
+ * one cache write. The sync cookie lives in memory only
  * (in ldap_sync_t); a new connection starts with a full refresh, which is
  * always correct and is checked by the guard. */
 #include <errno.h>
@@ -17,8 +21,7 @@
 #include "log.h"
 #include "sync.h"
 
-#define BURST_QUIET_MS 30  /* write once no change came for this long */
-#define BURST_MAX_MS 500   /* ... or once changes have waited this long */
+#define DRAIN_MAX_MS 200   /* a steady stream is written at least this often */
 #define IDLE_WAIT_MS 1000  /* re-check signals at least this often */
 
 struct persist {
@@ -168,18 +171,33 @@ static bool unsupported(int code)
 	       code == LDAP_NOT_SUPPORTED;
 }
 
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
 /* Read everything libldap has for both sessions. A zero-timeout
  * ldap_result() may read a message from the socket and still report a
  * timeout, leaving it queued inside libldap where poll(2) cannot see it;
  * the next call returns it. So a session is drained only after two calls
- * in a row bring nothing. 0, or -ECONNRESET. */
+ * in a row bring nothing. Once the refresh is applied a drain stops after
+ * DRAIN_MAX_MS, so a steady stream of changes still reaches the cache
+ * (the rest is read after the write). 0; 1 when cut short; or
+ * -ECONNRESET. */
 static int drain(struct persist *p)
 {
 	unsigned long before;
+	long t0 = now_ms();
 	int i, rc, idle;
 
 	for (i = 0; i < 2; i++) {
 		for (idle = 0; idle < 2;) {
+			if (p->applied && p->dirty &&
+			    now_ms() - t0 >= DRAIN_MAX_MS)
+				return 1;
 			before = p->events;
 			rc = ldap_sync_poll(&p->ls[i]);
 			if (rc < 0)
@@ -192,14 +210,6 @@ static int drain(struct persist *p)
 		}
 	}
 	return 0;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 static int wait_input(struct persist *p, int ms)
@@ -220,10 +230,8 @@ static int wait_input(struct persist *p, int ms)
 }
 
 /* After a drain: apply the refresh once both sessions finished it, and
- * write a burst of changes once it is quiet (or has waited long enough).
- * 0, -EPERM (guard), or a write error. */
-static int settle(struct persist *p, bool force, bool got_new,
-		  long *dirty_since)
+ * write the changes read so far. 0, -EPERM (guard), or a write error. */
+static int settle(struct persist *p, bool force)
 {
 	const char *server = hc_ldap_uri(p->c);
 	int r;
@@ -241,15 +249,10 @@ static int settle(struct persist *p, bool force, bool got_new,
 	}
 	if (!p->dirty)
 		return 0;
-	if (*dirty_since < 0)
-		*dirty_since = now_ms();
-	if (got_new && now_ms() - *dirty_since < BURST_MAX_MS)
-		return 0;
 	r = hs_write(p->cfg, &p->model, server, false);
 	if (r < 0)
 		return r;
 	p->dirty = false;
-	*dirty_since = -1;
 	return 0;
 }
 
@@ -267,22 +270,19 @@ static int ended(struct persist *p)
 
 static int follow(struct persist *p, bool force)
 {
-	long dirty_since = -1;
-	unsigned long before;
-	int r = 0;
+	int r = 0, more;
 
 	while (!hs_stop && !hs_hup) {
-		before = p->events;
-		if ((r = drain(p)) < 0)
+		if ((r = more = drain(p)) < 0)
 			break;
 		if (p->ended) {
 			r = ended(p);
 			break;
 		}
-		r = settle(p, force, p->events != before, &dirty_since);
-		if (r < 0)
+		if ((r = settle(p, force)) < 0)
 			break;
-		r = wait_input(p, p->dirty ? BURST_QUIET_MS : IDLE_WAIT_MS);
+		/* cut short: more may wait inside libldap, unseen by poll */
+		r = wait_input(p, more ? 0 : IDLE_WAIT_MS);
 		if (r < 0)
 			break;
 	}
@@ -307,6 +307,7 @@ int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 	struct persist p = { .cfg = cfg, .c = c };
 	int r, rc, i, started = 0;
 
+	hs_model_init(&p.model);
 	r = second_connection(&p);
 	for (i = 0; i < 2 && r == 0; i++) {
 		rc = start_session(&p, i, hc_ldap_handle(i ? p.c2 : c));

@@ -71,10 +71,11 @@ int hs_refresh(const struct hc_config *cfg, struct hc_ldap *c,
 int hs_once(const struct hc_config *cfg, bool force)
 {
 	struct hc_ldap *c = NULL;
-	struct hs_model m = { 0 };
+	struct hs_model m;
 	char err[512];
 	int r, code;
 
+	hs_model_init(&m);
 	r = hc_ldap_connect(cfg, HC_BIND_CONFIG, NULL, NULL, &c, err,
 			    sizeof(err));
 	if (r < 0) {

@@ -31,6 +31,7 @@ enum hs_kind { HS_USER, HS_GROUP };
 
 struct hs_entry {
 	enum hs_kind kind;
+	bool dropped; /* lost the de-duplication (set by hs_view_build) */
 	char *key;  /* entryUUID (lower-case text), or the DN if none */
 	char *dn;
 	char *ndn;  /* normalised DN: the de-duplication order */
@@ -44,9 +45,12 @@ struct hs_entry {
 	/* groups */
 	char **members;
 	size_t nmembers;
+	/* model.c: the other entries of this kind with the same name / id */
+	struct hs_entry *name_prev, *name_next, *id_prev, *id_next;
 };
 
-/* entry.c: validate one LDAP entry. 0 and *out set; -EINVAL: skipped (a
+/* entry.c: validate one LDAP entry into one allocation (the entry and
+ * its strings; hs_entry_free frees it). 0 and *out set; -EINVAL: skipped (a
  * warning naming the DN and the reason was logged); -ENOMEM. key may be
  * NULL (taken from the entryUUID attribute, else the DN). */
 int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
@@ -66,28 +70,62 @@ bool hs_strmap_get(const struct hs_strmap *m, const char *key, size_t *val);
 void hs_strmap_del(struct hs_strmap *m, const char *key);
 void hs_strmap_free(struct hs_strmap *m);
 
-/* model.c: the set of entries keyed by hs_entry.key. */
-struct hs_model {
+/* index.c: entries by key, name or id; the slot holds the entry (for
+ * names and ids: the head of the chain sharing that value). */
+enum hs_field { HS_BY_KEY, HS_BY_NAME, HS_BY_ID };
+struct hs_index {
+	struct hs_entry **slot;
+	size_t cap, n;
+	enum hs_field field;
+};
+/* The entry with this key / name (s) or id, or NULL. */
+struct hs_entry *hs_index_find(const struct hs_index *ix, const char *s,
+			       uint32_t id);
+/* Room for extra more values, so that as many hs_index_set calls
+ * cannot fail. */
+int hs_index_reserve(struct hs_index *ix, size_t extra);
+/* Make e the one found for its value (insert or replace). */
+int hs_index_set(struct hs_index *ix, struct hs_entry *e);
+void hs_index_del(struct hs_index *ix, const struct hs_entry *e);
+void hs_index_free(struct hs_index *ix);
+
+/* model.c: the set of entries keyed by hs_entry.key, kept up to date
+ * change by change: per kind, the entries in normalised-DN order and the
+ * chains of entries sharing a name or an id, so the de-duplicated view
+ * costs one pass and no hashing except for the (rare) contested
+ * entries. Initialise with hs_model_init. */
+struct hs_list {
 	struct hs_entry **v;
 	size_t n, cap;
-	struct hs_strmap idx;
+	bool sorted; /* v in (ndn, key) order; false while bulk loading */
 };
+struct hs_model {
+	struct hs_index keys;
+	struct hs_index names[2], ids[2]; /* [HS_USER], [HS_GROUP] */
+	struct hs_list list[2];
+	size_t n;
+};
+void hs_model_init(struct hs_model *m);
 /* Takes ownership of e; replaces an entry with the same key. */
 int hs_model_put(struct hs_model *m, struct hs_entry *e);
 /* Removes the entry with this key; false if there was none. */
 bool hs_model_del(struct hs_model *m, const char *key);
+/* Sort what a bulk load appended; later changes keep the order. */
+void hs_model_order(struct hs_model *m);
 void hs_model_free(struct hs_model *m);
-void hs_model_swap(struct hs_model *a, struct hs_model *b);
 
 /* The de-duplicated view that goes into the cache: users and groups, each
  * sorted by normalised DN; an entry whose name or id is already taken by
- * one earlier in that order is dropped with a warning naming both DNs. */
+ * one earlier in that order is dropped with a warning naming both DNs.
+ * Points into the model, valid until it changes. */
 struct hs_view {
+	const struct hs_model *m;
 	const struct hs_entry **users, **groups;
 	size_t n_users, n_groups;
-	struct hs_strmap user_names;
 };
-int hs_view_build(const struct hs_model *m, struct hs_view *v);
+int hs_view_build(struct hs_model *m, struct hs_view *v);
+/* Does the view hold a user of this name? */
+bool hs_view_has_user(const struct hs_view *v, const char *name);
 void hs_view_free(struct hs_view *v);
 
 /* refresh.c: full paged refresh into a new model. 0 or negative errno
@@ -110,7 +148,7 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
  * invalidate nscd and, with precreate_homes, make homes of members newly
  * assigned to this host. With guarded, the removal guard runs first
  * (-EPERM when it refuses; the old cache stays). */
-int hs_write(const struct hc_config *cfg, const struct hs_model *m,
+int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, bool guarded);
 
 /* nscd.c: ask a running nscd to drop its passwd and group caches. */

@@ -17,6 +17,14 @@
 
 static uint64_t last_generation;
 
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 /* mkdir -p of the directory holding path, 0755 for what it creates. */
 static int make_parent(const char *path)
 {
@@ -127,6 +135,7 @@ static int write_view(const struct hc_config *cfg, const struct hs_view *v,
 {
 	struct hc_cache_builder *b = hc_cache_builder_new();
 	uint64_t gen = next_generation(old);
+	double t0 = now_ms(), t1;
 	int r = -ENOMEM;
 
 	if (!b)
@@ -135,6 +144,7 @@ static int write_view(const struct hc_config *cfg, const struct hs_view *v,
 		hc_err("cannot build the cache: %s", strerror(-r));
 		goto out;
 	}
+	t1 = now_ms();
 	if ((r = make_parent(cfg->cache)) < 0) {
 		hc_err("cannot create the directory of %s: %s", cfg->cache,
 		       strerror(-r));
@@ -150,22 +160,26 @@ static int write_view(const struct hc_config *cfg, const struct hs_view *v,
 	hc_info("wrote %s: generation %llu, %zu users, %zu groups from %s",
 		cfg->cache, (unsigned long long)gen, v->n_users, v->n_groups,
 		server ? server : "?");
+	hc_debug("cache builder filled in %.1f ms, written in %.1f ms",
+		 t1 - t0, now_ms() - t1);
 out:
 	hc_cache_builder_free(b);
 	return r;
 }
 
-int hs_write(const struct hc_config *cfg, const struct hs_model *m,
+int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, bool guarded)
 {
 	struct hs_view v;
 	struct hc_cache *old = NULL;
 	const char **fresh = NULL;
 	size_t n_fresh = 0;
+	double t0 = now_ms();
 	int r = hs_view_build(m, &v);
 
 	if (r < 0)
 		return r;
+	hc_debug("view of %zu entries in %.1f ms", m->n, now_ms() - t0);
 	if (hc_cache_open(cfg->cache, &old) < 0)
 		old = NULL; /* missing or invalid: nothing to compare with */
 	if (guarded && (r = hs_guard_check(cfg, old, &v)) < 0)

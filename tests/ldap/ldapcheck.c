@@ -1,8 +1,10 @@
 /* Test driver for common/ldap_conn.c: connect with a config file, run one
  * subcommand, print the result, exit with a status that names the error.
  *
- *   ldapcheck -c CONF [-D DN -w PW | -E | -A] [-d] COMMAND [ARGS]
- *     (no -D/-E/-A: bind as the config says)
+ *   ldapcheck -c CONF [-D DN -w PW | -E | -A] [-d] [-S SECS] COMMAND [ARGS]
+ *     (no -D/-E/-A: bind as the config says; -S: once connected, print
+ *     "connected URI" and pause SECS seconds before the command, so a test
+ *     can freeze the server in between)
  *   bind                         print "connected URI"
  *   whoami                       print the authzid; exit 1 unless it names
  *                                the -D DN (when given)
@@ -19,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "ldap_conn.h"
@@ -144,10 +147,11 @@ int main(int argc, char **argv)
 	struct hc_ldap *c = NULL;
 	enum hc_bind how = HC_BIND_CONFIG;
 	const char *conf = NULL, *dn = NULL, *pw = NULL;
+	uint32_t pause = 0;
 	char err[1024] = "";
 	int opt, r;
 
-	while ((opt = getopt(argc, argv, "+c:D:w:EAd")) != -1) {
+	while ((opt = getopt(argc, argv, "+c:D:w:EAdS:")) != -1) {
 		switch (opt) {
 		case 'c': conf = optarg; break;
 		case 'D': dn = optarg; how = HC_BIND_SIMPLE; break;
@@ -155,6 +159,10 @@ int main(int argc, char **argv)
 		case 'E': how = HC_BIND_SASL_EXTERNAL; break;
 		case 'A': how = HC_BIND_NONE; break;
 		case 'd': hc_log_init("ldapcheck", true, true); break;
+		case 'S':
+			if (hc_parse_u32(optarg, 0, 60, &pause))
+				usage();
+			break;
 		default: usage();
 		}
 	}
@@ -165,6 +173,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	r = hc_ldap_connect(&cfg, how, dn, pw ? pw : "", &c, err, sizeof(err));
+	if (r == 0 && pause) {
+		printf("connected %s\n", hc_ldap_uri(c));
+		fflush(stdout);
+		sleep(pause);
+	}
 	if (r == 0)
 		r = run(c, dn, argc - optind, argv + optind, err, sizeof(err));
 	if (r != 0 && r != 1)

@@ -65,6 +65,33 @@ slapd_write_config "$C.twice" "uri $LDAP_URI" "uri $LDAPS_URI" "timeout $T"
 run_rc rc "$LDAPCHECK" -c "$C.twice" -D "$ALICE" -w wrong-password bind
 is "wrong password with two good servers: exit 11" "$rc" 11
 
+# A frozen slapd (SIGSTOP): TCP still accepted by the kernel, no answer.
+slapd_write_config "$C.frozen" "uri $LDAPS_URI" "ssl on" "timeout $T"
+slapd_write_config "$C.one0" "timeout $T"
+kill -STOP "$SLAPD_PID"
+hc_on_exit "kill -CONT $SLAPD_PID 2>/dev/null"
+timed "frozen slapd (ldaps)" 10 "no LDAP server reachable" "$C.frozen" -D "$ALICE" -w alice-secret-1 bind
+timed "frozen slapd (StartTLS)" 10 "no LDAP server reachable" "$C.one0" -D "$ALICE" -w alice-secret-1 bind
+kill -CONT "$SLAPD_PID"
+
+# Connected, then the server freezes: the search gives up after op_timeout.
+slapd_write_config "$C.op" "timeout $T" "op_timeout 1"
+"$LDAPCHECK" -c "$C.op" -S 1 search-count "$LDAP_BASE" '(uid=*)' >"$SLAPD_DIR/op.out" 2>&1 &
+lc=$!
+for ((i = 0; i < 300; i++)); do
+	grep -q '^connected' "$SLAPD_DIR/op.out" && break
+	sleep 0.01
+done
+kill -STOP "$SLAPD_PID"
+t0=$(now_ns)
+wait "$lc"
+rc=$?
+ms=$(ms_since "$t0")
+kill -CONT "$SLAPD_PID"
+is "frozen after connect: search times out (exit 15, -ETIMEDOUT)" "$rc" 15
+if [ "$ms" -le 3000 ]; then ok "... within pause + op_timeout + 1s (${ms} ms)"
+else fail "... took ${ms} ms"; fi
+
 # LDAP down, then back.
 slapd_write_config "$C.one" "timeout $T"
 slapd_stop

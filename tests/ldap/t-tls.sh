@@ -77,3 +77,9 @@ run_rc rc "$LDAPCHECK" -c "$C.ldaps" -D "$ALICE" -w alice-secret-1 whoami
 is "ldaps bind still works with simple_bind=128" "$rc" 0
 run_rc rc "$LDAPCHECK" -c "$C.off2" -A bind
 is "ssl off with no password (anonymous): allowed" "$rc" 0
+
+# whoami's answer is compared to the bound DN case- and space-insensitively
+run_rc rc "$LDAPCHECK" -c "$C.starttls" -D "UID=Alice, OU=People,$LDAP_BASE" -w alice-secret-1 whoami
+is "whoami matches a DN written in another case/spacing (authzid_is_dn)" "$rc" 0
+run_rc rc "$LDAPCHECK" -c "$C.host" -D "$(udn bob)" -w bob-secret-2 whoami
+is "whoami of bob is bob's DN" "$rc" 0

@@ -39,7 +39,7 @@ def emit(name, d):
 emit("empty", b"")
 emit("zeros", bytes(len(data)))
 emit("magic", b"XCOOPC1\n" + data[8:])
-emit("version", put32(data, 8, 2))
+emit("version", put32(data, 8, struct.unpack_from("<I", data, 8)[0] + 1))
 emit("byteorder", put32(data, 16, 0x04030201))
 emit("filesize", put32(data, 24, len(data) + 4))
 emit("nousers-huge", put32(data, 52, 0xffffffff))

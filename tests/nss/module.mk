@@ -33,3 +33,11 @@ $(NSS_STRESS_TSAN): tests/nss/stress.c $(NSS_SRCS) common/cache_reader.c \
 	$(TSAN_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Icommon -Wall -Wextra -Werror \
 		-fsanitize=thread -pthread -o $@ $(filter %.c,$^)
 TEST_BINS += $(NSS_STRESS) $(NSS_STRESS_TSAN)
+
+# nss-perf: a measuring tool (not a test): the module's own ns per lookup,
+# called directly. Run it through tests/nss/perf.sh.
+NSS_PERF := $(BUILD)/tests/nss-perf
+$(NSS_PERF): $(BUILD)/tests/nss/perf.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -ldl
+TEST_BINS += $(NSS_PERF)

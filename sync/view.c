@@ -1,0 +1,109 @@
+/* The de-duplicated view of the model: walk each kind in normalised-DN
+ * order and keep an entry unless its name or id is already taken by one
+ * kept earlier. An entry that shares neither its name nor its id with any
+ * other entry of its kind (its chains in the model are empty) is always
+ * kept and never blocks another, so only the contested entries go through
+ * the hash sets; the result is exactly that of running the rule over all
+ * entries, whatever order the changes came in. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "sync.h"
+
+static bool contested(const struct hs_entry *e)
+{
+	return e->name_prev || e->name_next || e->id_prev || e->id_next;
+}
+
+/* Keep e unless its name or id is already taken by an entry earlier in
+ * normalised-DN order. names/ids map to the index of the winner in out. */
+static int dedup_one(struct hs_entry *e, const struct hs_entry **out,
+		     size_t *n, struct hs_strmap *names, struct hs_strmap *ids)
+{
+	char idkey[16];
+	size_t w;
+	const char *what = e->kind == HS_USER ? "user" : "group";
+	int r;
+
+	snprintf(idkey, sizeof(idkey), "%" PRIu32, e->id);
+	if (hs_strmap_get(names, e->name, &w) || hs_strmap_get(ids, idkey, &w)) {
+		hc_warn("skipping %s %.300s: %s %.32s / %s %" PRIu32
+			" already used by %.300s (the DN sorting first wins)",
+			what, e->dn, e->kind == HS_USER ? "uid" : "cn",
+			e->name, e->kind == HS_USER ? "uidNumber" : "gidNumber",
+			e->id, out[w]->dn);
+		e->dropped = true;
+		return 0;
+	}
+	if ((r = hs_strmap_put(names, e->name, *n)) < 0 ||
+	    (r = hs_strmap_put(ids, idkey, *n)) < 0)
+		return r;
+	e->dropped = false;
+	out[(*n)++] = e;
+	return 0;
+}
+
+static int dedup(struct hs_list *l, const struct hs_entry **out, size_t *n)
+{
+	struct hs_strmap names = { 0 }, ids = { 0 };
+	struct hs_entry *e;
+	size_t i;
+	int r = 0;
+
+	*n = 0;
+	for (i = 0; i < l->n && r == 0; i++) {
+		e = l->v[i];
+		if (contested(e)) {
+			r = dedup_one(e, out, n, &names, &ids);
+		} else {
+			e->dropped = false;
+			out[(*n)++] = e;
+		}
+	}
+	hs_strmap_free(&names);
+	hs_strmap_free(&ids);
+	return r;
+}
+
+int hs_view_build(struct hs_model *m, struct hs_view *v)
+{
+	struct hs_list *u = &m->list[HS_USER], *g = &m->list[HS_GROUP];
+	int r = -ENOMEM;
+
+	memset(v, 0, sizeof(*v));
+	v->m = m;
+	hs_model_order(m);
+	v->users = calloc(u->n + 1, sizeof(*v->users));
+	v->groups = calloc(g->n + 1, sizeof(*v->groups));
+	if (!v->users || !v->groups)
+		goto out;
+	r = dedup(u, v->users, &v->n_users);
+	if (r == 0)
+		r = dedup(g, v->groups, &v->n_groups);
+out:
+	if (r < 0)
+		hs_view_free(v);
+	return r;
+}
+
+bool hs_view_has_user(const struct hs_view *v, const char *name)
+{
+	const struct hs_entry *e;
+
+	for (e = hs_index_find(&v->m->names[HS_USER], name, 0); e;
+	     e = e->name_next)
+		if (!e->dropped)
+			return true;
+	return false;
+}
+
+void hs_view_free(struct hs_view *v)
+{
+	free(v->users);
+	free(v->groups);
+	memset(v, 0, sizeof(*v));
+}
