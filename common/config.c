@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "errbuf.h"
 #include "names.h"
 #include "numparse.h"
 
@@ -156,20 +157,6 @@ static bool is_string_type(enum kw_type t)
 
 /* ---- messages ---- */
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* "FILE:LINE: KEYWORD: what" (kw NULL: "FILE:LINE: what"); -EINVAL */
 static int perr(struct parser *p, const char *kw, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -183,10 +170,10 @@ static int perr(struct parser *p, const char *kw, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	if (kw)
-		set_err(p->err, p->errlen, "%s:%u: %s: %s", p->path, p->line, kw,
+		hc_set_err(p->err, p->errlen, "%s:%u: %s: %s", p->path, p->line, kw,
 			what);
 	else
-		set_err(p->err, p->errlen, "%s:%u: %s", p->path, p->line, what);
+		hc_set_err(p->err, p->errlen, "%s:%u: %s", p->path, p->line, what);
 	return -EINVAL;
 }
 
@@ -612,7 +599,7 @@ static int parse_file(struct parser *p, FILE *f, struct hc_config *cfg)
 			return perr(p, NULL, "NUL byte in line");
 		if (r < 0) {
 			errno = -r;
-			set_err(p->err, p->errlen, "%s:%u: read error: %m",
+			hc_set_err(p->err, p->errlen, "%s:%u: read error: %m",
 				p->path, p->line);
 			return r;
 		}
@@ -647,7 +634,7 @@ static int finish(struct parser *p, struct hc_config *cfg)
 	if (default_copy(&cfg->user_base, cfg->base) < 0 ||
 	    default_copy(&cfg->group_base, cfg->base) < 0 ||
 	    default_copy(&cfg->path, p->path) < 0) {
-		set_err(p->err, p->errlen, "%s: out of memory", p->path);
+		hc_set_err(p->err, p->errlen, "%s: out of memory", p->path);
 		return -ENOMEM;
 	}
 	return 0;
@@ -721,17 +708,17 @@ int hc_config_load(const char *path, struct hc_config *cfg, char *err,
 	FILE *f = NULL;
 	int r;
 
-	set_err(err, errlen, "%s", "");
+	hc_set_err(err, errlen, "%s", "");
 	p.path = path ? path : HC_CONFIG_DEFAULT_PATH;
 	r = hc_config_defaults(cfg);
 	if (r < 0) {
-		set_err(err, errlen, "%s: out of memory", p.path);
+		hc_set_err(err, errlen, "%s: out of memory", p.path);
 		return r;
 	}
 	f = fopen(p.path, "re");
 	if (!f) {
 		r = -errno;
-		set_err(err, errlen, "%s: cannot open: %m", p.path);
+		hc_set_err(err, errlen, "%s: cannot open: %m", p.path);
 		goto out;
 	}
 	r = parse_file(&p, f, cfg);
@@ -808,20 +795,20 @@ static int check_secret_file(int fd, const char *path, char *err,
 	if (fstat(fd, &st) < 0) {
 		int r = -errno;
 
-		set_err(err, errlen, "%s: cannot stat: %m", path);
+		hc_set_err(err, errlen, "%s: cannot stat: %m", path);
 		return r;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		set_err(err, errlen, "%s: not a regular file", path);
+		hc_set_err(err, errlen, "%s: not a regular file", path);
 		return -EPERM;
 	}
 	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		set_err(err, errlen, "%s: owned by uid %u, must be owned by root",
+		hc_set_err(err, errlen, "%s: owned by uid %u, must be owned by root",
 			path, (unsigned)st.st_uid);
 		return -EPERM;
 	}
 	if (st.st_mode & 077) {
-		set_err(err, errlen, "%s: mode %04o gives access to group or "
+		hc_set_err(err, errlen, "%s: mode %04o gives access to group or "
 			"others, must be 0600 or stricter", path,
 			(unsigned)(st.st_mode & 07777));
 		return -EPERM;
@@ -871,47 +858,47 @@ int hc_config_read_bindpw(const struct hc_config *cfg, char *buf, size_t len,
 	size_t n = 0;
 	int fd = -1, r;
 
-	set_err(err, errlen, "%s", "");
+	hc_set_err(err, errlen, "%s", "");
 	if (len > 0)
 		buf[0] = '\0';
 	if (!path) {
-		set_err(err, errlen, "no bindpw_file configured");
+		hc_set_err(err, errlen, "no bindpw_file configured");
 		return -ENOENT;
 	}
 	if (len == 0)
 		return -ENAMETOOLONG;
 	if (lstat(path, &st) < 0) {
 		r = -errno;
-		set_err(err, errlen, "%s: %m", path);
+		hc_set_err(err, errlen, "%s: %m", path);
 		return r;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		set_err(err, errlen, "%s: is a symbolic link", path);
+		hc_set_err(err, errlen, "%s: is a symbolic link", path);
 		return -EPERM;
 	}
 	/* O_NONBLOCK: a FIFO swapped in after lstat must not block us */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
-		set_err(err, errlen, "%s: cannot open: %m", path);
+		hc_set_err(err, errlen, "%s: cannot open: %m", path);
 		return r;
 	}
 	r = check_secret_file(fd, path, err, errlen);
 	if (r == 0) {
 		r = read_secret(fd, buf, len, &n);
 		if (r == -ENAMETOOLONG)
-			set_err(err, errlen, "%s: password too long", path);
+			hc_set_err(err, errlen, "%s: password too long", path);
 		else if (r < 0) {
 			errno = -r;
-			set_err(err, errlen, "%s: read error: %m", path);
+			hc_set_err(err, errlen, "%s: read error: %m", path);
 		}
 	}
 	if (r == 0 && n == 0) {
-		set_err(err, errlen, "%s: is empty", path);
+		hc_set_err(err, errlen, "%s: is empty", path);
 		r = -EINVAL;
 	}
 	if (r == 0 && strlen(buf) != n) {
-		set_err(err, errlen, "%s: contains a NUL byte", path);
+		hc_set_err(err, errlen, "%s: contains a NUL byte", path);
 		r = -EINVAL;
 	}
 	close(fd);

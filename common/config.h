@@ -52,8 +52,10 @@ struct hc_config {
 	char *tls_cacert;
 	enum hc_reqcert tls_reqcert;
 	bool allow_cleartext; /* send passwords without TLS (not ldapi) */
-	unsigned timeout;     /* seconds, connect (network) timeout; default 3 */
-	unsigned op_timeout;  /* seconds, per LDAP operation; default 10 */
+	unsigned timeout;     /* seconds for connect + StartTLS/TLS handshake
+				 per server; default 3 */
+	unsigned op_timeout;  /* seconds to wait for each answer once
+				 connected (bind, page, passwd); default 10 */
 
 	/* this host and its members */
 	char *host;        /* assignment name; default gethostname() */

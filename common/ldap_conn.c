@@ -30,21 +30,15 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "errbuf.h"
+#include "ldap_internal.h"
 #include "log.h"
 
 #define BINDPW_MAX 1024
-#define DEFAULT_PAGE_SIZE 500
 /* try_uri's "this client refused to send the password" (not an LDAP code:
  * those are > -100) */
 #define RC_CLEARTEXT_REFUSED (-1000)
 
-struct hc_ldap {
-	LDAP *ld;
-	char *uri;
-	struct timeval op_tv; /* wait for each answer at most this long */
-	struct ldap_conncb cb; /* records the socket; lives as long as ld */
-	atomic_int fd;         /* the socket, -1 before connect */
-};
 
 /* Shuts the connection's socket down when the deadline passes. */
 struct watchdog {
@@ -58,20 +52,6 @@ struct watchdog {
 
 enum scheme { SCHEME_LDAP, SCHEME_LDAPS, SCHEME_LDAPI, SCHEME_OTHER };
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static enum scheme uri_scheme(const char *uri)
 {
 	if (strncasecmp(uri, "ldap://", 7) == 0)
@@ -84,7 +64,7 @@ static enum scheme uri_scheme(const char *uri)
 }
 
 /* The one translation of LDAP result codes to our errors. */
-static int map_rc(int rc)
+int ldc_map_rc(int rc)
 {
 	switch (rc) {
 	case LDAP_SUCCESS:
@@ -125,7 +105,7 @@ static bool rc_is_unreachable(int rc)
 	       rc == LDAP_TIMEOUT || rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
 }
 
-static const char *ld_diag(LDAP *ld)
+const char *ldc_diag(LDAP *ld)
 {
 	static __thread char buf[256];
 	char *msg = NULL;
@@ -140,14 +120,14 @@ static const char *ld_diag(LDAP *ld)
 }
 
 /* "reason" or "reason (server said: text)" into err, for one URI. */
-static void rc_err(char *err, size_t errlen, const char *uri, const char *what,
+void ldc_rc_err(char *err, size_t errlen, const char *uri, const char *what,
 		   int rc, const char *diag)
 {
 	if (diag && *diag)
-		set_err(err, errlen, "%s: %s: %s (%.200s)", uri, what,
+		hc_set_err(err, errlen, "%s: %s: %s (%.200s)", uri, what,
 			ldap_err2string(rc), diag);
 	else
-		set_err(err, errlen, "%s: %s: %s", uri, what,
+		hc_set_err(err, errlen, "%s: %s: %s", uri, what,
 			ldap_err2string(rc));
 }
 
@@ -173,7 +153,7 @@ static int reqcert_value(enum hc_reqcert r)
 static int set_options(LDAP *ld, const struct hc_config *cfg)
 {
 	int v3 = LDAP_VERSION3, reqcert = reqcert_value(cfg->tls_reqcert);
-	int zero = 0, rc;
+	int zero = 0, rc, ka_idle = 60, ka_probes = 3, ka_intvl = 10;
 	struct timeval net = { .tv_sec = cfg->timeout ? cfg->timeout : 3 };
 	struct timeval op = { .tv_sec = cfg->op_timeout ? cfg->op_timeout : 10 };
 
@@ -186,6 +166,14 @@ static int set_options(LDAP *ld, const struct hc_config *cfg)
 		rc = ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
 	if (rc == LDAP_OPT_SUCCESS)
 		rc = ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON);
+	/* A silent partition (no FIN, no RST) must end a long-lived
+	 * connection such as hcoop-sync's persistent search. */
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_X_KEEPALIVE_IDLE, &ka_idle);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_X_KEEPALIVE_PROBES, &ka_probes);
+	if (rc == LDAP_OPT_SUCCESS)
+		rc = ldap_set_option(ld, LDAP_OPT_X_KEEPALIVE_INTERVAL, &ka_intvl);
 	if (rc == LDAP_OPT_SUCCESS && cfg->tls_cacert)
 		rc = ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE,
 				     cfg->tls_cacert);
@@ -275,7 +263,7 @@ static bool watchdog_stop(struct watchdog *w)
 /* Wait for the answer to msgid until tv passes. Returns an LDAP code:
  * LDAP_SUCCESS with *res set, LDAP_TIMEOUT (request abandoned), or the
  * handle's error (e.g. LDAP_SERVER_DOWN). */
-static int wait_result(LDAP *ld, int msgid, int all, const struct timeval *tv,
+int ldc_wait_result(LDAP *ld, int msgid, int all, const struct timeval *tv,
 		       LDAPMessage **res)
 {
 	struct timeval t = *tv;
@@ -297,7 +285,7 @@ static int wait_result(LDAP *ld, int msgid, int all, const struct timeval *tv,
 
 /* Take the result code and diagnostic text of a final response; frees res.
  * *diag is ldap_memfree'd by the caller (may be NULL). */
-static int parse_final(LDAP *ld, LDAPMessage *res, char **diag)
+int ldc_parse_final(LDAP *ld, LDAPMessage *res, char **diag)
 {
 	int rc, err = LDAP_OTHER;
 
@@ -318,19 +306,19 @@ static int start_tls(LDAP *ld, const char *uri, const struct timeval *tv,
 	rc = ldap_extended_operation(ld, LDAP_EXOP_START_TLS, NULL, NULL, NULL,
 				     &msgid);
 	if (rc == LDAP_SUCCESS)
-		rc = wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
+		rc = ldc_wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
 	if (rc == LDAP_SUCCESS)
-		rc = parse_final(ld, res, &diag);
+		rc = ldc_parse_final(ld, res, &diag);
 	if (rc != LDAP_SUCCESS) {
-		rc_err(err, errlen, uri, "StartTLS", rc,
-		       diag ? diag : ld_diag(ld));
+		ldc_rc_err(err, errlen, uri, "StartTLS", rc,
+		       diag ? diag : ldc_diag(ld));
 		ldap_memfree(diag);
 		/* a server that refuses StartTLS is no use to us either */
 		return rc_is_unreachable(rc) ? rc : LDAP_CONNECT_ERROR;
 	}
 	rc = ldap_install_tls(ld);
 	if (rc != LDAP_SUCCESS) {
-		rc_err(err, errlen, uri, "TLS handshake", rc, ld_diag(ld));
+		ldc_rc_err(err, errlen, uri, "TLS handshake", rc, ldc_diag(ld));
 		return LDAP_CONNECT_ERROR;
 	}
 	return LDAP_SUCCESS;
@@ -355,11 +343,11 @@ static int bind_once(LDAP *ld, const char *uri, const char *dn,
 			    mech ? mech : LDAP_SASL_SIMPLE, &cred, NULL, NULL,
 			    &msgid);
 	if (rc == LDAP_SUCCESS)
-		rc = wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
+		rc = ldc_wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
 	if (rc == LDAP_SUCCESS)
-		rc = parse_final(ld, res, &diag);
+		rc = ldc_parse_final(ld, res, &diag);
 	if (rc != LDAP_SUCCESS)
-		rc_err(err, errlen, uri, "bind", rc, diag ? diag : ld_diag(ld));
+		ldc_rc_err(err, errlen, uri, "bind", rc, diag ? diag : ldc_diag(ld));
 	ldap_memfree(diag);
 	return rc;
 }
@@ -389,7 +377,7 @@ static int conn_init(struct hc_ldap *c, const struct hc_config *cfg,
 		    LDAP_OPT_SUCCESS)
 		rc = LDAP_LOCAL_ERROR;
 	if (rc != LDAP_SUCCESS)
-		rc_err(err, errlen, uri, "init", rc, NULL);
+		ldc_rc_err(err, errlen, uri, "init", rc, NULL);
 	return rc;
 }
 
@@ -406,14 +394,14 @@ static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
 	watchdog_start(&w, &c->fd, secs);
 	rc = ldap_connect(c->ld);
 	if (rc != LDAP_SUCCESS)
-		rc_err(err, errlen, uri,
+		ldc_rc_err(err, errlen, uri,
 		       uri_scheme(uri) == SCHEME_LDAPS ? "connect or TLS handshake"
 						       : "connect",
-		       rc, ld_diag(c->ld));
+		       rc, ldc_diag(c->ld));
 	else if (starttls)
 		rc = start_tls(c->ld, uri, &net, err, errlen);
 	if (watchdog_stop(&w)) {
-		set_err(err, errlen, "%s: no answer within %u s (connect/TLS)",
+		hc_set_err(err, errlen, "%s: no answer within %u s (connect/TLS)",
 			uri, secs);
 		rc = LDAP_TIMEOUT;
 	}
@@ -433,12 +421,12 @@ static int try_uri(const struct hc_config *cfg, const char *uri,
 	int rc;
 
 	if (sch == SCHEME_OTHER) {
-		set_err(err, errlen, "%s: not an ldap://, ldaps:// or ldapi:// URI",
+		hc_set_err(err, errlen, "%s: not an ldap://, ldaps:// or ldapi:// URI",
 			uri);
 		return LDAP_PARAM_ERROR;
 	}
 	if (need_tls && !want_starttls) {
-		set_err(err, errlen, "%s: refusing to send a password without "
+		hc_set_err(err, errlen, "%s: refusing to send a password without "
 			"TLS (ssl off; use start_tls, ldaps:// or ldapi://)", uri);
 		return RC_CLEARTEXT_REFUSED;
 	}
@@ -450,7 +438,7 @@ static int try_uri(const struct hc_config *cfg, const char *uri,
 		return rc;
 	/* belt and braces: never let a password out unprotected */
 	if (need_tls && !ldap_tls_inplace(c->ld)) {
-		set_err(err, errlen, "%s: TLS not in place, password not sent",
+		hc_set_err(err, errlen, "%s: TLS not in place, password not sent",
 			uri);
 		return RC_CLEARTEXT_REFUSED;
 	}
@@ -475,7 +463,7 @@ static int resolve_bind(const struct hc_config *cfg, enum hc_bind how,
 		if (!dn || !*dn || !pw || !*pw) {
 			/* an empty password is an anonymous bind that
 			 * servers report as success */
-			set_err(err, errlen, "LDAP bind: empty %s refused",
+			hc_set_err(err, errlen, "LDAP bind: empty %s refused",
 				(!dn || !*dn) ? "DN" : "password");
 			return -EINVAL;
 		}
@@ -485,7 +473,7 @@ static int resolve_bind(const struct hc_config *cfg, enum hc_bind how,
 	case HC_BIND_CONFIG:
 		break;
 	default:
-		set_err(err, errlen, "LDAP bind: unknown bind method %d", how);
+		hc_set_err(err, errlen, "LDAP bind: unknown bind method %d", how);
 		return -EINVAL;
 	}
 	if (cfg->sasl_mech) {
@@ -500,7 +488,7 @@ static int resolve_bind(const struct hc_config *cfg, enum hc_bind how,
 	if (r < 0)
 		return r;
 	if (!*pwbuf) {
-		set_err(err, errlen, "%s: bindpw_file is empty", cfg->path ?
+		hc_set_err(err, errlen, "%s: bindpw_file is empty", cfg->path ?
 			cfg->path : "config");
 		return -EINVAL;
 	}
@@ -570,7 +558,7 @@ int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 	*out = NULL;
 	pwbuf[0] = '\0';
 	if (!cfg || cfg->n_uri == 0) {
-		set_err(err, errlen, "LDAP: no uri configured");
+		hc_set_err(err, errlen, "LDAP: no uri configured");
 		return -EINVAL;
 	}
 	r = resolve_bind(cfg, how, dn, pw, &b, pwbuf, sizeof(pwbuf), err,
@@ -582,13 +570,13 @@ int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 		r = 0;
 	} else if (rc == RC_CLEARTEXT_REFUSED) {
 		r = -ECONNREFUSED;
-		set_err(err, errlen, "%s", last);
+		hc_set_err(err, errlen, "%s", last);
 	} else if (rc_is_unreachable(rc)) {
 		r = -EHOSTUNREACH;
-		set_err(err, errlen, "no LDAP server reachable: %s", all);
+		hc_set_err(err, errlen, "no LDAP server reachable: %s", all);
 	} else {
-		r = map_rc(rc);
-		set_err(err, errlen, "%s", rc == LDAP_NO_MEMORY ?
+		r = ldc_map_rc(rc);
+		hc_set_err(err, errlen, "%s", rc == LDAP_NO_MEMORY ?
 			"out of memory" : last);
 	}
 out:
@@ -611,232 +599,3 @@ LDAP *hc_ldap_handle(struct hc_ldap *c)
 	return c ? c->ld : NULL;
 }
 
-/* An error for an operation on an established connection. */
-static int op_fail(struct hc_ldap *c, const char *what, int rc,
-		   const char *diag, char *err, size_t errlen)
-{
-	rc_err(err, errlen, c->uri, what, rc,
-	       diag && *diag ? diag : ld_diag(c->ld));
-	return map_rc(rc);
-}
-
-/* The final message of one page: its code and the cookie for the next
- * page (empty when done). Frees res. */
-static int page_done(struct hc_ldap *c, LDAPMessage *res,
-		     struct berval *cookie, char *err, size_t errlen)
-{
-	LDAPControl **ctrls = NULL, *pr;
-	char *diag = NULL;
-	int code = LDAP_OTHER, rc;
-	ber_int_t estimate;
-
-	rc = ldap_parse_result(c->ld, res, &code, NULL, &diag, NULL, &ctrls, 1);
-	if (rc == LDAP_SUCCESS)
-		rc = code;
-	if (rc != LDAP_SUCCESS) {
-		/* sizeLimitExceeded included: a truncated result is an error */
-		rc = op_fail(c, "search", rc, diag, err, errlen);
-		goto out;
-	}
-	ber_memfree(cookie->bv_val);
-	cookie->bv_val = NULL;
-	cookie->bv_len = 0;
-	pr = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, ctrls, NULL);
-	if (pr && ldap_parse_pageresponse_control(c->ld, pr, &estimate,
-						  cookie) != LDAP_SUCCESS)
-		rc = op_fail(c, "paged results control", LDAP_DECODING_ERROR,
-			     NULL, err, errlen);
-out:
-	ldap_memfree(diag);
-	ldap_controls_free(ctrls);
-	return rc;
-}
-
-/* Send one page request. */
-static int page_send(struct hc_ldap *c, const char *base, int scope,
-		     const char *filter, char **attrs, int page_size,
-		     struct berval *cookie, int *msgid, char *err, size_t errlen)
-{
-	LDAPControl *pc = NULL, *ctrls[2] = { NULL, NULL };
-	struct timeval tl = c->op_tv;
-	int rc;
-
-	rc = ldap_create_page_control(c->ld, page_size,
-				      cookie->bv_val ? cookie : NULL, 0, &pc);
-	if (rc != LDAP_SUCCESS)
-		return op_fail(c, "paged results control", rc, NULL, err,
-			       errlen);
-	ctrls[0] = pc;
-	rc = ldap_search_ext(c->ld, base, scope, filter, attrs, 0, ctrls, NULL,
-			     &tl, LDAP_NO_LIMIT, msgid);
-	ldap_control_free(pc);
-	return rc == LDAP_SUCCESS ? 0 :
-				    op_fail(c, "search", rc, NULL, err, errlen);
-}
-
-/* Read one page's messages, calling cb per entry. 0 when the final result
- * came (and *cookie says whether more pages follow). */
-static int page_read(struct hc_ldap *c, int msgid, struct berval *cookie,
-		     hc_ldap_entry_cb cb, void *ctx, char *err, size_t errlen)
-{
-	LDAPMessage *res;
-	int rc;
-
-	for (;;) {
-		rc = wait_result(c->ld, msgid, LDAP_MSG_ONE, &c->op_tv, &res);
-		if (rc != LDAP_SUCCESS)
-			return op_fail(c, "search", rc, NULL, err, errlen);
-		switch (ldap_msgtype(res)) {
-		case LDAP_RES_SEARCH_ENTRY:
-			rc = cb(c->ld, res, ctx);
-			ldap_msgfree(res);
-			if (rc != 0) {
-				ldap_abandon_ext(c->ld, msgid, NULL, NULL);
-				return rc;
-			}
-			break;
-		case LDAP_RES_SEARCH_RESULT:
-			return page_done(c, res, cookie, err, errlen);
-		default: /* references: referrals are off, ignore */
-			ldap_msgfree(res);
-		}
-	}
-}
-
-int hc_ldap_search_paged(struct hc_ldap *c, const char *base, int scope,
-			 const char *filter, char **attrs, int page_size,
-			 hc_ldap_entry_cb cb, void *ctx, char *err,
-			 size_t errlen)
-{
-	struct berval cookie = { 0, NULL };
-	int msgid, r;
-
-	if (!c || !base || !cb || page_size < 0) {
-		set_err(err, errlen, "LDAP search: bad arguments");
-		return -EINVAL;
-	}
-	if (page_size == 0)
-		page_size = DEFAULT_PAGE_SIZE;
-	do {
-		r = page_send(c, base, scope, filter, attrs, page_size, &cookie,
-			      &msgid, err, errlen);
-		if (r == 0)
-			r = page_read(c, msgid, &cookie, cb, ctx, err, errlen);
-	} while (r == 0 && cookie.bv_val && cookie.bv_len > 0);
-	ber_memfree(cookie.bv_val);
-	return r;
-}
-
-int hc_ldap_whoami(struct hc_ldap *c, char **authzid, char *err,
-		   size_t errlen)
-{
-	struct berval *id = NULL;
-	LDAPMessage *res = NULL;
-	int msgid, rc, r;
-
-	*authzid = NULL;
-	rc = ldap_whoami(c->ld, NULL, NULL, &msgid);
-	if (rc == LDAP_SUCCESS)
-		rc = wait_result(c->ld, msgid, LDAP_MSG_ALL, &c->op_tv, &res);
-	if (rc == LDAP_SUCCESS)
-		rc = ldap_parse_whoami(c->ld, res, &id);
-	ldap_msgfree(res);
-	if (rc != LDAP_SUCCESS)
-		return op_fail(c, "whoami", rc, NULL, err, errlen);
-	r = 0;
-	*authzid = id && id->bv_val ? strndup(id->bv_val, id->bv_len) :
-				      strdup("");
-	if (!*authzid)
-		r = -ENOMEM;
-	ber_bvfree(id);
-	return r;
-}
-
-int hc_ldap_authzid_is_dn(const char *authzid, const char *dn)
-{
-	char *a = NULL, *b = NULL;
-	int same;
-
-	if (!authzid || !dn || strncasecmp(authzid, "dn:", 3) != 0)
-		return 0;
-	if (ldap_dn_normalize(authzid + 3, LDAP_DN_FORMAT_LDAPV3, &a,
-			      LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS ||
-	    ldap_dn_normalize(dn, LDAP_DN_FORMAT_LDAPV3, &b,
-			      LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
-		same = 0;
-	else
-		same = a && b && strcasecmp(a, b) == 0;
-	ldap_memfree(a);
-	ldap_memfree(b);
-	return same;
-}
-
-static struct berval bv_of(const char *s)
-{
-	struct berval b = { 0, NULL };
-
-	if (s) {
-		b.bv_val = (char *)(uintptr_t)s; /* libldap only reads it */
-		b.bv_len = strlen(s);
-	}
-	return b;
-}
-
-int hc_ldap_passwd(struct hc_ldap *c, const char *dn, const char *oldpw,
-		   const char *newpw, char *err, size_t errlen)
-{
-	struct berval user = bv_of(dn), old = bv_of(oldpw), new = bv_of(newpw);
-	LDAPMessage *res = NULL;
-	char *diag = NULL;
-	int msgid, rc, r;
-
-	if (!c || !oldpw || !*oldpw || !newpw || !*newpw) {
-		set_err(err, errlen, "password change: empty password refused");
-		return -EINVAL;
-	}
-	rc = ldap_passwd(c->ld, dn ? &user : NULL, &old, &new, NULL, NULL,
-			 &msgid);
-	if (rc == LDAP_SUCCESS)
-		rc = wait_result(c->ld, msgid, LDAP_MSG_ALL, &c->op_tv, &res);
-	if (rc == LDAP_SUCCESS)
-		rc = parse_final(c->ld, res, &diag);
-	if (rc == LDAP_SUCCESS) {
-		r = 0;
-	} else {
-		r = op_fail(c, "password change", rc, diag, err, errlen);
-		/* slapd answers a wrong old password with "unwilling" */
-		if (rc == LDAP_UNWILLING_TO_PERFORM && diag &&
-		    strstr(diag, "old password"))
-			r = -EACCES;
-	}
-	ldap_memfree(diag);
-	return r;
-}
-
-const char *hc_ldap_strerror(int err)
-{
-	switch (err) {
-	case 0:
-		return "success";
-	case -EHOSTUNREACH:
-		return "no LDAP server reachable";
-	case -EACCES:
-		return "invalid credentials";
-	case -ENOENT:
-		return "no such entry";
-	case -EPERM:
-		return "refused by the LDAP server";
-	case -ECONNREFUSED:
-		return "refusing to send a password without TLS";
-	case -ETIMEDOUT:
-		return "LDAP operation timed out";
-	case -EINVAL:
-		return "invalid argument";
-	case -ENOMEM:
-		return "out of memory";
-	case -EPROTO:
-		return "LDAP protocol error";
-	default:
-		return "unknown LDAP error";
-	}
-}

@@ -2,11 +2,7 @@
 #   ldapcheck  drives common/ldap_conn.c (one subcommand per call, a
 #              distinct exit status per error)
 #   blackhole  a listener that accepts and never answers
-LDAPCHECK_OBJS := $(BUILD)/tests/ldap/ldapcheck.o $(patsubst %.c,$(BUILD)/%.o,\
-	common/ldap_conn.c common/config.c common/numparse.c common/log.c \
-	common/names.c common/escape.c)
-
-$(BUILD)/tests/ldapcheck: $(LDAPCHECK_OBJS)
+$(BUILD)/tests/ldapcheck: $(BUILD)/tests/ldap/ldapcheck.o $(LDAP_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ $(LDAP_LDLIBS)
 

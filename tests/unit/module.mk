@@ -1,10 +1,10 @@
 # tests/unit: cmocka unit tests of common/'s pure-C core (config, numbers,
 # escaping, names, logging). The binaries link the core objects directly,
-# not libhcoop-core.a, so they build even while other parts of the archive
-# (the cache code) are still being written. Run by tests/unit/t-unit.sh.
+# rather than libhcoop-core.a, so a unit test depends on nothing but the
+# code it tests. Run by tests/unit/t-unit.sh.
 UNIT_NAMES := config numparse escape names log
 UNIT_CORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,common/config.c \
-	common/numparse.c common/escape.c common/log.c common/names.c)
+	common/numparse.c common/escape.c common/log.c common/names.c common/errbuf.c)
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/test-%,$(UNIT_NAMES))
 
 $(UNIT_BINS): $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o \
