@@ -65,7 +65,8 @@ static int fallback_refresh(const struct hc_config *cfg, struct hc_ldap *c,
 	if (r < 0)
 		hc_err("refresh from %s failed: %s", hc_ldap_uri(c), err);
 	else
-		r = hs_write(cfg, &m, hc_ldap_uri(c), !force);
+		r = hs_write(cfg, &m, hc_ldap_uri(c),
+			     HS_WRITE_CONSUME | (force ? 0 : HS_WRITE_GUARDED));
 	hs_model_free(&m);
 	return r;
 }

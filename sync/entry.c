@@ -12,19 +12,6 @@
 #include "numparse.h"
 #include "sync.h"
 
-/* writable copies: libldap's attrs parameter is char ** */
-static char at_uid[] = "uid", at_uidnum[] = "uidNumber",
-	    at_gidnum[] = "gidNumber", at_gecos[] = "gecos", at_cn[] = "cn",
-	    at_home[] = "homeDirectory", at_shell[] = "loginShell",
-	    at_host[] = "hcoopHost", at_expire[] = "shadowExpire",
-	    at_locked[] = "pwdAccountLockedTime", at_uuid[] = "entryUUID",
-	    at_member[] = "memberUid";
-
-char *hs_user_attrs[] = { at_uid, at_uidnum, at_gidnum, at_gecos, at_cn,
-			  at_home, at_shell, at_host, at_expire, at_locked,
-			  at_uuid, NULL };
-char *hs_group_attrs[] = { at_cn, at_gidnum, at_member, at_uuid, NULL };
-
 /* uid_t/gid_t -1 means "no change" to chown and friends: never an id. */
 #define HS_ID_MAX 4294967294u
 
@@ -32,6 +19,7 @@ struct parse {
 	const struct hc_config *cfg;
 	LDAP *ld;
 	LDAPMessage *msg;
+	struct hs_attrs attrs;
 	const char *dn;
 	const char *why; /* reason for skipping, static text */
 	char whybuf[160];
@@ -141,33 +129,31 @@ static int dup_value(const struct berval *bv, char **out)
  * 0 (*out may be NULL when absent), -EINVAL (bad text), -ENOMEM. */
 static int get_value(struct parse *p, const char *attr, char **out)
 {
-	struct berval **vals = ldap_get_values_len(p->ld, p->msg, attr);
-	size_t i, n = vals ? (size_t)ldap_count_values_len(vals) : 0, pick = 0;
+	size_t i, n, pick = 0;
+	const struct berval *vals = hs_attrs_get(&p->attrs, attr, &n);
 	size_t alen = strlen(attr);
 	int r = 0;
 
 	*out = NULL;
 	if (n == 0)
-		goto out;
+		return 0;
 	for (i = 0; n > 1 && i < n; i++) {
 		const char *dn = p->dn;
-		size_t vlen = vals[i]->bv_len;
+		size_t vlen = vals[i].bv_len;
 		if (strncasecmp(dn, attr, alen) == 0 && dn[alen] == '=' &&
 		    strlen(dn + alen + 1) > vlen &&
-		    memcmp(dn + alen + 1, vals[i]->bv_val, vlen) == 0 &&
+		    memcmp(dn + alen + 1, vals[i].bv_val, vlen) == 0 &&
 		    (dn[alen + 1 + vlen] == ',' || dn[alen + 1 + vlen] == '+')) {
 			pick = i;
 			break;
 		}
 	}
-	r = dup_value(vals[pick], out);
+	r = dup_value(&vals[pick], out);
 	if (r == -EINVAL) {
 		snprintf(p->whybuf, sizeof(p->whybuf),
 			 "%s contains a NUL byte", attr);
 		p->why = p->whybuf;
 	}
-out:
-	ldap_value_free_len(vals);
 	return r;
 }
 
@@ -283,7 +269,7 @@ static int parse_user(struct parse *p, struct hs_entry *e)
 
 static int parse_group(struct parse *p, struct hs_entry *e)
 {
-	struct berval **vals;
+	const struct berval *vals;
 	size_t i, n;
 	int r;
 
@@ -300,18 +286,15 @@ static int parse_group(struct parse *p, struct hs_entry *e)
 		p->why = p->whybuf;
 		return -EINVAL;
 	}
-	vals = ldap_get_values_len(p->ld, p->msg, "memberUid");
-	n = vals ? (size_t)ldap_count_values_len(vals) : 0;
+	vals = hs_attrs_get(&p->attrs, "memberUid", &n);
 	e->members = calloc(n ? n : 1, sizeof(*e->members));
-	if (!e->members) {
-		r = -ENOMEM;
-		goto out;
-	}
+	if (!e->members)
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		char *m = NULL;
-		r = dup_value(vals[i], &m);
+		r = dup_value(&vals[i], &m);
 		if (r == -ENOMEM)
-			goto out;
+			return r;
 		/* one bad member is dropped, not the whole group */
 		if (r < 0 || !hc_valid_name(m)) {
 			hc_warn("%.300s: ignoring invalid memberUid \"%.64s\"",
@@ -321,10 +304,7 @@ static int parse_group(struct parse *p, struct hs_entry *e)
 		}
 		e->members[e->nmembers++] = m;
 	}
-	r = 0;
-out:
-	ldap_value_free_len(vals);
-	return r;
+	return 0;
 }
 
 /* Normalised DN: LDAPv3 string form of the parsed DN, ASCII lower-cased
@@ -387,10 +367,17 @@ int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
 	e->expire = HC_NO_EXPIRE;
 	p.dn = dn;
 	e->dn = strdup(dn);
-	if (!e->dn || (r = normalize_dn(dn, &e->ndn)) < 0 ||
-	    (r = entry_key(&p, key, e)) < 0)
+	if (!e->dn || (r = normalize_dn(dn, &e->ndn)) < 0)
 		goto out;
-	r = kind == HS_USER ? parse_user(&p, e) : parse_group(&p, e);
+	r = hs_attrs_read(ld, msg, &p.attrs);
+	if (r == -EBADMSG) {
+		p.why = "its attributes cannot be decoded";
+		r = -EINVAL;
+	}
+	if (r == 0)
+		r = entry_key(&p, key, e);
+	if (r == 0)
+		r = kind == HS_USER ? parse_user(&p, e) : parse_group(&p, e);
 	if (r == 0)
 		r = check_field(&p, "DN", e->dn);
 	if (r == 0) {
@@ -402,6 +389,7 @@ int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
 	}
 out:
 	ldap_memfree(dn);
+	hs_attrs_free(&p.attrs);
 	entry_free_fields(e);
 	return r;
 }

@@ -1,5 +1,5 @@
 # sync/: hcoop-sync, the LDAP -> cache mirror (hcoop-sync(8)).
-SYNC_SRCS := sync/main.c sync/refresh.c sync/entry.c sync/model.c \
+SYNC_SRCS := sync/main.c sync/refresh.c sync/entry.c sync/attrs.c sync/model.c \
 	sync/strmap.c sync/index.c sync/view.c sync/persist.c sync/daemon.c sync/write.c \
 	sync/guard.c sync/nscd.c sync/precreate.c sync/status.c
 SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))

@@ -239,7 +239,8 @@ static int settle(struct persist *p, bool force)
 	if (!p->applied) {
 		if (!p->done[0] || !p->done[1])
 			return 0;
-		r = hs_write(p->cfg, &p->model, server, !force);
+		r = hs_write(p->cfg, &p->model, server,
+			     force ? 0 : HS_WRITE_GUARDED);
 		if (r < 0)
 			return r;
 		p->applied = true;
@@ -249,7 +250,7 @@ static int settle(struct persist *p, bool force)
 	}
 	if (!p->dirty)
 		return 0;
-	r = hs_write(p->cfg, &p->model, server, false);
+	r = hs_write(p->cfg, &p->model, server, 0);
 	if (r < 0)
 		return r;
 	p->dirty = false;

@@ -88,7 +88,8 @@ int hs_once(const struct hc_config *cfg, bool force)
 		code = HS_EXIT_LDAP;
 		goto out;
 	}
-	r = hs_write(cfg, &m, hc_ldap_uri(c), !force);
+	r = hs_write(cfg, &m, hc_ldap_uri(c),
+		     HS_WRITE_CONSUME | (force ? 0 : HS_WRITE_GUARDED));
 	code = r == 0 ? HS_EXIT_OK : r == -EPERM ? HS_EXIT_GUARD
 						 : HS_EXIT_CACHE;
 out:

@@ -49,6 +49,20 @@ struct hs_entry {
 	struct hs_entry *name_prev, *name_next, *id_prev, *id_next;
 };
 
+/* attrs.c: the values of the attributes above, read in one pass; they
+ * point into the message. */
+#define HS_N_ATTRS 12
+struct hs_attrs {
+	struct berval *v[HS_N_ATTRS]; /* NULL-terminated arrays, or NULL */
+};
+/* 0, -ENOMEM, or -EBADMSG (undecodable entry). */
+int hs_attrs_read(LDAP *ld, LDAPMessage *msg, struct hs_attrs *out);
+/* The values of attribute name (spelled as in hs_user_attrs) and their
+ * number; NULL and 0 when absent. */
+const struct berval *hs_attrs_get(const struct hs_attrs *a, const char *name,
+				  size_t *n);
+void hs_attrs_free(struct hs_attrs *a);
+
 /* entry.c: validate one LDAP entry into one allocation (the entry and
  * its strings; hs_entry_free frees it). 0 and *out set; -EINVAL: skipped (a
  * warning naming the DN and the reason was logged); -ENOMEM. key may be
@@ -146,10 +160,14 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 
 /* write.c: write the model to cfg->cache (generation + 1), then
  * invalidate nscd and, with precreate_homes, make homes of members newly
- * assigned to this host. With guarded, the removal guard runs first
- * (-EPERM when it refuses; the old cache stays). */
+ * assigned to this host. With HS_WRITE_GUARDED, the removal guard runs
+ * first (-EPERM when it refuses; the old cache stays). With
+ * HS_WRITE_CONSUME the caller is done with m: it is freed (emptied) as
+ * soon as the cache builder holds its data, before the file is rendered,
+ * which lowers the peak memory of a one-shot refresh. */
+enum { HS_WRITE_GUARDED = 1, HS_WRITE_CONSUME = 2 };
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
-	     const char *server, bool guarded);
+	     const char *server, unsigned flags);
 
 /* nscd.c: ask a running nscd to drop its passwd and group caches. */
 void hs_nscd_invalidate(void);

@@ -130,8 +130,11 @@ static void precreate_all(const struct hc_config *cfg, const char **names,
 		hs_precreate_home(cfg, names[i]);
 }
 
+/* drop: a model to free once the builder is filled (v then only gives
+ * counts), or NULL. */
 static int write_view(const struct hc_config *cfg, const struct hs_view *v,
-		      const struct hc_cache *old, const char *server)
+		      const struct hc_cache *old, const char *server,
+		      struct hs_model *drop)
 {
 	struct hc_cache_builder *b = hc_cache_builder_new();
 	uint64_t gen = next_generation(old);
@@ -144,6 +147,8 @@ static int write_view(const struct hc_config *cfg, const struct hs_view *v,
 		hc_err("cannot build the cache: %s", strerror(-r));
 		goto out;
 	}
+	if (drop)
+		hs_model_free(drop);
 	t1 = now_ms();
 	if ((r = make_parent(cfg->cache)) < 0) {
 		hc_err("cannot create the directory of %s: %s", cfg->cache,
@@ -168,8 +173,11 @@ out:
 }
 
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
-	     const char *server, bool guarded)
+	     const char *server, unsigned flags)
 {
+	/* precreate_homes needs the names after the write */
+	struct hs_model *drop = (flags & HS_WRITE_CONSUME) &&
+					!cfg->precreate_homes ? m : NULL;
 	struct hs_view v;
 	struct hc_cache *old = NULL;
 	const char **fresh = NULL;
@@ -182,12 +190,13 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	hc_debug("view of %zu entries in %.1f ms", m->n, now_ms() - t0);
 	if (hc_cache_open(cfg->cache, &old) < 0)
 		old = NULL; /* missing or invalid: nothing to compare with */
-	if (guarded && (r = hs_guard_check(cfg, old, &v)) < 0)
+	if ((flags & HS_WRITE_GUARDED) &&
+	    (r = hs_guard_check(cfg, old, &v)) < 0)
 		goto out;
 	if (cfg->precreate_homes &&
 	    (r = newly_assigned(cfg, old, &v, &fresh, &n_fresh)) < 0)
 		goto out;
-	if ((r = write_view(cfg, &v, old, server)) < 0)
+	if ((r = write_view(cfg, &v, old, server, drop)) < 0)
 		goto out;
 	hs_nscd_invalidate();
 	/* after the write: mkhome re-checks the assignment in the cache */
