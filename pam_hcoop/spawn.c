@@ -70,6 +70,16 @@ static int drain(int fd, char *buf, size_t len, size_t *used)
 	return 0;
 }
 
+/* After the exit: what the child wrote just before it is still in the
+ * pipe. Read it without blocking (a grandchild may hold the pipe open). */
+static void drain_ready(int fd, bool eof, char *buf, size_t len, size_t *used)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (!eof && poll(&pfd, 1, 0) > 0)
+		eof = drain(fd, buf, len, used) < 0;
+}
+
 static pid_t reap(pid_t pid, int *status, int options)
 {
 	pid_t w;
@@ -93,8 +103,10 @@ static int wait_child(pid_t pid, int fd, unsigned deadline_s, int *status,
 	deadline.tv_sec += deadline_s;
 	for (;;) {
 		w = reap(pid, status, WNOHANG);
-		if (w == pid)
+		if (w == pid) {
+			drain_ready(fd, eof, errbuf, errlen, &used);
 			return 0;
+		}
 		if (w < 0)
 			return -errno;
 		long left = ms_left(&deadline);
