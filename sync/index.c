@@ -10,19 +10,6 @@
 
 #include "sync.h"
 
-static size_t hash_str(const char *s)
-{
-	/* FNV-1a: names and UUIDs come from the LDAP admins, not from
-	 * anyone who gains by making them collide. */
-	size_t h = 14695981039346656037ULL;
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static size_t hash_id(uint32_t id)
 {
 	uint64_t h = id * 0x9E3779B97F4A7C15ULL;
@@ -33,15 +20,15 @@ static size_t hash_id(uint32_t id)
 static size_t hash_of(const struct hs_index *ix, const struct hs_entry *e)
 {
 	switch (ix->field) {
-	case HS_BY_KEY: return hash_str(e->key);
-	case HS_BY_NAME: return hash_str(e->name);
+	case HS_BY_KEY: return hs_hash_str(e->key);
+	case HS_BY_NAME: return hs_hash_str(e->name);
 	default: return hash_id(e->id);
 	}
 }
 
 static size_t hash_key(const struct hs_index *ix, const char *s, uint32_t id)
 {
-	return ix->field == HS_BY_ID ? hash_id(id) : hash_str(s);
+	return ix->field == HS_BY_ID ? hash_id(id) : hs_hash_str(s);
 }
 
 static bool matches(const struct hs_index *ix, const struct hs_entry *e,

@@ -7,10 +7,10 @@
 
 #include "sync.h"
 
-static size_t hash_str(const char *s)
+size_t hs_hash_str(const char *s)
 {
-	/* FNV-1a: keys are UUIDs, names and numbers, not attacker-chosen
-	 * in a way that matters here (LDAP admins write them). */
+	/* FNV-1a: keys are UUIDs, names and numbers written by the LDAP
+	 * admins, not by anyone who gains by making them collide. */
 	size_t h = 14695981039346656037ULL;
 
 	for (; *s; s++) {
@@ -22,7 +22,7 @@ static size_t hash_str(const char *s)
 
 static size_t slot_of(const struct hs_strmap *m, const char *key)
 {
-	size_t i = hash_str(key) & (m->cap - 1);
+	size_t i = hs_hash_str(key) & (m->cap - 1);
 
 	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
 		i = (i + 1) & (m->cap - 1);
@@ -105,7 +105,7 @@ void hs_strmap_del(struct hs_strmap *m, const char *key)
 	/* backward shift: move later members of the probe run into the hole
 	 * when their home slot does not lie cyclically in (i, j]. */
 	for (j = (i + 1) & mask; m->keys[j]; j = (j + 1) & mask) {
-		k = hash_str(m->keys[j]) & mask;
+		k = hs_hash_str(m->keys[j]) & mask;
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		m->keys[i] = m->keys[j];

@@ -79,6 +79,8 @@ struct hs_strmap {
 	size_t *vals;
 	size_t cap, n;
 };
+/* The one string hash of the program (FNV-1a). */
+size_t hs_hash_str(const char *s);
 int hs_strmap_put(struct hs_strmap *m, const char *key, size_t val);
 bool hs_strmap_get(const struct hs_strmap *m, const char *key, size_t *val);
 void hs_strmap_del(struct hs_strmap *m, const char *key);
