@@ -275,6 +275,10 @@ struct wctx {
 	uint32_t *ufirst;  /* per user: first GIDS entry */
 	uint32_t *uoff, *unameoff; /* per user: record and name file offsets */
 	uint32_t *goff;            /* per group: record offset */
+	uint32_t *upg;   /* per user: 1 + position of its compact group, or 0 */
+	int64_t *gupg;   /* per group: user index if compact, else -1 */
+	int64_t *memu;   /* per member entry: user index, or -1 */
+	size_t ngfull;   /* groups with a record (not compact) */
 	uint64_t sec_off[HC_SEC_COUNT], sec_size[HC_SEC_COUNT], total;
 	uint8_t *out;
 };
@@ -355,7 +359,14 @@ static int plan_users(struct wctx *w, uint64_t *udata)
 	return 0;
 }
 
-/* Group names and members that are not users go to the pool; members
+/* A user private group stored compactly (format: GROUP_TABLE). */
+static bool is_upg(const struct buser *u, const struct bgroup *g)
+{
+	return g->nmembers == 0 && g->gid == u->uid && g->gid == u->gid;
+}
+
+/* Compact private groups are marked; group names and members that are
+ * not users go to the pool; members
  * that are users count towards that user's initgroups list. */
 static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 {
@@ -367,15 +378,23 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 	*gdata = *ngids = 0;
 	for (i = 0; i < b->ng; i++) {
 		const struct bgroup *g = &b->g[i];
+		int64_t gu = find_user(b, bstr(w, g->name));
 
+		w->gupg[i] = -1;
+		if (gu >= 0 && is_upg(&b->u[gu], g)) {
+			w->gupg[i] = gu;
+			w->upg[gu] = (uint32_t)i + 1;
+			continue;
+		}
+		w->ngfull++;
 		*gdata += HC_GREC_SIZE + 4 * (uint64_t)g->nmembers;
-		if (find_user(b, bstr(w, g->name)) < 0 &&
-		    (r = intern(w, bstr(w, g->name), &off)) < 0)
+		if (gu < 0 && (r = intern(w, bstr(w, g->name), &off)) < 0)
 			return r;
 		for (m = 0; m < g->nmembers; m++) {
 			const char *mn = bstr(w, b->mem[g->first + m]);
 			int64_t ui = find_user(b, mn);
 
+			w->memu[g->first + m] = ui;
 			if (ui < 0) {
 				if ((r = intern(w, mn, &off)) < 0)
 					return r;
@@ -408,7 +427,7 @@ static int plan(struct wctx *w, const char *server)
 	w->sec_size[HC_SEC_GIDS] = 4 * ngids;
 	w->sec_size[HC_SEC_STRINGS] = (w->pool.len + 3) & ~(size_t)3;
 	w->sec_size[HC_SEC_INDEX_USER] = index_slots(b->nu) * HC_SLOT_SIZE;
-	w->sec_size[HC_SEC_INDEX_GROUP] = index_slots(b->ng) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_GROUP] = index_slots(w->ngfull) * HC_SLOT_SIZE;
 	off = HC_HDR_SIZE;
 	for (i = 0; i < HC_SEC_COUNT; i++) {
 		w->sec_off[i] = off;
@@ -480,6 +499,7 @@ static void emit_user(struct wctx *w, uint32_t i, uint64_t *pos)
 	wr32(r + HC_U_GFIRST, w->ufirst[i]);
 	wr32(r + HC_U_NGROUPS, w->gcount[i]);
 	wr32(r + HC_U_INDEX, i);
+	wr32(r + HC_U_UPG, w->upg[i]);
 	*pos = (*pos + 3) & ~(uint64_t)3;
 }
 
@@ -506,11 +526,17 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	const char *name = bstr(w, g->name);
 	uint8_t *r = w->out + *pos;
 	uint8_t *gids = w->out + w->sec_off[HC_SEC_GIDS];
-	int64_t ui = find_user(b, name);
+	uint8_t *tab = w->out + w->sec_off[HC_SEC_GROUP_TABLE] + 4 * (uint64_t)i;
+	int64_t ui = w->gupg[i];
 	uint32_t m;
 
+	if (ui >= 0) { /* compact: the table names the user record */
+		wr32(tab, w->uoff[ui]);
+		return;
+	}
+	ui = find_user(b, name);
 	w->goff[i] = (uint32_t)*pos;
-	wr32(w->out + w->sec_off[HC_SEC_GROUP_TABLE] + 4 * (uint64_t)i, w->goff[i]);
+	wr32(tab, w->goff[i]);
 	wr32(r + HC_G_NAME, ui >= 0 ? w->unameoff[ui] : pool_off(w, name));
 	wr32(r + HC_G_GID, g->gid);
 	wr32(r + HC_G_NMEMBERS, g->nmembers);
@@ -520,7 +546,7 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	for (m = 0; m < g->nmembers; m++, *pos += 4) {
 		const char *mn = bstr(w, b->mem[g->first + m]);
 
-		ui = find_user(b, mn);
+		ui = w->memu[g->first + m];
 		wr32(w->out + *pos, ui >= 0 ? w->unameoff[ui] : pool_off(w, mn));
 		if (ui >= 0 && w->glast[ui] != i + 1) {
 			w->glast[ui] = i + 1;
@@ -573,6 +599,8 @@ static void emit_indexes(struct wctx *w)
 			  w->uoff[i]);
 	}
 	for (i = 0; i < b->ng; i++) {
+		if (w->gupg[i] >= 0)
+			continue;
 		h = hc_hash_name(bstr(w, b->g[i].name));
 		index_put(gt, ng, HC_S_HASH, h, h, w->goff[i]);
 		index_put(gt, ng, HC_S_ID, hc_hash_id(b->g[i].gid), b->g[i].gid,
@@ -613,6 +641,9 @@ static void wctx_free(struct wctx *w)
 	free(w->uoff);
 	free(w->unameoff);
 	free(w->goff);
+	free(w->upg);
+	free(w->gupg);
+	free(w->memu);
 	free(w->out);
 }
 
@@ -628,8 +659,11 @@ static int render(struct wctx *w, uint64_t generation, const char *server,
 	w->uoff = calloc(nu, sizeof(uint32_t));
 	w->unameoff = calloc(nu, sizeof(uint32_t));
 	w->goff = calloc(ng, sizeof(uint32_t));
+	w->upg = calloc(nu, sizeof(uint32_t));
+	w->gupg = calloc(ng, sizeof(int64_t));
+	w->memu = calloc(w->b->nmem ? w->b->nmem : 1, sizeof(int64_t));
 	if (!w->gcount || !w->glast || !w->ufirst || !w->uoff || !w->unameoff ||
-	    !w->goff)
+	    !w->goff || !w->upg || !w->gupg || !w->memu)
 		return -ENOMEM;
 	r = plan(w, server);
 	if (r < 0)
