@@ -1,4 +1,4 @@
-/* The account cache file format, version 2. Included by cache_writer.c and
+/* The account cache file format, version 3. Included by cache_writer.c and
  * cache_reader.c (and by nobody else: the API is cache.h).
  *
  * GENERAL
@@ -35,7 +35,7 @@
  *                  enumeration order (getpwent walks this).
  *   1 USER_DATA    user records, each followed by that user's own strings
  *                  (name, gecos, home, DN) so one lookup touches one or two
- *                  cache lines. A user record (HC_UREC_SIZE = 56 bytes):
+ *                  cache lines. A user record (HC_UREC_SIZE = 60 bytes):
  *                     0 name  4 gecos  8 dir  12 shell  16 dn  20 host
  *                       (string offsets; host "" = unassigned)
  *                    24 uid  28 gid  32 flags (HC_USER_*)
@@ -44,7 +44,18 @@
  *                    44 first: index into GIDS of this user's group list
  *                    48 ngroups
  *                    52 index: the record's position in USER_TABLE
+ *                    56 upg: 0, or 1 + the GROUP_TABLE position of this
+ *                       user's compact private group (below)
  *   2 GROUP_TABLE  n_groups x u32: offset of each group record, in order.
+ *                  An offset inside USER_DATA names a compact user private
+ *                  group: a group with the user's name, gid = the user's
+ *                  uid = the user's gid, and no members. It has no group
+ *                  record and no INDEX_GROUP entry (most members have one:
+ *                  36 bytes saved each); the user record's upg field names
+ *                  its GROUP_TABLE position, and the reader checks that the
+ *                  two agree. getgrnam/getgrgid that miss INDEX_GROUP look
+ *                  the name/uid up in INDEX_USER and take the user's
+ *                  private group if it has one.
  *   3 GROUP_DATA   group records (HC_GREC_SIZE = 20 bytes), each followed by
  *                  its member array (nmembers x u32 string offsets):
  *                     0 name (string offset)  4 gid  8 nmembers
@@ -58,8 +69,9 @@
  *                  the tail of its home ("/home/alice") points into it.
  *   6 INDEX_USER   hash index, open addressing with linear probing:
  *   7 INDEX_GROUP  any number of 16-byte slots (the writer uses
- *                  n + n/4 + 1 for n users or groups: a load of 0.8;
- *                  exact-size, not a power of two, to keep the file small):
+ *                  n + n/4 + 1 for n users or non-compact groups: a
+ *                  load of 0.8; exact-size, not a power of two, to keep
+ *                  the file small):
  *                     0 name hash (hc_hash_name)  4 record offset by name
  *                     8 uid or gid                12 record offset by id
  *                  Each slot holds two independent entries (name side and
@@ -86,7 +98,7 @@
 
 #define HC_CACHE_MAGIC "HCOOPC1\n"
 #define HC_CACHE_MAGIC_LEN 8
-#define HC_CACHE_VERSION 2u
+#define HC_CACHE_VERSION 3u
 #define HC_BOM 0x01020304u
 
 #define HC_HDR_SIZE 128u
@@ -118,7 +130,7 @@ enum hc_section {
 	HC_SEC_COUNT
 };
 
-#define HC_UREC_SIZE 56u
+#define HC_UREC_SIZE 60u
 enum {
 	HC_U_NAME = 0,
 	HC_U_GECOS = 4,
@@ -134,6 +146,7 @@ enum {
 	HC_U_GFIRST = 44,
 	HC_U_NGROUPS = 48,
 	HC_U_INDEX = 52,
+	HC_U_UPG = 56,
 };
 
 #define HC_GREC_SIZE 20u

@@ -393,6 +393,57 @@ static int fill_group(const struct hc_cache *c, uint32_t off,
 	return 0;
 }
 
+/* GROUP_TABLE entry i. */
+static uint32_t group_table(const struct hc_cache *c, uint32_t i)
+{
+	return rd32(c->map + c->sec[HC_SEC_GROUP_TABLE].off + 4 * (size_t)i);
+}
+
+/* A compact user private group (cache_format.h, GROUP_TABLE) from the
+ * user record at off, GROUP_TABLE position i. Enumeration checks that
+ * the record names i (from_table); a lookup through INDEX_USER spares
+ * that extra random load: i is only ever used as a bounded table index
+ * (group_member), so a lie there cannot take a read out of bounds. */
+static int fill_upg(const struct hc_cache *c, uint32_t off, uint32_t i,
+		    bool from_table, struct hc_group *g)
+{
+	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
+
+	if (!r || i >= c->n_groups ||
+	    (from_table && rd32(r + HC_U_UPG) != i + 1))
+		return -EBADMSG;
+	if ((uint64_t)off + 64 < c->size)
+		__builtin_prefetch(r + 64); /* the name, in the home after it */
+	g->name = str_at(c, rd32(r + HC_U_NAME));
+	g->gid = rd32(r + HC_U_GID);
+	g->nmembers = 0;
+	g->index = i;
+	if (!g->name || rd32(r + HC_U_UID) != g->gid)
+		return -EBADMSG;
+	return 0;
+}
+
+/* The private group of the user record at off (from INDEX_USER), if it
+ * has a compact one. */
+static int upg_of_user(const struct hc_cache *c, uint32_t off,
+		       struct hc_group *g)
+{
+	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
+	uint32_t upg;
+
+	if (!r)
+		return -EBADMSG;
+	upg = rd32(r + HC_U_UPG);
+	if (upg == 0)
+		return -ENOENT;
+	return fill_upg(c, off, upg - 1, false, g);
+}
+
+static bool in_user_data(const struct hc_cache *c, uint32_t off)
+{
+	return rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE) != NULL;
+}
+
 int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 			  struct hc_group *out)
 {
@@ -401,9 +452,15 @@ int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 			     name, HC_G_NAME, HC_GREC_SIZE);
 	int r;
 
-	if (off == 0)
-		return -ENOENT;
-	r = fill_group(c, off, out);
+	if (off == 0) {
+		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
+			    name, HC_U_NAME, HC_UREC_SIZE);
+		if (off == 0)
+			return -ENOENT;
+		r = upg_of_user(c, off, out);
+	} else {
+		r = fill_group(c, off, out);
+	}
 	if (r == 0 && strcmp(out->name, name) != 0)
 		return -EBADMSG;
 	return r;
@@ -416,9 +473,15 @@ int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
 			     hc_hash_id(gid), NULL, 0, 0);
 	int r;
 
-	if (off == 0)
-		return -ENOENT;
-	r = fill_group(c, off, out);
+	if (off == 0) {
+		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, gid,
+			    hc_hash_id(gid), NULL, 0, 0);
+		if (off == 0)
+			return -ENOENT;
+		r = upg_of_user(c, off, out);
+	} else {
+		r = fill_group(c, off, out);
+	}
 	if (r == 0 && out->gid != gid)
 		return -EBADMSG;
 	return r;
@@ -427,10 +490,14 @@ int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
 int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
 		      struct hc_group *out)
 {
+	uint32_t off;
+
 	if (i >= c->n_groups)
 		return -ENOENT;
-	return fill_group(c, rd32(c->map + c->sec[HC_SEC_GROUP_TABLE].off + 4 * (size_t)i),
-			  out);
+	off = group_table(c, i);
+	if (in_user_data(c, off))
+		return fill_upg(c, off, i, true, out);
+	return fill_group(c, off, out);
 }
 
 int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
@@ -441,9 +508,9 @@ int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
 
 	if (g->index >= c->n_groups)
 		return -EINVAL;
-	r = rec_at(c, HC_SEC_GROUP_DATA,
-		   rd32(c->map + c->sec[HC_SEC_GROUP_TABLE].off + 4 * (size_t)g->index),
-		   HC_GREC_SIZE);
+	if (in_user_data(c, group_table(c, g->index)))
+		return -ENOENT; /* a compact private group has no members */
+	r = rec_at(c, HC_SEC_GROUP_DATA, group_table(c, g->index), HC_GREC_SIZE);
 	if (!r)
 		return -EBADMSG;
 	if (i >= rd32(r + HC_G_NMEMBERS))

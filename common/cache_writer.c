@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,9 +24,11 @@ struct arena {
 	size_t len, cap;
 };
 
-static int arena_add(struct arena *a, const char *s, uint32_t *off)
+/* Append s (len bytes, then a NUL). */
+static int arena_addn(struct arena *a, const char *s, size_t len,
+		      uint32_t *off)
 {
-	size_t n = strlen(s) + 1;
+	size_t n = len + 1;
 
 	if (a->len + n > UINT32_MAX)
 		return -EFBIG;
@@ -41,10 +44,16 @@ static int arena_add(struct arena *a, const char *s, uint32_t *off)
 		a->p = p;
 		a->cap = cap;
 	}
-	memcpy(a->p + a->len, s, n);
+	memcpy(a->p + a->len, s, len);
+	a->p[a->len + len] = '\0';
 	*off = (uint32_t)a->len;
 	a->len += n;
 	return 0;
+}
+
+static int arena_add(struct arena *a, const char *s, uint32_t *off)
+{
+	return arena_addn(a, s, strlen(s), off);
 }
 
 /* ---- an index from hash to item number (dup checks, interning) ---- */
@@ -105,18 +114,27 @@ static int hm_insert(struct hmap *m, uint32_t h, uint32_t item)
 
 /* ---- the builder ---- */
 
+/* Lengths and the name hash are kept so that write() never measures or
+ * hashes a string twice; shells and hosts (a handful of values) go
+ * straight to the shared pool. */
 struct buser {
-	uint32_t name, gecos, dir, shell, dn, host; /* arena offsets */
+	uint32_t name, gecos, dir, dn; /* arena offsets */
+	uint32_t nlen, glen, dlen, dnlen;
+	uint32_t shell, host;          /* pool offsets */
+	uint32_t hash;                 /* hc_hash_name(name) */
 	uint32_t uid, gid, flags;
 	int64_t expire;
 };
 
 struct bgroup {
 	uint32_t name, gid, first, nmembers; /* members: mem[first..] */
+	uint32_t hash;                       /* hc_hash_name(name) */
 };
 
 struct hc_cache_builder {
 	struct arena str;
+	struct arena pool; /* the STRINGS section, de-duplicated */
+	struct hmap pmap;  /* pool string -> offset */
 	struct buser *u;
 	struct bgroup *g;
 	uint32_t *mem; /* arena offsets of member names */
@@ -134,6 +152,8 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 	if (!b)
 		return;
 	free(b->str.p);
+	free(b->pool.p);
+	free(b->pmap.s);
 	free(b->u);
 	free(b->g);
 	free(b->mem);
@@ -186,9 +206,58 @@ static bool eq_gid(const void *ctx, uint32_t i, const void *key)
 	return ((const struct hc_cache_builder *)ctx)->g[i].gid == *(const uint32_t *)key;
 }
 
+static int64_t find_user_h(const struct hc_cache_builder *b, const char *name,
+			   uint32_t h)
+{
+	return hm_find(&b->uname, h, eq_uname, b, name);
+}
+
 static int64_t find_user(const struct hc_cache_builder *b, const char *name)
 {
-	return hm_find(&b->uname, hc_hash_name(name), eq_uname, b, name);
+	return find_user_h(b, name, hc_hash_name(name));
+}
+
+static bool eq_pool(const void *ctx, uint32_t off, const void *key)
+{
+	return strcmp(((const struct arena *)ctx)->p + off, key) == 0;
+}
+
+/* Pool offset of s, adding it once. */
+static int intern(struct hc_cache_builder *b, const char *s, uint32_t *off)
+{
+	uint32_t h = hc_hash_name(s);
+	int64_t f = hm_find(&b->pmap, h, eq_pool, &b->pool, s);
+	int r;
+
+	if (f >= 0) {
+		*off = (uint32_t)f;
+		return 0;
+	}
+	r = arena_add(&b->pool, s, off);
+	if (r < 0)
+		return r;
+	if (*off == UINT32_MAX)
+		return -EFBIG;
+	return hm_insert(&b->pmap, h, *off);
+}
+
+static int add_user_strings(struct hc_cache_builder *b, struct buser *u,
+			    const struct hc_user_in *in)
+{
+	int r;
+
+	u->nlen = (uint32_t)strlen(in->name);
+	u->glen = (uint32_t)strlen(in->gecos);
+	u->dlen = (uint32_t)strlen(in->dir);
+	u->dnlen = (uint32_t)strlen(in->dn);
+	if ((r = arena_addn(&b->str, in->name, u->nlen, &u->name)) < 0 ||
+	    (r = arena_addn(&b->str, in->gecos, u->glen, &u->gecos)) < 0 ||
+	    (r = arena_addn(&b->str, in->dir, u->dlen, &u->dir)) < 0 ||
+	    (r = arena_addn(&b->str, in->dn, u->dnlen, &u->dn)) < 0 ||
+	    (r = intern(b, in->shell, &u->shell)) < 0 ||
+	    (r = intern(b, in->host ? in->host : "", &u->host)) < 0)
+		return r;
+	return 0;
 }
 
 int hc_cache_builder_add_user(struct hc_cache_builder *b,
@@ -201,22 +270,18 @@ int hc_cache_builder_add_user(struct hc_cache_builder *b,
 
 	if (!in->name || !in->gecos || !in->dir || !in->shell || !in->dn)
 		return -EINVAL;
-	if (find_user(b, in->name) >= 0 ||
+	u.hash = hc_hash_name(in->name);
+	if (find_user_h(b, in->name, u.hash) >= 0 ||
 	    hm_find(&b->uid, hc_hash_id(in->uid), eq_uid, b, &in->uid) >= 0)
 		return -EEXIST;
 	if (b->nu >= UINT32_MAX / HC_UREC_SIZE)
 		return -EFBIG;
 	if ((r = grow((void **)&b->u, &b->capu, b->nu + 1, sizeof(*b->u))) < 0 ||
-	    (r = arena_add(&b->str, in->name, &u.name)) < 0 ||
-	    (r = arena_add(&b->str, in->gecos, &u.gecos)) < 0 ||
-	    (r = arena_add(&b->str, in->dir, &u.dir)) < 0 ||
-	    (r = arena_add(&b->str, in->shell, &u.shell)) < 0 ||
-	    (r = arena_add(&b->str, in->dn, &u.dn)) < 0 ||
-	    (r = arena_add(&b->str, in->host ? in->host : "", &u.host)) < 0)
+	    (r = add_user_strings(b, &u, in)) < 0)
 		return r;
 	n = (uint32_t)b->nu;
 	b->u[n] = u;
-	if ((r = hm_insert(&b->uname, hc_hash_name(in->name), n)) < 0 ||
+	if ((r = hm_insert(&b->uname, u.hash, n)) < 0 ||
 	    (r = hm_insert(&b->uid, hc_hash_id(in->uid), n)) < 0)
 		return r;
 	b->nu++;
@@ -234,7 +299,8 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 
 	if (!name || (nmembers && !members))
 		return -EINVAL;
-	if (hm_find(&b->gname, hc_hash_name(name), eq_gname, b, name) >= 0 ||
+	g.hash = hc_hash_name(name);
+	if (hm_find(&b->gname, g.hash, eq_gname, b, name) >= 0 ||
 	    hm_find(&b->gid, hc_hash_id(gid), eq_gid, b, &gid) >= 0)
 		return -EEXIST;
 	if (b->ng >= UINT32_MAX / HC_GREC_SIZE ||
@@ -255,7 +321,7 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 	g.nmembers = (uint32_t)nmembers;
 	n = (uint32_t)b->ng;
 	b->g[n] = g;
-	if ((r = hm_insert(&b->gname, hc_hash_name(name), n)) < 0 ||
+	if ((r = hm_insert(&b->gname, g.hash, n)) < 0 ||
 	    (r = hm_insert(&b->gid, hc_hash_id(gid), n)) < 0)
 		return r;
 	b->nmem += nmembers;
@@ -267,41 +333,20 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 /* ---- layout: pass 1 sizes, pass 2 bytes ---- */
 
 struct wctx {
-	const struct hc_cache_builder *b;
-	struct arena pool; /* STRINGS */
-	struct hmap pmap;  /* pool string -> offset */
+	struct hc_cache_builder *b;
+	uint32_t empty;    /* pool offset of "" */
 	uint32_t *gcount;  /* per user: groups, then the GIDS fill cursor */
 	uint32_t *glast;   /* per user: last group number + 1 (dedup) */
 	uint32_t *ufirst;  /* per user: first GIDS entry */
 	uint32_t *uoff, *unameoff; /* per user: record and name file offsets */
 	uint32_t *goff;            /* per group: record offset */
+	uint32_t *upg;   /* per user: 1 + position of its compact group, or 0 */
+	int64_t *gupg;   /* per group: user index if compact, else -1 */
+	int64_t *memu;   /* per member entry: user index, or -1 */
+	size_t ngfull;   /* groups with a record (not compact) */
 	uint64_t sec_off[HC_SEC_COUNT], sec_size[HC_SEC_COUNT], total;
 	uint8_t *out;
 };
-
-static bool eq_pool(const void *ctx, uint32_t off, const void *key)
-{
-	return strcmp(((const struct arena *)ctx)->p + off, key) == 0;
-}
-
-/* Pool offset of s, adding it once. */
-static int intern(struct wctx *w, const char *s, uint32_t *off)
-{
-	uint32_t h = hc_hash_name(s);
-	int64_t f = hm_find(&w->pmap, h, eq_pool, &w->pool, s);
-	int r;
-
-	if (f >= 0) {
-		*off = (uint32_t)f;
-		return 0;
-	}
-	r = arena_add(&w->pool, s, off);
-	if (r < 0)
-		return r;
-	if (*off == UINT32_MAX)
-		return -EFBIG;
-	return hm_insert(&w->pmap, h, *off);
-}
 
 static const char *bstr(const struct wctx *w, uint32_t off)
 {
@@ -309,23 +354,22 @@ static const char *bstr(const struct wctx *w, uint32_t off)
 }
 
 /* The user name is the tail of the home ("/home/alice"): share it. */
-static bool name_in_dir(const char *name, const char *dir)
+static bool name_in_dir(const struct wctx *w, const struct buser *u)
 {
-	size_t n = strlen(name), d = strlen(dir);
+	const char *dir = bstr(w, u->dir);
 
-	return d > n && dir[d - n - 1] == '/' && strcmp(dir + d - n, name) == 0;
+	return u->dlen > u->nlen && dir[u->dlen - u->nlen - 1] == '/' &&
+	       memcmp(dir + u->dlen - u->nlen, bstr(w, u->name), u->nlen) == 0;
 }
 
 static uint64_t user_size(const struct wctx *w, const struct buser *u)
 {
-	const char *name = bstr(w, u->name), *gecos = bstr(w, u->gecos);
-	const char *dir = bstr(w, u->dir);
-	uint64_t n = HC_UREC_SIZE + strlen(dir) + 1 + strlen(bstr(w, u->dn)) + 1;
+	uint64_t n = HC_UREC_SIZE + (uint64_t)u->dlen + 1 + u->dnlen + 1;
 
-	if (!name_in_dir(name, dir))
-		n += strlen(name) + 1;
-	if (*gecos)
-		n += strlen(gecos) + 1;
+	if (!name_in_dir(w, u))
+		n += u->nlen + 1;
+	if (u->glen)
+		n += u->glen + 1;
 	return (n + 3) & ~(uint64_t)3;
 }
 
@@ -336,30 +380,27 @@ static uint64_t index_slots(size_t n)
 	return n == 0 ? 0 : (uint64_t)n + n / 4 + 1;
 }
 
-static int plan_users(struct wctx *w, uint64_t *udata)
+static void plan_users(struct wctx *w, uint64_t *udata)
 {
-	const struct hc_cache_builder *b = w->b;
-	uint32_t off;
 	size_t i;
-	int r;
 
 	*udata = 0;
-	for (i = 0; i < b->nu; i++) {
-		const struct buser *u = &b->u[i];
-
-		*udata += user_size(w, u);
-		if ((r = intern(w, bstr(w, u->shell), &off)) < 0 ||
-		    (r = intern(w, bstr(w, u->host), &off)) < 0)
-			return r;
-	}
-	return 0;
+	for (i = 0; i < w->b->nu; i++)
+		*udata += user_size(w, &w->b->u[i]);
 }
 
-/* Group names and members that are not users go to the pool; members
- * that are users count towards that user's initgroups list. */
+/* A user private group stored compactly (format: GROUP_TABLE). */
+static bool is_upg(const struct buser *u, const struct bgroup *g)
+{
+	return g->nmembers == 0 && g->gid == u->uid && g->gid == u->gid;
+}
+
+/* Compact private groups are marked; group names and members that are
+ * not users go to the pool; members that are users count towards that
+ * user's initgroups list. */
 static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 {
-	const struct hc_cache_builder *b = w->b;
+	struct hc_cache_builder *b = w->b;
 	uint32_t off, m;
 	size_t i;
 	int r;
@@ -367,17 +408,25 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 	*gdata = *ngids = 0;
 	for (i = 0; i < b->ng; i++) {
 		const struct bgroup *g = &b->g[i];
+		int64_t gu = find_user_h(b, bstr(w, g->name), g->hash);
 
+		w->gupg[i] = -1;
+		if (gu >= 0 && is_upg(&b->u[gu], g)) {
+			w->gupg[i] = gu;
+			w->upg[gu] = (uint32_t)i + 1;
+			continue;
+		}
+		w->ngfull++;
 		*gdata += HC_GREC_SIZE + 4 * (uint64_t)g->nmembers;
-		if (find_user(b, bstr(w, g->name)) < 0 &&
-		    (r = intern(w, bstr(w, g->name), &off)) < 0)
+		if (gu < 0 && (r = intern(b, bstr(w, g->name), &off)) < 0)
 			return r;
 		for (m = 0; m < g->nmembers; m++) {
 			const char *mn = bstr(w, b->mem[g->first + m]);
 			int64_t ui = find_user(b, mn);
 
+			w->memu[g->first + m] = ui;
 			if (ui < 0) {
-				if ((r = intern(w, mn, &off)) < 0)
+				if ((r = intern(b, mn, &off)) < 0)
 					return r;
 			} else if (w->glast[ui] != i + 1) {
 				w->glast[ui] = (uint32_t)i + 1;
@@ -391,24 +440,25 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 
 static int plan(struct wctx *w, const char *server)
 {
-	const struct hc_cache_builder *b = w->b;
+	struct hc_cache_builder *b = w->b;
 	uint64_t udata, gdata, ngids, off;
 	uint32_t tmp;
 	size_t i;
 	int r;
 
-	if ((r = intern(w, "", &tmp)) < 0 || (r = intern(w, server, &tmp)) < 0 ||
-	    (r = plan_users(w, &udata)) < 0 ||
+	if ((r = intern(b, "", &w->empty)) < 0 ||
+	    (r = intern(b, server, &tmp)) < 0 ||
 	    (r = plan_groups(w, &gdata, &ngids)) < 0)
 		return r;
+	plan_users(w, &udata);
 	w->sec_size[HC_SEC_USER_TABLE] = 4 * (uint64_t)b->nu;
 	w->sec_size[HC_SEC_USER_DATA] = udata;
 	w->sec_size[HC_SEC_GROUP_TABLE] = 4 * (uint64_t)b->ng;
 	w->sec_size[HC_SEC_GROUP_DATA] = gdata;
 	w->sec_size[HC_SEC_GIDS] = 4 * ngids;
-	w->sec_size[HC_SEC_STRINGS] = (w->pool.len + 3) & ~(size_t)3;
+	w->sec_size[HC_SEC_STRINGS] = (b->pool.len + 3) & ~(size_t)3;
 	w->sec_size[HC_SEC_INDEX_USER] = index_slots(b->nu) * HC_SLOT_SIZE;
-	w->sec_size[HC_SEC_INDEX_GROUP] = index_slots(b->ng) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_GROUP] = index_slots(w->ngfull) * HC_SLOT_SIZE;
 	off = HC_HDR_SIZE;
 	for (i = 0; i < HC_SEC_COUNT; i++) {
 		w->sec_off[i] = off;
@@ -432,46 +482,54 @@ static inline void wr64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* Copy s to *pos, return its file offset. */
-static uint32_t put_str(struct wctx *w, uint64_t *pos, const char *s)
+/* Copy the len bytes at arena offset s and a NUL to *pos; return its
+ * file offset. */
+static uint32_t put_str(struct wctx *w, uint64_t *pos, uint32_t s,
+			uint32_t len)
 {
-	size_t n = strlen(s) + 1;
 	uint32_t at = (uint32_t)*pos;
 
-	memcpy(w->out + at, s, n);
-	*pos += n;
+	memcpy(w->out + at, bstr(w, s), (size_t)len + 1);
+	*pos += (uint64_t)len + 1;
 	return at;
 }
 
+/* File offset of the pool string at pool offset off. */
+static uint32_t pool_at(const struct wctx *w, uint32_t off)
+{
+	return (uint32_t)(w->sec_off[HC_SEC_STRINGS] + off);
+}
+
+/* File offset of pool string s (interned by plan()). */
 static uint32_t pool_off(struct wctx *w, const char *s)
 {
-	int64_t f = hm_find(&w->pmap, hc_hash_name(s), eq_pool, &w->pool, s);
+	const struct hc_cache_builder *b = w->b;
+	int64_t f = hm_find(&b->pmap, hc_hash_name(s), eq_pool, &b->pool, s);
 
-	return (uint32_t)(w->sec_off[HC_SEC_STRINGS] + (uint64_t)f);
+	return pool_at(w, (uint32_t)f);
 }
 
 static void emit_user(struct wctx *w, uint32_t i, uint64_t *pos)
 {
 	const struct buser *u = &w->b->u[i];
-	const char *name = bstr(w, u->name), *dir = bstr(w, u->dir);
-	const char *gecos = bstr(w, u->gecos);
 	uint8_t *r = w->out + *pos;
 	uint32_t dir_off;
 
 	w->uoff[i] = (uint32_t)*pos;
 	wr32(w->out + w->sec_off[HC_SEC_USER_TABLE] + 4 * (uint64_t)i, w->uoff[i]);
 	*pos += HC_UREC_SIZE;
-	dir_off = put_str(w, pos, dir);
+	dir_off = put_str(w, pos, u->dir, u->dlen);
 	wr32(r + HC_U_DIR, dir_off);
-	if (name_in_dir(name, dir))
-		w->unameoff[i] = dir_off + (uint32_t)(strlen(dir) - strlen(name));
+	if (name_in_dir(w, u))
+		w->unameoff[i] = dir_off + u->dlen - u->nlen;
 	else
-		w->unameoff[i] = put_str(w, pos, name);
+		w->unameoff[i] = put_str(w, pos, u->name, u->nlen);
 	wr32(r + HC_U_NAME, w->unameoff[i]);
-	wr32(r + HC_U_GECOS, *gecos ? put_str(w, pos, gecos) : pool_off(w, ""));
-	wr32(r + HC_U_DN, put_str(w, pos, bstr(w, u->dn)));
-	wr32(r + HC_U_SHELL, pool_off(w, bstr(w, u->shell)));
-	wr32(r + HC_U_HOST, pool_off(w, bstr(w, u->host)));
+	wr32(r + HC_U_GECOS, u->glen ? put_str(w, pos, u->gecos, u->glen)
+				     : pool_at(w, w->empty));
+	wr32(r + HC_U_DN, put_str(w, pos, u->dn, u->dnlen));
+	wr32(r + HC_U_SHELL, pool_at(w, u->shell));
+	wr32(r + HC_U_HOST, pool_at(w, u->host));
 	wr32(r + HC_U_UID, u->uid);
 	wr32(r + HC_U_GID, u->gid);
 	wr32(r + HC_U_FLAGS, u->flags);
@@ -480,6 +538,7 @@ static void emit_user(struct wctx *w, uint32_t i, uint64_t *pos)
 	wr32(r + HC_U_GFIRST, w->ufirst[i]);
 	wr32(r + HC_U_NGROUPS, w->gcount[i]);
 	wr32(r + HC_U_INDEX, i);
+	wr32(r + HC_U_UPG, w->upg[i]);
 	*pos = (*pos + 3) & ~(uint64_t)3;
 }
 
@@ -506,11 +565,17 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	const char *name = bstr(w, g->name);
 	uint8_t *r = w->out + *pos;
 	uint8_t *gids = w->out + w->sec_off[HC_SEC_GIDS];
-	int64_t ui = find_user(b, name);
+	uint8_t *tab = w->out + w->sec_off[HC_SEC_GROUP_TABLE] + 4 * (uint64_t)i;
+	int64_t ui = w->gupg[i];
 	uint32_t m;
 
+	if (ui >= 0) { /* compact: the table names the user record */
+		wr32(tab, w->uoff[ui]);
+		return;
+	}
+	ui = find_user_h(b, name, g->hash);
 	w->goff[i] = (uint32_t)*pos;
-	wr32(w->out + w->sec_off[HC_SEC_GROUP_TABLE] + 4 * (uint64_t)i, w->goff[i]);
+	wr32(tab, w->goff[i]);
 	wr32(r + HC_G_NAME, ui >= 0 ? w->unameoff[ui] : pool_off(w, name));
 	wr32(r + HC_G_GID, g->gid);
 	wr32(r + HC_G_NMEMBERS, g->nmembers);
@@ -520,7 +585,7 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	for (m = 0; m < g->nmembers; m++, *pos += 4) {
 		const char *mn = bstr(w, b->mem[g->first + m]);
 
-		ui = find_user(b, mn);
+		ui = w->memu[g->first + m];
 		wr32(w->out + *pos, ui >= 0 ? w->unameoff[ui] : pool_off(w, mn));
 		if (ui >= 0 && w->glast[ui] != i + 1) {
 			w->glast[ui] = i + 1;
@@ -567,13 +632,15 @@ static void emit_indexes(struct wctx *w)
 	uint32_t i, h;
 
 	for (i = 0; i < b->nu; i++) {
-		h = hc_hash_name(bstr(w, b->u[i].name));
+		h = b->u[i].hash;
 		index_put(ut, nu, HC_S_HASH, h, h, w->uoff[i]);
 		index_put(ut, nu, HC_S_ID, hc_hash_id(b->u[i].uid), b->u[i].uid,
 			  w->uoff[i]);
 	}
 	for (i = 0; i < b->ng; i++) {
-		h = hc_hash_name(bstr(w, b->g[i].name));
+		if (w->gupg[i] >= 0)
+			continue;
+		h = b->g[i].hash;
 		index_put(gt, ng, HC_S_HASH, h, h, w->goff[i]);
 		index_put(gt, ng, HC_S_ID, hc_hash_id(b->g[i].gid), b->g[i].gid,
 			  w->goff[i]);
@@ -605,15 +672,17 @@ static void emit_header(struct wctx *w, uint64_t generation,
 
 static void wctx_free(struct wctx *w)
 {
-	free(w->pool.p);
-	free(w->pmap.s);
 	free(w->gcount);
 	free(w->glast);
 	free(w->ufirst);
 	free(w->uoff);
 	free(w->unameoff);
 	free(w->goff);
-	free(w->out);
+	free(w->upg);
+	free(w->gupg);
+	free(w->memu);
+	if (w->out)
+		munmap(w->out, w->total);
 }
 
 static int render(struct wctx *w, uint64_t generation, const char *server,
@@ -628,18 +697,27 @@ static int render(struct wctx *w, uint64_t generation, const char *server,
 	w->uoff = calloc(nu, sizeof(uint32_t));
 	w->unameoff = calloc(nu, sizeof(uint32_t));
 	w->goff = calloc(ng, sizeof(uint32_t));
+	w->upg = calloc(nu, sizeof(uint32_t));
+	w->gupg = calloc(ng, sizeof(int64_t));
+	w->memu = calloc(w->b->nmem ? w->b->nmem : 1, sizeof(int64_t));
 	if (!w->gcount || !w->glast || !w->ufirst || !w->uoff || !w->unameoff ||
-	    !w->goff)
+	    !w->goff || !w->upg || !w->gupg || !w->memu)
 		return -ENOMEM;
 	r = plan(w, server);
 	if (r < 0)
 		return r;
-	w->out = calloc(1, w->total);
-	if (!w->out)
+	/* zeroed pages; huge pages where the kernel allows them: faulting
+	 * in tens of MB 4 KiB at a time is a visible share of a write */
+	w->out = mmap(NULL, w->total, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w->out == MAP_FAILED) {
+		w->out = NULL;
 		return -ENOMEM;
+	}
+	(void)madvise(w->out, w->total, MADV_HUGEPAGE);
 	emit_users(w);
 	emit_groups(w);
-	memcpy(w->out + w->sec_off[HC_SEC_STRINGS], w->pool.p, w->pool.len);
+	memcpy(w->out + w->sec_off[HC_SEC_STRINGS], w->b->pool.p, w->b->pool.len);
 	emit_indexes(w);
 	emit_header(w, generation, server, refreshed_at);
 	return 0;

@@ -56,6 +56,19 @@ for i in range(200):
     off = random.randrange(HDR, len(data) - 4) & ~3
     emit("word-%d" % off, put32(data, off, random.choice(
         [0, 1, 0xffffffff, 0x7fffffff, len(data), len(data) - 1, HDR, random.getrandbits(32)]), fix=False))
+# compact user private groups (format v3): hostile upg fields in user
+# records, GROUP_TABLE entries naming user records (with and without a
+# private group, misaligned)
+ut_off, ut_size = struct.unpack_from("<II", data, 64)
+gt_off, gt_size = struct.unpack_from("<II", data, 64 + 16)
+for k in range(min(8, ut_size // 4)):
+    rec = struct.unpack_from("<I", data, ut_off + 4 * k)[0]
+    for v in (0xffffffff, gt_size // 4 + 1, gt_size // 4, 1, 0):
+        emit("upg-%d-%x" % (k, v), put32(data, rec + 56, v, fix=False))
+for k in range(min(8, gt_size // 4)):
+    rec = struct.unpack_from("<I", data, ut_off + 4 * k)[0]
+    emit("gtab-%d-user" % k, put32(data, gt_off + 4 * k, rec, fix=False))
+    emit("gtab-%d-user4" % k, put32(data, gt_off + 4 * k, rec + 4, fix=False))
 for cut in sorted(set([0, 1, 8, 64, 127, 128, 129, len(data) - 1] +
                       [random.randrange(len(data)) for _ in range(60)])):
     emit("trunc-%d" % cut, data[:cut])

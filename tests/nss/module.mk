@@ -41,3 +41,11 @@ $(NSS_PERF): $(BUILD)/tests/nss/perf.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ -ldl
 TEST_BINS += $(NSS_PERF)
+
+# hcoop-cachebench: a measuring tool (not a test): the cache writer's own
+# fill and write time, apart from spec parsing.
+CACHEBENCH := $(BUILD)/tests/hcoop-cachebench
+$(CACHEBENCH): $(BUILD)/tests/nss/cachebench.o $(BUILD)/common/cache_writer.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+TEST_BINS += $(CACHEBENCH)

@@ -17,6 +17,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <nss.h>
+#include <grp.h>
 #include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +28,10 @@
 typedef enum nss_status (*pwnam_fn)(const char *, struct passwd *, char *,
 				    size_t, int *);
 typedef enum nss_status (*pwuid_fn)(uid_t, struct passwd *, char *, size_t,
+				    int *);
+typedef enum nss_status (*grnam_fn)(const char *, struct group *, char *,
+				    size_t, int *);
+typedef enum nss_status (*grgid_fn)(gid_t, struct group *, char *, size_t,
 				    int *);
 
 #define KEYLEN 32 /* fixed-width key slots: the keys stream sequentially */
@@ -132,35 +137,48 @@ static int prepare(struct keys *k)
 struct run {
 	pwnam_fn pwnam;
 	pwuid_fn pwuid;
+	grnam_fn grnam;
+	grgid_fn grgid;
 	const struct keys *k;
 	size_t calls;
 	long ok, bad;
 };
 
-/* One timed loop; which: 0 pwnam found, 1 pwuid found, 2 pwnam absent,
- * 3 pwuid absent. Returns ns per call. */
+/* One call; which: 0 pwnam found, 1 pwuid found, 2 pwnam absent,
+ * 3 pwuid absent, 4 grnam and 5 grgid of the user's private group (same
+ * name, gid = uid: the keys must have one, as bench/gendata.py's do). */
+static enum nss_status call(struct run *r, int which, size_t at, char *buf,
+			    size_t size)
+{
+	const struct keys *k = r->k;
+	struct passwd pw;
+	struct group gr;
+	int e;
+
+	switch (which) {
+	case 0: return r->pwnam(k->names + at * KEYLEN, &pw, buf, size, &e);
+	case 1: return r->pwuid(k->uids[at], &pw, buf, size, &e);
+	case 2: return r->pwnam(k->absent + at * KEYLEN, &pw, buf, size, &e);
+	case 3: return r->pwuid(k->absent_uids[at], &pw, buf, size, &e);
+	case 4: return r->grnam(k->names + at * KEYLEN, &gr, buf, size, &e);
+	default: return r->grgid(k->uids[at], &gr, buf, size, &e);
+	}
+}
+
+/* One timed loop of call(which). Returns ns per call. */
 static double loop(struct run *r, int which)
 {
 	const struct keys *k = r->k;
-	enum nss_status want = which < 2 ? NSS_STATUS_SUCCESS : NSS_STATUS_NOTFOUND;
+	enum nss_status want = which == 2 || which == 3 ? NSS_STATUS_NOTFOUND
+							: NSS_STATUS_SUCCESS;
 	char buf[1024];
-	struct passwd pw;
 	double t0, t1;
 	size_t i, at = (size_t)(rnd() % k->n);
-	int e;
 
 	t0 = now_ns();
 	for (i = 0; i < r->calls; i++, at = at + 1 == k->n ? 0 : at + 1) {
-		enum nss_status st;
+		enum nss_status st = call(r, which, at, buf, sizeof(buf));
 
-		if (which == 0)
-			st = r->pwnam(k->names + at * KEYLEN, &pw, buf, sizeof(buf), &e);
-		else if (which == 1)
-			st = r->pwuid(k->uids[at], &pw, buf, sizeof(buf), &e);
-		else if (which == 2)
-			st = r->pwnam(k->absent + at * KEYLEN, &pw, buf, sizeof(buf), &e);
-		else
-			st = r->pwuid(k->absent_uids[at], &pw, buf, sizeof(buf), &e);
 		if (st == want)
 			r->ok++;
 		else
@@ -230,8 +248,9 @@ int main(int argc, char **argv)
 {
 	struct keys k = { 0 };
 	struct run r = { 0 };
-	static const char *what[4] = { "getpwnam found", "getpwuid found",
-				       "getpwnam absent", "getpwuid absent" };
+	static const char *what[6] = { "getpwnam found", "getpwuid found",
+				       "getpwnam absent", "getpwuid absent",
+				       "getgrnam upg", "getgrgid upg" };
 	void *h;
 	int i;
 
@@ -246,7 +265,9 @@ int main(int argc, char **argv)
 	}
 	*(void **)&r.pwnam = dlsym(h, "_nss_hcoop_getpwnam_r");
 	*(void **)&r.pwuid = dlsym(h, "_nss_hcoop_getpwuid_r");
-	if (!r.pwnam || !r.pwuid || read_spec(argv[2], &k) < 0 || k.n < 2 ||
+	*(void **)&r.grnam = dlsym(h, "_nss_hcoop_getgrnam_r");
+	*(void **)&r.grgid = dlsym(h, "_nss_hcoop_getgrgid_r");
+	if (!r.pwnam || !r.pwuid || !r.grnam || !r.grgid || read_spec(argv[2], &k) < 0 || k.n < 2 ||
 	    prepare(&k) < 0) {
 		fprintf(stderr, "nss-perf: cannot load module or keys\n");
 		return 1;
@@ -258,7 +279,7 @@ int main(int argc, char **argv)
 		k.n = strtoul(argv[4], NULL, 10); /* the first NKEYS of a shuffle */
 	printf("keys %zu, %zu calls per round, median of %d rounds\n", k.n,
 	       r.calls, ROUNDS);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 6; i++)
 		printf("%-16s %7.1f ns/call\n", what[i], median_of(&r, i));
 	printf("%-16s %7.1f ns (one dependent DRAM load)\n", "dram latency",
 	       dram_latency());
