@@ -1,6 +1,11 @@
 # TAP helpers for shell tests. Source it, then call ok/fail/check/is.
 # Cleanups registered with hc_on_exit run in reverse order on exit, also
 # when a test dies, so every process a test starts is stopped by PID.
+# Sourcing it twice in one shell (a test and its lib.sh) is a no-op: a
+# second load would reset the test numbers and forget registered cleanups.
+# (The variable is not exported, so a re-executed script loads it afresh.)
+[ "${_hc_tap_loaded:-0}" = 1 ] && return 0
+_hc_tap_loaded=1
 set -u
 HC_SRC=${HC_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 HC_BUILD=${HC_BUILD:-$HC_SRC/build}
