@@ -67,6 +67,15 @@ static inline const uint8_t *rec_at(const struct hc_cache *c, int s,
 	return c->map + off;
 }
 
+/* A user record's own strings follow it: fetch their cache line in
+ * parallel with the record's, not after it. A prefetch never faults; the
+ * bound only keeps the pointer arithmetic inside the mapping. */
+static inline void prefetch_strings(const struct hc_cache *c, uint32_t off)
+{
+	if ((uint64_t)off + 64 < c->size)
+		__builtin_prefetch(c->map + off + 64);
+}
+
 /* ---- open ---- */
 
 static int check_sections(struct hc_cache *c)
@@ -241,11 +250,7 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 
 	if (!r)
 		return -EBADMSG;
-	/* the record's own strings follow it: fetch their line in parallel
-	 * with the record's, not after it (a prefetch never faults; the
-	 * bound only keeps the pointer arithmetic inside the mapping) */
-	if ((uint64_t)off + 64 < c->size)
-		__builtin_prefetch(r + 64);
+	prefetch_strings(c, off);
 	u->name = str_at(c, rd32(r + HC_U_NAME));
 	u->gecos = str_at(c, rd32(r + HC_U_GECOS));
 	u->dir = str_at(c, rd32(r + HC_U_DIR));
@@ -412,8 +417,7 @@ static int fill_upg(const struct hc_cache *c, uint32_t off, uint32_t i,
 	if (!r || i >= c->n_groups ||
 	    (from_table && rd32(r + HC_U_UPG) != i + 1))
 		return -EBADMSG;
-	if ((uint64_t)off + 64 < c->size)
-		__builtin_prefetch(r + 64); /* the name, in the home after it */
+	prefetch_strings(c, off);
 	g->name = str_at(c, rd32(r + HC_U_NAME));
 	g->gid = rd32(r + HC_U_GID);
 	g->nmembers = 0;
