@@ -3,7 +3,8 @@
 #                    (no libldap: the NSS module links this one)
 #   libhcoop-ldap.a  the LDAP connection helper (links libldap)
 CORE_SRCS := common/config.c common/numparse.c common/escape.c common/log.c \
-	common/names.c common/errbuf.c common/cache_reader.c common/cache_writer.c
+	common/names.c common/errbuf.c common/cache_reader.c common/cache_writer.c \
+	common/spawn.c
 LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c
 
 CORE_LIB := $(BUILD)/libhcoop-core.a
