@@ -4,8 +4,8 @@
 #   libhcoop-ldap.a  the LDAP connection helper (links libldap)
 CORE_SRCS := common/config.c common/numparse.c common/escape.c common/log.c \
 	common/names.c common/errbuf.c common/cache_reader.c common/cache_writer.c \
-	common/spawn.c
-LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c
+	common/spawn.c common/hoststat.c
+LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c common/ldap_modify.c
 
 CORE_LIB := $(BUILD)/libhcoop-core.a
 LDAP_LIB := $(BUILD)/libhcoop-ldap.a

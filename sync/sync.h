@@ -185,6 +185,19 @@ int hs_daemon(const struct hc_config *cfg, bool force);
  * (-EOPNOTSUPP), on stop/SIGHUP (0), or on error. */
 int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force);
 
+/* publish.c: write this host's status (common/hoststat.h plus the sync
+ * facts below) into its own entry, cfg->binddn, over a short connection of
+ * its own. 0 or a negative errno with err set. */
+struct hs_sync_facts {
+	const char *state;   /* connected, refreshing, connecting, backoff */
+	const char *server;  /* the URI followed, or NULL */
+	int64_t since;       /* unix time of the current state */
+	uint32_t skipped;    /* entries skipped by validation */
+	const char *version;
+};
+int hs_publish_status(const struct hc_config *cfg,
+		      const struct hs_sync_facts *sy, char *err, size_t errlen);
+
 /* status.c */
 int hs_status(const struct hc_config *cfg);
 

@@ -17,7 +17,9 @@
 #     named by ldap-schema/access.ldif
 #   cn=default,ou=Policies: the ppolicy default (no lockout on failures)
 #   host accounts cn=host1.hcoop.test / cn=host2.hcoop.test,ou=Hosts
-#     (passwords host1-secret / host2-secret)
+#     (passwords host1-secret / host2-secret), class hcoopServer, role
+#     member, capacity 400 / 500; cn=spare.hcoop.test (spare-secret), role
+#     spare
 # Passwords are given in clear; the ppolicy overlay (olcPPolicyHashCleartext)
 # stores them hashed, as a server configured like production would.
 
@@ -65,10 +67,13 @@ hc_fixture_ldif() {
 	printf 'dn: cn=default,ou=Policies,%s\nobjectClass: device\n' "$b"
 	printf 'objectClass: pwdPolicy\ncn: default\npwdAttribute: userPassword\n'
 	printf 'pwdLockout: TRUE\npwdMaxFailure: 0\n\n'
-	for n in 1 2; do
-		printf 'dn: cn=host%s.hcoop.test,ou=Hosts,%s\n' "$n" "$b"
+	for n in host1:member:400 host2:member:500 spare:spare:; do
+		IFS=: read -r h role cap <<<"$n"
+		printf 'dn: cn=%s.hcoop.test,ou=Hosts,%s\n' "$h" "$b"
 		printf 'objectClass: applicationProcess\nobjectClass: simpleSecurityObject\n'
-		printf 'cn: host%s.hcoop.test\nuserPassword: host%s-secret\n\n' "$n" "$n"
+		printf 'objectClass: hcoopServer\nhcoopRole: %s\n' "$role"
+		[ -z "$cap" ] || printf 'hcoopCapacity: %s\n' "$cap"
+		printf 'cn: %s.hcoop.test\nuserPassword: %s-secret\n\n' "$h" "$h"
 	done
 	GECOS="Alice Liddell" _hc_fx_user alice 10001 10001 host1.hcoop.test alice-secret-1
 	_hc_fx_user bob 10002 10002 host2.hcoop.test bob-secret-2

@@ -1,0 +1,96 @@
+/* hcoopctl: parse the shared options, find the command in the table, run
+ * it. See hcoopctl(8). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hcoopctl.h"
+
+static const struct ctl_cmd commands[] = {
+	{ "status", "", "this host's view: cache, daemon, skipped entries", ctl_cmd_status },
+	{ "hosts", "[--members HOST] [--stale SECONDS]", "every host: role, capacity, members, load, disk", ctl_cmd_hosts },
+	{ "check", "[-w AGE] [-c AGE] [--disk-warn PCT] [--disk-crit PCT]", "monitoring plugin (Nagios/Icinga)", ctl_cmd_check },
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fputs("usage: hcoopctl [-c FILE] [-H URI] [-D DN (-W | -y FILE)] "
+	      "[-Y EXTERNAL] [--json] COMMAND [ARGS]\n\ncommands:\n", f);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-8s %s\n           %s\n", commands[i].name,
+			commands[i].usage, commands[i].summary);
+	fputs("\nSee hcoopctl(8).\n", f);
+}
+
+static int parse_global(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+c:H:D:Wy:Y:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': ctl->config_path = optarg; break;
+		case 'H': ctl->uri = optarg; break;
+		case 'D': ctl->binddn = optarg; break;
+		case 'W': ctl->ask_pw = true; break;
+		case 'y': ctl->pwfile = optarg; break;
+		case 'Y':
+			if (strcasecmp(optarg, "EXTERNAL") != 0) {
+				ctl_err("-Y: only EXTERNAL is supported");
+				return -1;
+			}
+			ctl->sasl_external = true;
+			break;
+		case 'j': ctl->json = true; break;
+		case 'h': usage(stdout); exit(CTL_EXIT_OK);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (ctl->binddn && !ctl->ask_pw && !ctl->pwfile) {
+		ctl_err("-D needs -W or -y FILE");
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctl ctl = { 0 };
+	char err[1024];
+	int code;
+
+	if (parse_global(&ctl, argc, argv) < 0)
+		return CTL_EXIT_USAGE;
+	if (optind >= argc) {
+		usage(stderr);
+		return CTL_EXIT_USAGE;
+	}
+	const char *name = argv[optind];
+	const struct ctl_cmd *cmd = NULL;
+
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			cmd = &commands[i];
+	if (!cmd) {
+		ctl_err("unknown command '%s' (try --help)", name);
+		return CTL_EXIT_USAGE;
+	}
+	if (hc_config_load(ctl.config_path, &ctl.cfg, err, sizeof(err)) < 0) {
+		ctl_err("%s", err);
+		return strcmp(name, "check") == 0 ? 3 : CTL_EXIT_USAGE;
+	}
+	ctl.out = json_object_new_object();
+	argv += optind;
+	argc -= optind;
+	optind = 1; /* the command parses its own options */
+	code = cmd->run(&ctl, argc, argv);
+	json_object_put(ctl.out);
+	hc_config_free(&ctl.cfg);
+	return code;
+}
