@@ -4,7 +4,7 @@
 #   libhcoop-ldap.a  the LDAP connection helper (links libldap)
 CORE_SRCS := common/config.c common/numparse.c common/escape.c common/log.c \
 	common/names.c common/errbuf.c common/cache_reader.c common/cache_writer.c \
-	common/spawn.c common/hoststat.c
+	common/spawn.c common/hoststat.c common/skiplist.c
 LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c common/ldap_modify.c
 
 CORE_LIB := $(BUILD)/libhcoop-core.a
