@@ -9,6 +9,7 @@
 
 static const struct ctl_cmd commands[] = {
 	{ "status", "", "this host's view: cache, daemon, skipped entries", ctl_cmd_status },
+	{ "explain", "USER [--host HOST] [--ldap]", "why USER may or may not log in here (or on HOST)", ctl_cmd_explain },
 	{ "hosts", "[--members HOST] [--stale SECONDS]", "every host: role, capacity, members, load, disk", ctl_cmd_hosts },
 	{ "check", "[-w AGE] [-c AGE] [--disk-warn PCT] [--disk-crit PCT]", "monitoring plugin (Nagios/Icinga)", ctl_cmd_check },
 };
