@@ -198,6 +198,17 @@ struct hs_sync_facts {
 int hs_publish_status(const struct hc_config *cfg,
 		      const struct hs_sync_facts *sy, char *err, size_t errlen);
 
+/* metrics.c: Prometheus textfile metrics (hcoop.prom) in metrics_dir or
+ * Debian's node-exporter textfile directory when it exists; no-op (0)
+ * when neither. 0 or negative errno. */
+struct hc_heartbeat;
+struct hs_metrics {
+	const struct hc_heartbeat *hb;
+	uint64_t status_failures;
+};
+const char *hs_metrics_dir(const struct hc_config *cfg);
+int hs_metrics_write(const struct hc_config *cfg, const struct hs_metrics *m);
+
 /* status.c */
 int hs_status(const struct hc_config *cfg);
 

@@ -1,0 +1,114 @@
+/* Prometheus textfile-collector metrics: when metrics_dir is set, or
+ * Debian's node-exporter textfile directory exists, the daemon writes
+ * METRICS_DIR/hcoop.prom (temp file + rename, so the collector never reads
+ * half a file) after each cache write and each heartbeat. Format: the
+ * Prometheus text exposition format, version 0.0.4. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "heartbeat.h"
+#include "log.h"
+#include "skiplist.h"
+#include "sync.h"
+
+#define DEBIAN_TEXTFILE_DIR "/var/lib/prometheus/node-exporter"
+
+const char *hs_metrics_dir(const struct hc_config *cfg)
+{
+	struct stat st;
+
+	if (cfg->metrics_dir)
+		return cfg->metrics_dir;
+	if (stat(DEBIAN_TEXTFILE_DIR, &st) == 0 && S_ISDIR(st.st_mode))
+		return DEBIAN_TEXTFILE_DIR;
+	return NULL;
+}
+
+static void metric(FILE *f, const char *name, const char *type,
+		   const char *help, double v)
+{
+	fprintf(f, "# HELP hcoop_%s %s\n# TYPE hcoop_%s %s\nhcoop_%s %.17g\n",
+		name, help, name, type, name, v);
+}
+
+static int count_skip(const struct hc_skip *s, void *ctx)
+{
+	(void)s;
+	(*(unsigned *)ctx)++;
+	return 0;
+}
+
+static void render(FILE *f, const struct hc_config *cfg,
+		   const struct hs_metrics *m)
+{
+	struct hc_cache *c = NULL;
+	struct hc_cache_info info = { 0 };
+	unsigned skipped = 0;
+	bool valid = hc_cache_open(cfg->cache, &c) == 0 &&
+		     hc_cache_info(c, &info) == 0;
+
+	hc_skiplist_each(cfg->cache, count_skip, &skipped);
+	metric(f, "cache_valid", "gauge", "1 if the cache file is usable", valid);
+	metric(f, "users", "gauge", "Users in the cache", info.n_users);
+	metric(f, "groups", "gauge", "Groups in the cache", info.n_groups);
+	metric(f, "skipped_entries", "gauge",
+	       "Directory entries left out by validation", skipped);
+	metric(f, "cache_generation", "gauge", "Generation of the cache file",
+	       (double)info.generation);
+	metric(f, "cache_age_seconds", "gauge",
+	       "Seconds since the cache was refreshed from LDAP",
+	       valid ? (double)(time(NULL) - info.refreshed_at) : 0);
+	metric(f, "connected", "gauge", "1 while following an LDAP server",
+	       m->hb->state == HC_HB_CONNECTED);
+	metric(f, "last_full_refresh_timestamp_seconds", "gauge",
+	       "Unix time of the last full refresh", (double)m->hb->last_full_refresh);
+	metric(f, "persist_changes_applied_total", "counter",
+	       "Changes followed and written since the daemon started",
+	       (double)m->hb->changes_applied);
+	metric(f, "status_write_failures_total", "counter",
+	       "Failed writes of this host's status to LDAP",
+	       (double)m->status_failures);
+	hc_cache_close(c);
+}
+
+int hs_metrics_write(const struct hc_config *cfg, const struct hs_metrics *m)
+{
+	const char *dir = hs_metrics_dir(cfg);
+	char path[4096], tmp[4200];
+	FILE *f;
+	int fd, r = 0;
+
+	if (!dir)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/hcoop.prom", dir) >= (int)sizeof(path) ||
+	    snprintf(tmp, sizeof(tmp), "%s/.hcoop.prom.%ld", dir, (long)getpid()) >=
+		    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	f = fdopen(fd, "w");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	render(f, cfg, m);
+	if (fflush(f) != 0 || ferror(f))
+		r = -EIO;
+	if (fclose(f) != 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
