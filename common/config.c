@@ -6,6 +6,7 @@
  * The parser never logs and never exits: errors are "FILE:LINE: KEYWORD:
  * what is wrong" in the caller's buffer. */
 #include "config.h"
+#include "config_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -624,13 +625,31 @@ static unsigned seen_line(const struct parser *p, const char *name)
 	return p->seen[find_keyword(name) - keywords];
 }
 
+/* The secret is checked now, so that a bad one is a config error naming
+ * the file rather than a failure to reach any server later. */
+static int finish_bindpw(struct parser *p, const struct hc_config *cfg)
+{
+	char why[512];
+
+	if (!cfg->bindpw_file ||
+	    hc_config_check_bindpw_file(cfg->bindpw_file, why, sizeof(why)) == 0)
+		return 0;
+	p->line = seen_line(p, "bindpw_file");
+	return perr(p, "bindpw_file", "%s", why);
+}
+
 static int finish(struct parser *p, struct hc_config *cfg)
 {
+	int r;
+
 	if (cfg->sasl_mech && cfg->binddn) {
 		p->line = seen_line(p, "sasl_mech");
 		return perr(p, "sasl_mech", "cannot be combined with binddn "
 			    "(line %u)", seen_line(p, "binddn"));
 	}
+	r = finish_bindpw(p, cfg);
+	if (r < 0)
+		return r;
 	if (default_copy(&cfg->user_base, cfg->base) < 0 ||
 	    default_copy(&cfg->group_base, cfg->base) < 0 ||
 	    default_copy(&cfg->path, p->path) < 0) {
@@ -701,6 +720,31 @@ void hc_config_free(struct hc_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+/* Open path for reading and check that only a trusted user could have
+ * written what it holds (config_trust.c). */
+static int open_trusted(const char *path, FILE **out, char *err, size_t errlen)
+{
+	int fd, r;
+
+	/* O_NONBLOCK: a FIFO must not block us before fstat refuses it */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		r = -errno;
+		hc_set_err(err, errlen, "%s: cannot open: %m", path);
+		return r;
+	}
+	r = hc_config_check_trust(fd, path, err, errlen);
+	if (r == 0) {
+		*out = fdopen(fd, "r");
+		if (*out)
+			return 0;
+		r = -errno;
+		hc_set_err(err, errlen, "%s: cannot open: %m", path);
+	}
+	close(fd);
+	return r;
+}
+
 int hc_config_load(const char *path, struct hc_config *cfg, char *err,
 		   size_t errlen)
 {
@@ -715,12 +759,9 @@ int hc_config_load(const char *path, struct hc_config *cfg, char *err,
 		hc_set_err(err, errlen, "%s: out of memory", p.path);
 		return r;
 	}
-	f = fopen(p.path, "re");
-	if (!f) {
-		r = -errno;
-		hc_set_err(err, errlen, "%s: cannot open: %m", p.path);
+	r = open_trusted(p.path, &f, err, errlen);
+	if (r < 0)
 		goto out;
-	}
 	r = parse_file(&p, f, cfg);
 	if (r == 0)
 		r = finish(&p, cfg);
@@ -787,6 +828,50 @@ void hc_config_dump(const struct hc_config *cfg, FILE *out)
 
 /* ---- the secret ---- */
 
+/* What a secret file must look like: checked on the stat of the name when
+ * the config is read, and again on the opened file when it is read. */
+static int check_secret_stat(const struct stat *st, const char *path,
+			     char *err, size_t errlen)
+{
+	if (S_ISLNK(st->st_mode)) {
+		hc_set_err(err, errlen, "%s: is a symbolic link", path);
+		return -EPERM;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		hc_set_err(err, errlen, "%s: not a regular file", path);
+		return -EPERM;
+	}
+	if (!hc_config_trusted_uid(st->st_uid)) {
+		hc_set_err(err, errlen, "%s: owned by uid %u, must be owned by root",
+			path, (unsigned)st->st_uid);
+		return -EPERM;
+	}
+	if (st->st_mode & 077) {
+		hc_set_err(err, errlen, "%s: mode %04o gives access to group or "
+			"others, must be 0600 or stricter", path,
+			(unsigned)(st->st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
+}
+
+int hc_config_check_bindpw_file(const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	int r;
+
+	if (lstat(path, &st) < 0) {
+		r = -errno;
+		/* a user who may not even look at it cannot judge it: the
+		 * reader checks again when it opens the file */
+		if (r == -EACCES)
+			return 0;
+		hc_set_err(err, errlen, "%s: %m", path);
+		return r;
+	}
+	return check_secret_stat(&st, path, err, errlen);
+}
+
 static int check_secret_file(int fd, const char *path, char *err,
 			     size_t errlen)
 {
@@ -798,22 +883,7 @@ static int check_secret_file(int fd, const char *path, char *err,
 		hc_set_err(err, errlen, "%s: cannot stat: %m", path);
 		return r;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		hc_set_err(err, errlen, "%s: not a regular file", path);
-		return -EPERM;
-	}
-	if (st.st_uid != 0 && st.st_uid != geteuid()) {
-		hc_set_err(err, errlen, "%s: owned by uid %u, must be owned by root",
-			path, (unsigned)st.st_uid);
-		return -EPERM;
-	}
-	if (st.st_mode & 077) {
-		hc_set_err(err, errlen, "%s: mode %04o gives access to group or "
-			"others, must be 0600 or stricter", path,
-			(unsigned)(st.st_mode & 07777));
-		return -EPERM;
-	}
-	return 0;
+	return check_secret_stat(&st, path, err, errlen);
 }
 
 /* Read the whole file into buf; -ENAMETOOLONG if it (less one final
@@ -854,7 +924,6 @@ int hc_config_read_bindpw(const struct hc_config *cfg, char *buf, size_t len,
 			  char *err, size_t errlen)
 {
 	const char *path = cfg->bindpw_file;
-	struct stat st;
 	size_t n = 0;
 	int fd = -1, r;
 
@@ -867,15 +936,9 @@ int hc_config_read_bindpw(const struct hc_config *cfg, char *buf, size_t len,
 	}
 	if (len == 0)
 		return -ENAMETOOLONG;
-	if (lstat(path, &st) < 0) {
-		r = -errno;
-		hc_set_err(err, errlen, "%s: %m", path);
+	r = hc_config_check_bindpw_file(path, err, errlen);
+	if (r < 0)
 		return r;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		hc_set_err(err, errlen, "%s: is a symbolic link", path);
-		return -EPERM;
-	}
 	/* O_NONBLOCK: a FIFO swapped in after lstat must not block us */
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {

@@ -14,7 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -123,6 +125,7 @@ static void test_defaults(void **state)
 	hc_config_free(&cfg); /* twice is harmless */
 }
 
+/* "@PW@" stands for a good secret file in tmpdir (see full_text) */
 static const char full_conf[] =
 	"# every keyword\n"
 	"uri ldap://127.0.0.1:3890/\n"
@@ -132,7 +135,7 @@ static const char full_conf[] =
 	"user_base   ou=People, dc=hcoop, dc=test   \n"
 	"group_base\tou=Groups,dc=hcoop,dc=test\n"
 	"binddn cn=host1.hcoop.test,ou=Hosts,dc=hcoop,dc=test\n"
-	"bindpw_file /etc/hcoop.secret\n"
+	"bindpw_file @PW@\n"
 	"ssl on\n"
 	"tls_cacert /etc/ssl/certs/hcoop-ca.pem\n"
 	"tls_reqcert hard\n"
@@ -159,13 +162,27 @@ static const char full_conf[] =
 	"home_required on\n"
 	"debug yes\n";
 
+/* full_conf with @PW@ replaced by a secret file written now (static). */
+static const char *full_text(void)
+{
+	static char text[sizeof(full_conf) + PATH_MAX];
+	static char pw[PATH_MAX];
+	const char *at = strstr(full_conf, "@PW@");
+
+	snprintf(pw, sizeof(pw), "%s", write_file("full.pw", "x\n", 2, 0600));
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - full_conf),
+		 full_conf, pw, at + 4);
+	return text;
+}
+
 static void test_every_keyword(void **state)
 {
 	struct hc_config cfg;
-	char err[512];
+	char err[512], pw[PATH_MAX];
 
 	(void)state;
-	assert_int_equal(load(full_conf, &cfg, err, sizeof(err)), 0);
+	snprintf(pw, sizeof(pw), "%s/full.pw", tmpdir);
+	assert_int_equal(load(full_text(), &cfg, err, sizeof(err)), 0);
 	assert_int_equal(cfg.n_uri, 3);
 	assert_string_equal(cfg.uri[0], "ldap://127.0.0.1:3890/");
 	assert_string_equal(cfg.uri[1], "ldaps://ldap2.example.org");
@@ -174,7 +191,7 @@ static void test_every_keyword(void **state)
 	assert_string_equal(cfg.user_base, "ou=People, dc=hcoop, dc=test");
 	assert_string_equal(cfg.group_base, "ou=Groups,dc=hcoop,dc=test");
 	assert_string_equal(cfg.binddn, "cn=host1.hcoop.test,ou=Hosts,dc=hcoop,dc=test");
-	assert_string_equal(cfg.bindpw_file, "/etc/hcoop.secret");
+	assert_string_equal(cfg.bindpw_file, pw);
 	assert_int_equal(cfg.ssl, HC_SSL_ON);
 	assert_string_equal(cfg.tls_cacert, "/etc/ssl/certs/hcoop-ca.pem");
 	assert_int_equal(cfg.tls_reqcert, HC_REQCERT_HARD);
@@ -443,6 +460,143 @@ static void test_missing_file(void **state)
 	assert_null(cfg.host);
 }
 
+/* ---- who may have written the config (issue 10 item 11) ---- */
+
+/* Load path: 0, or the error's rc with err compared to "PATH: what". */
+static void expect_trust(const char *path, int rc, const char *what)
+{
+	struct hc_config cfg;
+	char err[512], want[2 * PATH_MAX];
+	int r;
+
+	memset(&cfg, 0x5a, sizeof(cfg));
+	r = hc_config_load(path, &cfg, err, sizeof(err));
+	if (rc == 0) {
+		if (r != 0)
+			print_message("# %s refused: %s\n", path, err);
+		assert_int_equal(r, 0);
+		hc_config_free(&cfg);
+		return;
+	}
+	snprintf(want, sizeof(want), "%s: %s", path, what);
+	if (r != rc || strcmp(err, want) != 0)
+		print_message("# got %d '%s'\n# want %d '%s'\n", r, err, rc, want);
+	assert_int_equal(r, rc);
+	assert_string_equal(err, want);
+	assert_null(cfg.host);
+}
+
+/* tmpdir/name: a directory with mode (umask-proof), made once */
+static const char *subdir(const char *name, mode_t mode)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	assert_true(mkdir(path, 0700) == 0 || errno == EEXIST);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+static const char *link_to(const char *name, const char *target)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	unlink(path);
+	assert_int_equal(symlink(target, path), 0);
+	return path;
+}
+
+static void test_config_file_trust(void **state)
+{
+	char p[PATH_MAX], fifo[PATH_MAX];
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s", write_file("t.conf", "debug yes\n", 10, 0644));
+	expect_trust(p, 0, NULL);
+	assert_int_equal(chmod(p, 0400), 0);
+	expect_trust(p, 0, NULL);
+	assert_int_equal(chmod(p, 0664), 0);
+	expect_trust(p, -EPERM, "mode 0664 lets group or others write it, "
+		     "must not be group/world-writable");
+	assert_int_equal(chmod(p, 0646), 0);
+	expect_trust(p, -EPERM, "mode 0646 lets group or others write it, "
+		     "must not be group/world-writable");
+	/* not a file: refused without blocking on a FIFO */
+	snprintf(fifo, sizeof(fifo), "%s/fifo.conf", tmpdir);
+	unlink(fifo);
+	assert_int_equal(mkfifo(fifo, 0644), 0);
+	expect_trust(fifo, -EPERM, "not a regular file");
+	expect_trust(subdir("adir", 0755), -EPERM, "not a regular file");
+}
+
+static void test_config_dir_trust(void **state)
+{
+	char ww[PATH_MAX], p[PATH_MAX], want[2 * PATH_MAX];
+
+	(void)state;
+	/* a directory others may write: they could swap the file */
+	snprintf(ww, sizeof(ww), "%s", subdir("ww", 0777));
+	snprintf(p, sizeof(p), "%s", write_file("ww/h.conf", "debug yes\n", 10, 0644));
+	snprintf(want, sizeof(want), "directory %s (mode 0777) is writable by "
+		 "group or others", ww);
+	expect_trust(p, -EPERM, want);
+	subdir("ww", 0775);
+	snprintf(want, sizeof(want), "directory %s (mode 0775) is writable by "
+		 "group or others", ww);
+	expect_trust(p, -EPERM, want);
+	/* ... unless sticky, like /tmp: nobody else can rename our file */
+	subdir("ww", 01777);
+	expect_trust(p, 0, NULL);
+	subdir("ww", 0755);
+	expect_trust(p, 0, NULL);
+}
+
+static void test_config_symlink_trust(void **state)
+{
+	char good[PATH_MAX], weak[PATH_MAX], inww[PATH_MAX], ww[PATH_MAX],
+	     want[2 * PATH_MAX];
+
+	(void)state;
+	snprintf(good, sizeof(good), "%s", write_file("good.conf", "debug yes\n", 10, 0644));
+	snprintf(weak, sizeof(weak), "%s", write_file("bad.conf", "debug yes\n", 10, 0666));
+	snprintf(ww, sizeof(ww), "%s", subdir("ww2", 0777));
+	snprintf(inww, sizeof(inww), "%s", write_file("ww2/in.conf", "debug yes\n", 10, 0644));
+	/* a link to a good file is fine */
+	expect_trust(link_to("l-good", good), 0, NULL);
+	/* the target is judged, and the message names the link */
+	expect_trust(link_to("l-bad", weak), -EPERM,
+		     "mode 0666 lets group or others write it, must not be "
+		     "group/world-writable");
+	snprintf(want, sizeof(want), "directory %s (mode 0777) is writable by "
+		 "group or others", ww);
+	expect_trust(link_to("l-inww", inww), -EPERM, want);
+	/* a link in a directory others may write: they could re-point it */
+	expect_trust(link_to("ww2/l-good", good), -EPERM, want);
+	subdir("ww2", 0755);
+	expect_trust(link_to("ww2/l-good", good), 0, NULL);
+}
+
+static void test_config_owner_trust(void **state)
+{
+	char p[PATH_MAX], d[PATH_MAX], want[2 * PATH_MAX];
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* only root can give a file away */
+	snprintf(p, sizeof(p), "%s", write_file("own.conf", "debug yes\n", 10, 0644));
+	assert_int_equal(chown(p, 12345, 0), 0);
+	expect_trust(p, -EPERM, "owned by uid 12345, must be owned by root");
+	snprintf(d, sizeof(d), "%s", subdir("theirs", 0755));
+	snprintf(p, sizeof(p), "%s", write_file("theirs/h.conf", "debug yes\n", 10, 0644));
+	assert_int_equal(chown(d, 12345, 12345), 0);
+	snprintf(want, sizeof(want), "directory %s is owned by uid 12345, must "
+		 "be owned by root", d);
+	expect_trust(p, -EPERM, want);
+	assert_int_equal(chown(d, 0, 0), 0);
+	expect_trust(p, 0, NULL);
+}
+
 /* Dump as a string (without its first comment line, which names the
  * source file). */
 static char *dump_body(const struct hc_config *cfg)
@@ -492,7 +646,7 @@ static void test_dump_round_trip(void **state)
 	char err[512], *d;
 
 	(void)state;
-	round_trip(full_conf);
+	round_trip(full_text());
 	round_trip("");
 	round_trip("skel none\npublic_dir none\nssl off\ntls_reqcert never\n");
 	/* every keyword appears in the dump, set or not */
@@ -520,7 +674,9 @@ static int load_pw(const char *pwpath, struct hc_config *cfg)
 	return load(text, cfg, err, sizeof(err));
 }
 
-/* Read the secret in file name/content/mode; returns rc, err in err. */
+/* Read the secret in file tmpdir/pw: written 0600 and loaded, then given
+ * mode (the file changed after the config was read: the reader checks it
+ * again); returns rc, err in err. */
 static int read_pw(const char *content, size_t clen, mode_t mode, char *buf,
 		   size_t len, char *err, size_t errlen)
 {
@@ -528,8 +684,9 @@ static int read_pw(const char *content, size_t clen, mode_t mode, char *buf,
 	char path[PATH_MAX];
 	int r;
 
-	snprintf(path, sizeof(path), "%s", write_file("pw", content, clen, mode));
+	snprintf(path, sizeof(path), "%s", write_file("pw", content, clen, 0600));
 	assert_int_equal(load_pw(path, &cfg), 0);
+	assert_int_equal(chmod(path, mode), 0);
 	r = hc_config_read_bindpw(&cfg, buf, len, err, errlen);
 	hc_config_free(&cfg);
 	return r;
@@ -575,6 +732,7 @@ static void expect_pw_error(const char *content, size_t clen, mode_t mode,
 	assert_null(strstr(err, "TOPSECRET"));
 }
 
+/* Refused by the reader even when the file went bad after the load. */
 static void test_bindpw_refused(void **state)
 {
 	(void)state;
@@ -595,6 +753,46 @@ static void test_bindpw_refused(void **state)
 			"contains a NUL byte");
 }
 
+/* A config naming pwpath must fail to load with
+ * "CONF:1: bindpw_file: PWPATH: what". */
+static void expect_load_pw_error(const char *pwpath, int rc, const char *what)
+{
+	struct hc_config cfg;
+	char text[PATH_MAX + 32], err[512], want[2 * PATH_MAX + 128];
+	int r;
+
+	snprintf(text, sizeof(text), "# secret\nbindpw_file %s\n", pwpath);
+	memset(&cfg, 0x5a, sizeof(cfg));
+	r = load(text, &cfg, err, sizeof(err));
+	snprintf(want, sizeof(want), "%s:2: bindpw_file: %s: %s", conf_path,
+		 pwpath, what);
+	if (r != rc || strcmp(err, want) != 0)
+		print_message("# got %d '%s'\n# want %d '%s'\n", r, err, rc, want);
+	assert_int_equal(r, rc);
+	assert_string_equal(err, want);
+	assert_null(cfg.host); /* nothing left to free */
+}
+
+/* issue 18: ownership and mode are a config error when the file is read */
+static void test_bindpw_checked_at_load(void **state)
+{
+	static const mode_t bad_modes[] = {0644, 0640, 0604, 0610, 0601, 0660};
+	char path[PATH_MAX], what[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_modes) / sizeof(bad_modes[0]); i++) {
+		snprintf(path, sizeof(path), "%s",
+			 write_file("pw", "TOPSECRET\n", 10, bad_modes[i]));
+		snprintf(what, sizeof(what), "mode %04o gives access to group "
+			 "or others, must be 0600 or stricter",
+			 (unsigned)bad_modes[i]);
+		expect_load_pw_error(path, -EINVAL, what);
+	}
+	snprintf(path, sizeof(path), "%s/no-such-pw", tmpdir);
+	expect_load_pw_error(path, -EINVAL, "No such file or directory");
+}
+
 static void test_bindpw_owner(void **state)
 {
 	char path[PATH_MAX], buf[64], err[512], want[PATH_MAX + 64];
@@ -605,7 +803,12 @@ static void test_bindpw_owner(void **state)
 		skip(); /* only root can give a file away */
 	snprintf(path, sizeof(path), "%s", write_file("pw", "TOPSECRET\n", 10, 0600));
 	assert_int_equal(chown(path, 12345, 0), 0);
+	expect_load_pw_error(path, -EINVAL,
+			     "owned by uid 12345, must be owned by root");
+	/* given away after the load: the reader refuses it too */
+	assert_int_equal(chown(path, 0, 0), 0);
 	assert_int_equal(load_pw(path, &cfg), 0);
+	assert_int_equal(chown(path, 12345, 0), 0);
 	assert_int_equal(hc_config_read_bindpw(&cfg, buf, sizeof(buf), err,
 					       sizeof(err)), -EPERM);
 	snprintf(want, sizeof(want), "%s: owned by uid 12345, must be owned by root",
@@ -625,7 +828,13 @@ static void test_bindpw_not_regular(void **state)
 	snprintf(link, sizeof(link), "%s/pw-link", tmpdir);
 	unlink(link);
 	assert_int_equal(symlink(good, link), 0);
+	expect_load_pw_error(link, -EINVAL, "is a symbolic link");
+	/* ... also when swapped in after the load */
+	unlink(link);
+	assert_int_equal(rename(good, link), 0);
 	assert_int_equal(load_pw(link, &cfg), 0);
+	assert_int_equal(rename(link, good), 0);
+	assert_int_equal(symlink(good, link), 0);
 	assert_int_equal(hc_config_read_bindpw(&cfg, buf, sizeof(buf), err,
 					       sizeof(err)), -EPERM);
 	snprintf(want, sizeof(want), "%s: is a symbolic link", link);
@@ -633,23 +842,74 @@ static void test_bindpw_not_regular(void **state)
 	hc_config_free(&cfg);
 	/* a directory */
 	assert_int_equal(chmod(tmpdir, 0700), 0);
-	assert_int_equal(load_pw(tmpdir, &cfg), 0);
-	assert_int_equal(hc_config_read_bindpw(&cfg, buf, sizeof(buf), err,
-					       sizeof(err)), -EPERM);
-	snprintf(want, sizeof(want), "%s: not a regular file", tmpdir);
-	assert_string_equal(err, want);
-	hc_config_free(&cfg);
-	/* missing, and not configured at all */
-	snprintf(link, sizeof(link), "%s/no-such-pw", tmpdir);
-	assert_int_equal(load_pw(link, &cfg), 0);
-	assert_int_equal(hc_config_read_bindpw(&cfg, buf, sizeof(buf), err,
-					       sizeof(err)), -ENOENT);
-	hc_config_free(&cfg);
+	expect_load_pw_error(tmpdir, -EINVAL, "not a regular file");
+	/* not configured at all */
 	assert_int_equal(load("", &cfg, err, sizeof(err)), 0);
 	assert_int_equal(hc_config_read_bindpw(&cfg, buf, sizeof(buf), err,
 					       sizeof(err)), -ENOENT);
 	assert_string_equal(err, "no bindpw_file configured");
 	hc_config_free(&cfg);
+}
+
+/* Run fn in a child with uid/gid 65534; returns its exit status. */
+static int as_nobody(int (*fn)(void))
+{
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(99);
+		_exit(fn());
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+static int nobody_loads(void)
+{
+	struct hc_config cfg;
+	char err[512];
+	int r = hc_config_load(conf_path, &cfg, err, sizeof(err));
+
+	if (r == 0)
+		hc_config_free(&cfg);
+	else
+		fprintf(stderr, "# as nobody: %s\n", err);
+	return r == 0 ? 0 : 1;
+}
+
+/* A user who may not look at the secret still loads the config (the check
+ * is of what stat shows, not of reading the secret); a mode anyone can see
+ * is wrong is refused for them too. */
+static void test_bindpw_unprivileged(void **state)
+{
+	char dir[PATH_MAX - 8], path[PATH_MAX], text[PATH_MAX + 32], err[512];
+	struct hc_config cfg;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* needs another user to switch to */
+	assert_int_equal(chmod(tmpdir, 0755), 0);
+	snprintf(dir, sizeof(dir), "%s/private", tmpdir);
+	assert_true(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	snprintf(path, sizeof(path), "%s/pw", dir);
+	snprintf(text, sizeof(text), "bindpw_file %s\n", path);
+	unlink(path);
+	assert_int_equal(load(text, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "No such file"));
+	write_file("private/pw", "TOPSECRET\n", 10, 0600);
+	assert_int_equal(load(text, &cfg, err, sizeof(err)), 0);
+	hc_config_free(&cfg);
+	assert_int_equal(as_nobody(nobody_loads), 0);
+	/* root's view and nobody's: a world-readable secret is refused */
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(as_nobody(nobody_loads), 1);
+	assert_int_equal(chmod(tmpdir, 0700), 0);
 }
 
 /* The dump names the secret file but never its content. */
@@ -681,11 +941,17 @@ int main(void)
 		cmocka_unit_test(test_line_limits),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_config_file_trust),
+		cmocka_unit_test(test_config_dir_trust),
+		cmocka_unit_test(test_config_symlink_trust),
+		cmocka_unit_test(test_config_owner_trust),
 		cmocka_unit_test(test_dump_round_trip),
 		cmocka_unit_test(test_bindpw_ok),
 		cmocka_unit_test(test_bindpw_refused),
+		cmocka_unit_test(test_bindpw_checked_at_load),
 		cmocka_unit_test(test_bindpw_owner),
 		cmocka_unit_test(test_bindpw_not_regular),
+		cmocka_unit_test(test_bindpw_unprivileged),
 		cmocka_unit_test(test_dump_hides_secret),
 	};
 
