@@ -36,7 +36,7 @@ enum kw_type {
 	KT_RELPATH, /* relative, no "", "." or ".." component */
 	KT_URI,     /* ldap:// ldaps:// ldapi:// */
 	KT_NAME,    /* hc_valid_name() */
-	KT_HOST,    /* host name: letters digits '-' '_' '.' */
+	KT_HOST,    /* host name: letters digits '-' '.' */
 	KT_ACL,     /* user:NAME:rwx or group:NAME:rwx */
 	KT_SASL,    /* EXTERNAL */
 	KT_BOOL,
@@ -47,6 +47,7 @@ enum kw_type {
 };
 
 #define KF_MULTI 0x1u   /* may repeat, up to max values */
+#define KF_LIST 0x8u    /* KF_MULTI: several blank-separated values per line */
 #define KF_NONE 0x2u    /* "none" sets NULL */
 #define KF_NOTROOT 0x4u /* "/" itself is refused */
 
@@ -62,7 +63,8 @@ struct keyword {
 #define FIELD(f) offsetof(struct hc_config, f)
 
 static const struct keyword keywords[] = {
-	{"uri", KT_URI, KF_MULTI, FIELD(uri), FIELD(n_uri), 0, HC_MAX_URIS},
+	{"uri", KT_URI, KF_MULTI | KF_LIST, FIELD(uri), FIELD(n_uri), 0,
+	 HC_MAX_URIS},
 	{"base", KT_DN, 0, FIELD(base), 0, 0, 0},
 	{"user_base", KT_DN, 0, FIELD(user_base), 0, 0, 0},
 	{"group_base", KT_DN, 0, FIELD(group_base), 0, 0, 0},
@@ -205,14 +207,22 @@ static bool has_component(const char *s, const char *c)
 	return false;
 }
 
+/* Normalized, as hcoop-mkhome wants home_base (it compares each home with
+ * it as written): "/home/" or "/srv//home" parse but could never match. */
 static const char *check_path(const char *v)
 {
+	size_t n = strlen(v);
+
 	if (v[0] != '/')
 		return "must be an absolute path";
-	if (strlen(v) >= PATH_MAX)
+	if (n >= PATH_MAX)
 		return "path too long";
 	if (has_component(v, ".."))
 		return "must not contain '..'";
+	if (n > 1 && v[n - 1] == '/')
+		return "must not end with '/'";
+	if (strstr(v, "//") || has_component(v + 1, "."))
+		return "must not contain empty or '.' components";
 	return NULL;
 }
 
@@ -253,10 +263,12 @@ static const char *check_name(const char *v)
 				  "starting with a letter or _)";
 }
 
+/* RFC 1123: no '_', which DNS and TLS names never carry, so a host named
+ * with one could never match a certificate or a route */
 static bool host_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '-' || c == '_';
+	       (c >= '0' && c <= '9') || c == '-';
 }
 
 static const char *check_host(const char *v)
@@ -275,8 +287,15 @@ static const char *check_host(const char *v)
 			if (label == 0)
 				return "empty label in host name";
 			label = 0;
+		} else if (*s == '_') {
+			return "'_' is not allowed in a host name (letters, "
+			       "digits, '-' and '.')";
 		} else if (!host_char(*s)) {
-			return "host names contain only letters, digits, '-', '_' and '.'";
+			return "host names contain only letters, digits, '-' and '.'";
+		} else if (label == 0 && *s == '-') {
+			return "a host name label must not start with '-'";
+		} else if (*s == '-' && (s + 1 == v + n || s[1] == '.')) {
+			return "a host name label must not end with '-'";
 		} else if (++label > 63) {
 			return "host name label longer than 63";
 		}
@@ -346,6 +365,20 @@ static const char *check_string(enum kw_type t, const char *v)
 
 /* ---- storing values ---- */
 
+/* Two entries for one user or group make an ACL that hcoop-mkhome's
+ * acl_valid() refuses at a member's first login; say so now. */
+static const char *check_acl_unique(char *const *have, size_t n, const char *v)
+{
+	size_t tag = (size_t)(strrchr(v, ':') - v) + 1; /* "user:NAME:" */
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strncmp(have[i], v, tag) == 0)
+			return "a second entry for the same user or group "
+			       "(one ACL entry each)";
+	return NULL;
+}
+
 static int store_string(struct parser *p, struct hc_config *cfg,
 			const struct keyword *kw, const char *v)
 {
@@ -356,6 +389,8 @@ static int store_string(struct parser *p, struct hc_config *cfg,
 	if ((kw->flags & KF_NONE) && strcmp(v, "none") == 0)
 		goto store;
 	why = check_string(kw->type, v);
+	if (!why && kw->type == KT_ACL)
+		why = check_acl_unique(slot, *count_of(cfg, kw), v);
 	if (!why && (kw->flags & KF_NOTROOT) && strcmp(v, "/") == 0)
 		why = "must not be /";
 	if (why)
@@ -380,7 +415,7 @@ static int enum_lookup(const struct enum_name *tab, size_t n, const char *s,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (strcmp(tab[i].name, s) == 0) {
+		if (strcasecmp(tab[i].name, s) == 0) {
 			*out = tab[i].value;
 			return 0;
 		}
@@ -472,8 +507,9 @@ static const struct keyword *find_keyword(const char *name)
 {
 	size_t i;
 
+	/* as in ldap.conf: "URI" and "uri" are the same keyword */
 	for (i = 0; i < N_KEYWORDS; i++)
-		if (strcmp(keywords[i].name, name) == 0)
+		if (strcasecmp(keywords[i].name, name) == 0)
 			return &keywords[i];
 	return NULL;
 }
@@ -504,14 +540,15 @@ static int check_repeat(struct parser *p, struct hc_config *cfg,
 }
 
 /* Split off the value: DNs take the rest of the line (they may contain
- * spaces), every other keyword exactly one token. */
+ * spaces), lists (KF_LIST) are split by store_list, every other keyword
+ * takes exactly one token. */
 static int split_value(struct parser *p, const struct keyword *kw, char *v)
 {
 	char *end, *rest;
 
 	if (*v == '\0')
 		return perr(p, kw->name, "missing value");
-	if (kw->type == KT_DN)
+	if (kw->type == KT_DN || (kw->flags & KF_LIST))
 		return 0;
 	end = v + strcspn(v, " \t");
 	if (*end == '\0')
@@ -521,6 +558,23 @@ static int split_value(struct parser *p, const struct keyword *kw, char *v)
 		;
 	return perr(p, kw->name, "unexpected argument '%.100s' after the value",
 		    rest);
+}
+
+/* "uri A B C": each blank-separated word is one value, as in ldap.conf;
+ * the total over all lines stays bounded by kw->max. */
+static int store_list(struct parser *p, struct hc_config *cfg,
+		      const struct keyword *kw, char *v)
+{
+	char *word, *save = NULL;
+	int r = 0;
+
+	for (word = strtok_r(v, " \t", &save); word && r == 0;
+	     word = strtok_r(NULL, " \t", &save)) {
+		r = check_repeat(p, cfg, kw);
+		if (r == 0)
+			r = store_value(p, cfg, kw, word);
+	}
+	return r;
 }
 
 static int parse_line(struct parser *p, struct hc_config *cfg, char *line)
@@ -552,9 +606,11 @@ static int parse_line(struct parser *p, struct hc_config *cfg, char *line)
 		return perr(p, kw->name, "control character (byte 0x%02x) in value",
 			    (unsigned char)*bad);
 	r = split_value(p, kw, v);
-	if (r == 0)
+	if (r == 0 && (kw->flags & KF_LIST))
+		r = store_list(p, cfg, kw, v);
+	else if (r == 0)
 		r = check_repeat(p, cfg, kw);
-	if (r == 0)
+	if (r == 0 && !(kw->flags & KF_LIST))
 		r = store_value(p, cfg, kw, v);
 	if (r == 0)
 		p->seen[kw - keywords] = p->line;

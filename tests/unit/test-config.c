@@ -45,6 +45,8 @@ static int teardown_dir(void **state)
 	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static char *dump_body(const struct hc_config *cfg);
+
 /* Write len bytes to tmpdir/name with mode; returns the path (static). */
 static const char *write_file(const char *name, const char *data, size_t len,
 			      mode_t mode)
@@ -236,7 +238,11 @@ static void test_good_values(void **state)
 		"public_mode 0", "skel none", "public_dir none",
 		"public_dir public_html", "sasl_mech EXTERNAL",
 		"uri LDAP://ldap.example.org", "uri ldapi:///",
-		"uri ldap://[::1]:389", "host localhost", "host h-1.example", "host h_1",
+		"uri ldap://[::1]:389", "host localhost", "host h-1.example",
+		"host 1a.b-c.d", "uri ldap://a ldaps://b", "uri  ldap://a\tldap://b ",
+		"TIMEOUT 4", "Tls_ReqCert demand", "debug YES", "ssl START_TLS",
+		"tls_reqcert Hard", "home_base /home", "skel /",
+		"home_acl user:www:r-x\nhome_acl group:www:r-x",
 		"admin_group _admins", "home_acl user:www-data:---",
 		"home_acl group:www:rwx", "base o=Example Co, c=US",
 		"binddn uid=x,ou=People,dc=a", "cache /tmp/cache",
@@ -259,6 +265,55 @@ static void test_good_values(void **state)
 			      sizeof(err)), 0);
 	assert_null(cfg.skel);
 	assert_null(cfg.public_dir);
+	hc_config_free(&cfg);
+}
+
+/* issue 18: several URIs per line, as in ldap.conf, and several lines */
+static void test_uri_lists(void **state)
+{
+	struct hc_config cfg;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(load("URI ldap://a:389/ ldaps://b\tldapi:///\n"
+			      "uri  ldap://d   \n", &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.n_uri, 4);
+	assert_string_equal(cfg.uri[0], "ldap://a:389/");
+	assert_string_equal(cfg.uri[1], "ldaps://b");
+	assert_string_equal(cfg.uri[2], "ldapi:///");
+	assert_string_equal(cfg.uri[3], "ldap://d");
+	hc_config_free(&cfg);
+	/* exactly the bound, on one line */
+	assert_int_equal(load("uri ldap://1 ldap://2 ldap://3 ldap://4 ldap://5 "
+			      "ldap://6 ldap://7 ldap://8\n", &cfg, err,
+			      sizeof(err)), 0);
+	assert_int_equal(cfg.n_uri, HC_MAX_URIS);
+	assert_string_equal(cfg.uri[7], "ldap://8");
+	hc_config_free(&cfg);
+}
+
+/* issue 18: keywords (and the words of yes/no and enumerated values) are
+ * case-insensitive, as in ldap.conf; the dump writes them lower case */
+static void test_keyword_case(void **state)
+{
+	struct hc_config cfg;
+	char err[512], *d;
+
+	(void)state;
+	assert_int_equal(load("BASE dc=x\nTLS_REQCERT Never\nSsl OFF\n"
+			      "Debug Yes\nHome_Mode 0700\n", &cfg, err,
+			      sizeof(err)), 0);
+	assert_string_equal(cfg.base, "dc=x");
+	assert_int_equal(cfg.tls_reqcert, HC_REQCERT_NEVER);
+	assert_int_equal(cfg.ssl, HC_SSL_OFF);
+	assert_true(cfg.debug);
+	assert_int_equal(cfg.home_mode, 0700);
+	d = dump_body(&cfg);
+	assert_non_null(strstr(d, "\nbase dc=x\n"));
+	assert_non_null(strstr(d, "\ntls_reqcert never\n"));
+	assert_non_null(strstr(d, "\nssl off\n"));
+	assert_non_null(strstr(d, "\ndebug yes\n"));
+	free(d);
 	hc_config_free(&cfg);
 }
 
@@ -287,12 +342,13 @@ struct bad_case {
 /* Each error class, with the exact message after the file name. */
 static const struct bad_case bad[] = {
 	{"bogus 1\n", ":1: unknown keyword 'bogus'"},
-	{"# c\n\nTimeout 3\n", ":3: unknown keyword 'Timeout'"},
+	{"# c\n\nTimeoutt 3\n", ":3: unknown keyword 'Timeoutt'"},
+	{"Timeout 3\ntimeout 4\n", ":2: timeout: already set on line 1"},
 	{"timeout\n", ":1: timeout: missing value"},
 	{"base   \n", ":1: base: missing value"},
 	{"timeout 3 4\n", ":1: timeout: unexpected argument '4' after the value"},
-	{"uri ldap://a ldap://b\n",
-	 ":1: uri: unexpected argument 'ldap://b' after the value"},
+	{"uri ldap://a http://b ldap://c\n",
+	 ":1: uri: 'http://b': must start with ldap://, ldaps:// or ldapi://"},
 	{"debug yes # comment\n",
 	 ":1: debug: unexpected argument '# comment' after the value"},
 	{"timeout 0\n", ":1: timeout: '0': out of range (1 to 300)"},
@@ -311,8 +367,8 @@ static const struct bad_case bad[] = {
 	{"skel none\nskel /etc/skel\n", ":2: skel: already set on line 1"},
 	{"debug maybe\n",
 	 ":1: debug: 'maybe': expected yes, no, on, off, true or false"},
-	{"debug YES\n",
-	 ":1: debug: 'YES': expected yes, no, on, off, true or false"},
+	{"debug ja\n",
+	 ":1: debug: 'ja': expected yes, no, on, off, true or false"},
 	{"ssl starttls\n", ":1: ssl: 'starttls': expected start_tls, on or off"},
 	{"tls_reqcert always\n",
 	 ":1: tls_reqcert: 'always': expected never, allow, try, demand or hard"},
@@ -330,6 +386,26 @@ static const struct bad_case bad[] = {
 	 ":1: cache: 'var/lib/hcoop/cache': must be an absolute path"},
 	{"home_base home\n", ":1: home_base: 'home': must be an absolute path"},
 	{"home_base /\n", ":1: home_base: '/': must not be /"},
+	/* issue 18: values that parse but that a later step refuses */
+	{"home_base /home/\n", ":1: home_base: '/home/': must not end with '/'"},
+	{"home_base /srv//home\n",
+	 ":1: home_base: '/srv//home': must not contain empty or '.' components"},
+	{"home_base /srv/./home\n",
+	 ":1: home_base: '/srv/./home': must not contain empty or '.' components"},
+	{"cache /var/lib/hcoop/\n",
+	 ":1: cache: '/var/lib/hcoop/': must not end with '/'"},
+	{"mkhome /usr/sbin/./hcoop-mkhome\n",
+	 ":1: mkhome: '/usr/sbin/./hcoop-mkhome': must not contain empty"},
+	{"host h_1\n", ":1: host: 'h_1': '_' is not allowed in a host name"},
+	{"host host_1.example.org\n",
+	 ":1: host: 'host_1.example.org': '_' is not allowed in a host name"},
+	{"host a-.b\n", ":1: host: 'a-.b': a host name label must not end with '-'"},
+	{"host ab-\n", ":1: host: 'ab-': a host name label must not end with '-'"},
+	{"host a.-b\n", ":1: host: 'a.-b': a host name label must not start with '-'"},
+	{"home_acl user:www-data:r-x\nhome_acl user:www-data:--x\n",
+	 ":2: home_acl: 'user:www-data:--x': a second entry for the same user"},
+	{"public_acl group:www:r-x\npublic_acl user:a:rwx\npublic_acl group:www:r-x\n",
+	 ":3: public_acl: 'group:www:r-x': a second entry for the same user"},
 	{"home_base /home/../etc\n",
 	 ":1: home_base: '/home/../etc': must not contain '..'"},
 	{"bindpw_file secret\n",
@@ -344,7 +420,7 @@ static const struct bad_case bad[] = {
 	{"public_dir a//b\n",
 	 ":1: public_dir: 'a//b': must not contain empty components"},
 	{"admin_group Admins\n", ":1: admin_group: 'Admins': not a valid name"},
-	{"host bad/host\n", ":1: host: 'bad/host': host names contain only"},
+	{"host bad/host\n", ":1: host: 'bad/host': host names contain only letters, digits, '-' and '.'"},
 	{"host -x\n", ":1: host: '-x': host names start with a letter or digit"},
 	{"host .\n", ":1: host: '.': not a host name"},
 	{"host a..b\n", ":1: host: 'a..b': empty label in host name"},
@@ -436,6 +512,17 @@ static void test_too_many(void **state)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
 				      "uri ldap://h%zu\n", i);
 	check_bad(text, n, ":9: uri: too many values (at most 8)");
+	/* the bound is on the total, however the URIs are spread on lines */
+	n = (size_t)snprintf(text, sizeof(text), "uri");
+	for (i = 0; i <= HC_MAX_URIS; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      " ldap://h%zu", i);
+	text[n++] = '\n';
+	check_bad(text, n, ":1: uri: too many values (at most 8)");
+	n = (size_t)snprintf(text, sizeof(text),
+			     "uri ldap://a ldap://b ldap://c\nuri ldap://d\n"
+			     "uri ldap://e ldap://f ldap://g ldap://h ldap://i\n");
+	check_bad(text, n, ":3: uri: too many values (at most 8)");
 	n = 0;
 	for (i = 0; i <= HC_MAX_ACLS; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n,
@@ -936,6 +1023,8 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_every_keyword),
 		cmocka_unit_test(test_good_values),
+		cmocka_unit_test(test_uri_lists),
+		cmocka_unit_test(test_keyword_case),
 		cmocka_unit_test(test_base_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_line_limits),
