@@ -209,6 +209,21 @@ static bool has_component(const char *s, const char *c)
 
 /* Normalized, as hcoop-mkhome wants home_base (it compares each home with
  * it as written): "/home/" or "/srv//home" parse but could never match. */
+/* true if some '/'-separated component of s is longer than NAME_MAX, which
+ * every later open (and hcoop-mkhome's component walk) refuses */
+static bool has_long_component(const char *s)
+{
+	while (*s) {
+		size_t len = strcspn(s, "/");
+
+		if (len > NAME_MAX)
+			return true;
+		s += len;
+		s += (*s == '/');
+	}
+	return false;
+}
+
 static const char *check_path(const char *v)
 {
 	size_t n = strlen(v);
@@ -223,6 +238,8 @@ static const char *check_path(const char *v)
 		return "must not end with '/'";
 	if (strstr(v, "//") || has_component(v + 1, "."))
 		return "must not contain empty or '.' components";
+	if (has_long_component(v))
+		return "a component is longer than 255 bytes";
 	return NULL;
 }
 
@@ -238,6 +255,8 @@ static const char *check_relpath(const char *v)
 		return "must not contain '.' or '..' components";
 	if (strstr(v, "//") || v[n - 1] == '/')
 		return "must not contain empty components";
+	if (has_long_component(v))
+		return "a component is longer than 255 bytes";
 	return NULL;
 }
 

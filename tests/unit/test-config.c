@@ -502,6 +502,34 @@ static void test_line_limits(void **state)
 	check_bad("# \0\n", 4, ":1: NUL byte in line");
 }
 
+/* a path component longer than NAME_MAX: no open() could ever succeed */
+static void test_long_component(void **state)
+{
+	char text[1024], name[300];
+
+	(void)state;
+	memset(name, 'a', 256);
+	name[256] = '\0';
+	snprintf(text, sizeof(text), "home_base /srv/%s\n", name);
+	check_bad(text, strlen(text), ":1: home_base: '/srv/aaaa");
+	{
+		struct hc_config cfg;
+		char err[512];
+
+		assert_int_equal(load(text, &cfg, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "a component is longer than 255 bytes"));
+		snprintf(text, sizeof(text), "public_dir www/%s\n", name);
+		assert_int_equal(load(text, &cfg, err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "public_dir: "));
+		assert_non_null(strstr(err, "a component is longer than 255 bytes"));
+		name[255] = '\0'; /* exactly NAME_MAX is fine */
+		snprintf(text, sizeof(text), "public_dir www/%s\ncache /v/%s\n",
+			 name, name);
+		assert_int_equal(load(text, &cfg, err, sizeof(err)), 0);
+		hc_config_free(&cfg);
+	}
+}
+
 static void test_too_many(void **state)
 {
 	char text[4096];
@@ -1028,6 +1056,7 @@ int main(void)
 		cmocka_unit_test(test_base_defaults),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_line_limits),
+		cmocka_unit_test(test_long_component),
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_config_file_trust),
