@@ -20,7 +20,7 @@
 
 enum kw_type {
 	KT_DN,      /* the rest of the line, must contain '=' */
-	KT_PATH,    /* absolute, no ".." component */
+	KT_PATH,    /* absolute, normalized (no "", "." or "..", no final '/') */
 	KT_RELPATH, /* relative, no "", "." or ".." component */
 	KT_URI,     /* ldap:// ldaps:// ldapi:// */
 	KT_NAME,    /* hc_valid_name() */

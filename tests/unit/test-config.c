@@ -1,7 +1,11 @@
-/* Unit tests for common/config.c: defaults, every keyword, every error
- * class with its exact "file:line: keyword:" prefix, dump round trip, and
- * the bindpw_file checks (permissions, owner, symlink, size). Config
- * files are written to a private temp directory removed at the end. */
+/* Unit tests for the config parser (common/config*.c, common/secret.c):
+ * defaults, every keyword, every error class with its exact "file:line:
+ * keyword:" prefix, URI lists and keyword case, the parse-time value
+ * checks, who may have written the file (owner, mode, directories,
+ * symlinks), dump round trip, and the bindpw_file checks (permissions,
+ * owner, symlink, size), at load time and again when read. Config files
+ * are written to a private temp directory removed at the end. Tests that
+ * give files away or switch user need root (CI runs as root). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
