@@ -1,6 +1,7 @@
 /* The one parser for /etc/hcoop.conf, shared by every program and module.
  *
- * Format: "keyword value" lines in the style of ldap.conf/nslcd.conf,
+ * Format: "keyword value" lines in the style of ldap.conf/nslcd.conf
+ * (keywords case-insensitive, "uri" takes several blank-separated URIs),
  * '#' starts a comment line, blank lines ignored. Unknown keywords, missing
  * or trailing arguments and bad values are errors reported as
  * "FILE:LINE: KEYWORD: what is wrong". The parser never exits and never
@@ -86,9 +87,13 @@ struct hc_config {
 };
 
 /* Fill cfg with defaults, then read path (NULL: HC_CONFIG_DEFAULT_PATH).
+ * The file must be one only root (or the caller's euid) can have written:
+ * regular, not group/world-writable, in directories likewise (see
+ * hcoop.conf(5)); a bindpw_file's owner and mode are checked too.
  * Returns 0, or a negative errno with err set to a one-line message:
- * -ENOENT/-EACCES (cannot open), -EINVAL (syntax or value, "file:line:
- * keyword: ..."). On error cfg holds nothing that needs freeing. */
+ * -ENOENT/-EACCES (cannot open), -EPERM ("file: why it is not trusted"),
+ * -EINVAL (syntax or value, "file:line: keyword: ..."). On error cfg holds
+ * nothing that needs freeing. */
 int hc_config_load(const char *path, struct hc_config *cfg, char *err,
 		   size_t errlen);
 

@@ -2,8 +2,10 @@
 #   libhcoop-core.a  config, numbers, escaping, names, logging, cache file
 #                    (no libldap: the NSS module links this one)
 #   libhcoop-ldap.a  the LDAP connection helper (links libldap)
-CORE_SRCS := common/config.c common/numparse.c common/escape.c common/log.c \
-	common/names.c common/errbuf.c common/cache_reader.c common/cache_writer.c \
+CORE_SRCS := common/config.c common/config_table.c common/config_check.c \
+	common/config_dump.c common/config_trust.c common/secret.c \
+	common/numparse.c common/escape.c common/log.c common/names.c \
+	common/errbuf.c common/cache_reader.c common/cache_writer.c \
 	common/spawn.c common/hoststat.c common/skiplist.c
 LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c common/ldap_modify.c
 

@@ -3,7 +3,8 @@
 # rather than libhcoop-core.a, so a unit test depends on nothing but the
 # code it tests. Run by tests/unit/t-unit.sh.
 UNIT_NAMES := config numparse escape names log
-UNIT_CORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,common/config.c \
+UNIT_CORE_OBJS := $(patsubst %.c,$(BUILD)/%.o,common/config.c common/config_table.c \
+	common/config_check.c common/config_dump.c common/config_trust.c common/secret.c \
 	common/numparse.c common/escape.c common/log.c common/names.c common/errbuf.c)
 UNIT_BINS := $(patsubst %,$(BUILD)/tests/unit/test-%,$(UNIT_NAMES))
 
