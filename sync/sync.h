@@ -168,8 +168,8 @@ struct hs_local;
  * before the de-duplication, so they never block a valid entry. */
 int hs_view_build(struct hs_model *m, const struct hc_config *cfg,
 		  const struct hs_local *local, struct hs_view *v);
-/* Does the view hold a user of this name? */
-bool hs_view_has_user(const struct hs_view *v, const char *name);
+/* Does the view hold a user (group) of this name? */
+bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name);
 void hs_view_free(struct hs_view *v);
 
 /* local.c: the host's own accounts and shells, read from the files
@@ -229,8 +229,8 @@ int hs_refresh(const struct hc_config *cfg, struct hc_ldap *c,
 int hs_once(const struct hc_config *cfg, bool force);
 
 /* guard.c: 0 if replacing the cache old (NULL: none valid) by v removes
- * at most cfg->max_removal percent of its users; -EPERM (logged)
- * otherwise. */
+ * at most cfg->max_removal percent of its users and of its groups, and
+ * keeps cfg->admin_group if old has it; -EPERM (logged) otherwise. */
 struct hc_cache;
 int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 		   const struct hs_view *v);

@@ -130,11 +130,11 @@ out:
 	return r;
 }
 
-bool hs_view_has_user(const struct hs_view *v, const char *name)
+bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name)
 {
 	const struct hs_entry *e;
 
-	for (e = hs_index_find(&v->m->names[HS_USER], name, 0); e;
+	for (e = hs_index_find(&v->m->names[kind], name, 0); e;
 	     e = e->name_next)
 		if (!e->dropped)
 			return true;
