@@ -62,6 +62,8 @@ struct hc_config {
 	char *host;        /* assignment name; default gethostname() */
 	char *admin_group; /* members log in on every host; NULL: none */
 	uint32_t min_uid;  /* default 1000 */
+	char *shell_fallback; /* for a loginShell not in /etc/shells;
+				 default /usr/sbin/nologin */
 
 	/* hcoop-sync */
 	char *cache;               /* default HC_CACHE_DEFAULT_PATH */

@@ -30,6 +30,7 @@ const struct keyword hc_config_keywords[] = {
 	{"host", KT_HOST, 0, FIELD(host), 0, 0, 0},
 	{"admin_group", KT_NAME, 0, FIELD(admin_group), 0, 0, 0},
 	{"min_uid", KT_UINT, 0, FIELD(min_uid), 0, 0, UINT32_MAX - 1},
+	{"shell_fallback", KT_PATH, 0, FIELD(shell_fallback), 0, 0, 0},
 	{"cache", KT_PATH, KF_NOTROOT, FIELD(cache), 0, 0, 0},
 	{"refresh_interval", KT_UINT, 0, FIELD(refresh_interval), 0, 1, 604800},
 	{"max_removal", KT_UINT, 0, FIELD(max_removal), 0, 0, 100},
@@ -114,6 +115,7 @@ int hc_config_defaults(struct hc_config *cfg)
 	cfg->timeout = 3;
 	cfg->op_timeout = 10;
 	cfg->min_uid = 1000;
+	cfg->shell_fallback = strdup("/usr/sbin/nologin");
 	cfg->refresh_interval = 600;
 	cfg->max_removal = 10;
 	cfg->home_mode = 0750;
@@ -125,7 +127,7 @@ int hc_config_defaults(struct hc_config *cfg)
 	cfg->skel = strdup("/etc/skel");
 	cfg->public_dir = strdup("public_html");
 	if (!cfg->host || !cfg->cache || !cfg->mkhome || !cfg->home_base ||
-	    !cfg->skel || !cfg->public_dir) {
+	    !cfg->skel || !cfg->public_dir || !cfg->shell_fallback) {
 		hc_config_free(cfg);
 		return -ENOMEM;
 	}

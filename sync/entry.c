@@ -37,6 +37,7 @@ static void entry_free_fields(struct hs_entry *e)
 	free(e->dir);
 	free(e->shell);
 	free(e->host);
+	free(e->why);
 	for (i = 0; i < e->nmembers; i++)
 		free(e->members[i]);
 	free(e->members);
@@ -70,8 +71,8 @@ static char *put_str(char **pos, const char *s)
  * malloc header per entry instead of ten, and frees with one call. */
 static int pack(const struct hs_entry *t, struct hs_entry **out)
 {
-	const char *const s[] = { t->key, t->dn, t->ndn, t->name,
-				  t->gecos, t->dir, t->shell, t->host };
+	const char *const s[] = { t->key, t->dn, t->ndn, t->name, t->gecos,
+				  t->dir, t->shell, t->host, t->why };
 	size_t size = sizeof(*t) + t->nmembers * sizeof(char *), i;
 	struct hs_entry *e;
 	char *pos;
@@ -94,6 +95,7 @@ static int pack(const struct hs_entry *t, struct hs_entry **out)
 	e->dir = put_str(&pos, t->dir);
 	e->shell = put_str(&pos, t->shell);
 	e->host = put_str(&pos, t->host);
+	e->why = put_str(&pos, t->why);
 	for (i = 0; i < t->nmembers; i++)
 		e->members[i] = put_str(&pos, t->members[i]);
 	*out = e;
@@ -226,9 +228,71 @@ static int parse_expire(struct parse *p, struct hs_entry *e)
 	return r;
 }
 
+/* Homes are served only in normal form: absolute, no empty (//), "." or
+ * ".." component, no trailing '/', not "/" itself, at most HS_MAX_HOME
+ * bytes. Tools that compare or create homes by their text (mkhome, the
+ * session's owner check, backups) then see the directory the path names.
+ * NULL if fine, else why not. */
+static const char *home_problem(const char *dir)
+{
+	const char *c = dir, *end;
+	size_t n;
+
+	if (dir[0] != '/')
+		return "is not an absolute path";
+	if (strlen(dir) > HS_MAX_HOME)
+		return "is longer than " HS_STR(HS_MAX_HOME) " bytes";
+	if (dir[1] == '\0')
+		return "is \"/\"";
+	while (*c == '/') {
+		c++;
+		end = strchrnul(c, '/');
+		n = (size_t)(end - c);
+		if (n == 0)
+			return *end ? "contains \"//\"" : "ends with '/'";
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return "has a \".\" or \"..\" component";
+		c = end;
+	}
+	return NULL;
+}
+
+/* gecos is the member's own: cap it at HS_MAX_GECOS bytes (cut on a UTF-8
+ * character boundary) and replace ':' and control characters by spaces,
+ * so one bad byte does not drop the member's account everywhere. */
+static void sanitize_gecos(struct parse *p, char *g)
+{
+	size_t len = strlen(g), i;
+	bool cut = false, fixed = false;
+	char why[96];
+
+	if (len > HS_MAX_GECOS) {
+		len = HS_MAX_GECOS;
+		while (len > 0 && ((unsigned char)g[len] & 0xC0) == 0x80)
+			len--;
+		g[len] = '\0';
+		cut = true;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)g[i];
+		if (ch == ':' || ch < 0x20 || ch == 0x7f) {
+			g[i] = ' ';
+			fixed = true;
+		}
+	}
+	if (!cut && !fixed)
+		return;
+	snprintf(why, sizeof(why), "gecos %s%s%s; entry kept",
+		 cut ? "cut to " HS_STR(HS_MAX_GECOS) " bytes" : "",
+		 cut && fixed ? " and " : "",
+		 fixed ? "had ':' or control characters (now spaces)" : "");
+	hs_report("user", p->dn, why);
+}
+
 static int parse_user(struct parse *p, struct hs_entry *e)
 {
 	char *locked = NULL;
+	const char *why;
 	int r;
 
 	if ((r = need_value(p, "uid", &e->name)) < 0 ||
@@ -238,32 +302,30 @@ static int parse_user(struct parse *p, struct hs_entry *e)
 	    (r = need_value(p, "homeDirectory", &e->dir)) < 0 ||
 	    (r = check_field(p, "homeDirectory", e->dir)) < 0)
 		return r;
-	if (e->dir[0] != '/')
-		return bad(p, "homeDirectory", "is not an absolute path");
+	if ((why = home_problem(e->dir)))
+		return bad(p, "homeDirectory", why);
 	if ((r = get_value(p, "gecos", &e->gecos)) < 0)
 		return r;
 	if (!e->gecos && (r = get_value(p, "cn", &e->gecos)) < 0)
 		return r;
-	if ((r = check_field(p, "gecos", e->gecos)) < 0 ||
-	    (r = get_value(p, "loginShell", &e->shell)) < 0 ||
-	    (r = check_field(p, "loginShell", e->shell)) < 0 ||
+	if (e->gecos)
+		sanitize_gecos(p, e->gecos);
+	/* loginShell is checked against /etc/shells at write time (policy.c) */
+	if ((r = get_value(p, "loginShell", &e->shell)) < 0 ||
 	    (r = get_value(p, "hcoopHost", &e->host)) < 0 ||
 	    (r = check_field(p, "hcoopHost", e->host)) < 0 ||
 	    (r = parse_expire(p, e)) < 0 ||
 	    (r = get_value(p, "pwdAccountLockedTime", &locked)) < 0)
 		return r;
+	if (e->host && strlen(e->host) > HS_MAX_HOST)
+		return bad(p, "hcoopHost",
+			   "is longer than " HS_STR(HS_MAX_HOST) " bytes");
 	/* Any lock time counts: a timed lockout ends by the server's clock,
 	 * which a cache cannot follow; the next sync lifts it. */
 	if (locked)
 		e->flags |= HC_USER_LOCKED;
 	free(locked);
-	if (e->id < p->cfg->min_uid) {
-		snprintf(p->whybuf, sizeof(p->whybuf),
-			 "uidNumber %u is below min_uid %u", e->id,
-			 p->cfg->min_uid);
-		p->why = p->whybuf;
-		return -EINVAL;
-	}
+	/* ids below min_uid and local collisions: policy.c, at write time */
 	return 0;
 }
 
@@ -277,15 +339,6 @@ static int parse_group(struct parse *p, struct hs_entry *e)
 	    (r = check_name(p, "cn", e->name)) < 0 ||
 	    (r = get_id(p, "gidNumber", &e->id)) < 0)
 		return r;
-	/* A low gid is a system group (sudo, shadow, disk): granting it from
-	 * LDAP through initgroups would be root on every host. */
-	if (e->id < p->cfg->min_uid) {
-		snprintf(p->whybuf, sizeof(p->whybuf),
-			 "gidNumber %u is below min_uid %u", e->id,
-			 p->cfg->min_uid);
-		p->why = p->whybuf;
-		return -EINVAL;
-	}
 	vals = hs_attrs_get(&p->attrs, "memberUid", &n);
 	e->members = calloc(n ? n : 1, sizeof(*e->members));
 	if (!e->members)
@@ -297,8 +350,11 @@ static int parse_group(struct parse *p, struct hs_entry *e)
 			return r;
 		/* one bad member is dropped, not the whole group */
 		if (r < 0 || !hc_valid_name(m)) {
-			hc_warn("%.300s: ignoring invalid memberUid \"%.64s\"",
-				p->dn, m ? m : "(binary)");
+			char why[100];
+			snprintf(why, sizeof(why),
+				 "ignoring invalid memberUid \"%.64s\"",
+				 m ? m : "(binary)");
+			hs_report("group", p->dn, why);
 			free(m);
 			continue;
 		}
@@ -332,24 +388,61 @@ static int normalize_dn(const char *dn, char **out)
 	return 0;
 }
 
+int hs_entry_key(enum hs_kind kind, const char *id, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%c:%s", kind == HS_USER ? 'u' : 'g', id);
+
+	return n >= 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
+}
+
+/* The model's key: the kind and the entryUUID (lower case), else the
+ * normalised DN. An entry that is both posixAccount and posixGroup is then
+ * two entries, a user and a group, as it is to NSS. */
 static int entry_key(struct parse *p, const char *key, struct hs_entry *e)
 {
-	int r;
-	char *k;
+	char *id = NULL, *k;
+	size_t len;
+	int r = 0;
 
-	if (key) {
-		e->key = strdup(key);
-		return e->key ? 0 : -ENOMEM;
-	}
-	r = get_value(p, "entryUUID", &e->key);
-	if (r < 0 || e->key) {
-		for (k = e->key; k && *k; k++)
+	if (!key) {
+		r = get_value(p, "entryUUID", &id);
+		if (r < 0)
+			return r;
+		for (k = id; k && *k; k++)
 			if (*k >= 'A' && *k <= 'Z')
 				*k = (char)(*k - 'A' + 'a');
-		return r;
 	}
-	e->key = strdup(e->ndn);
-	return e->key ? 0 : -ENOMEM;
+	key = key ? key : id ? id : e->ndn;
+	len = strlen(key) + 3;
+	e->key = malloc(len);
+	if (!e->key)
+		r = -ENOMEM;
+	else
+		r = hs_entry_key(e->kind, key, e->key, len);
+	free(id);
+	return r;
+}
+
+/* A skipped entry stays in the model as a "rejected" one (key, DN and
+ * reason only): it replaces an older valid version, and --status lists it
+ * from the skip file. */
+static int reject(struct parse *p, const struct hs_entry *t,
+		  struct hs_entry **out)
+{
+	struct hs_entry r = { .kind = t->kind, .key = t->key, .dn = t->dn,
+			      .ndn = t->ndn, .expire = HC_NO_EXPIRE };
+	char fallback[HS_KEY_MAX], why[sizeof(p->whybuf)];
+
+	snprintf(why, sizeof(why), "%s", p->why ? p->why : "invalid entry");
+	r.why = why;
+	if (!r.key) {
+		if (hs_entry_key(t->kind, t->ndn, fallback, sizeof(fallback)) < 0)
+			return -EINVAL;
+		r.key = fallback;
+	}
+	hs_report(t->kind == HS_USER ? "skipping user" : "skipping group",
+		  t->dn, r.why);
+	return pack(&r, out);
 }
 
 int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
@@ -380,13 +473,12 @@ int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
 		r = kind == HS_USER ? parse_user(&p, e) : parse_group(&p, e);
 	if (r == 0)
 		r = check_field(&p, "DN", e->dn);
-	if (r == 0) {
+	if (r == 0 && strlen(e->dn) > HS_MAX_DN)
+		r = bad(&p, "DN", "is longer than " HS_STR(HS_MAX_DN) " bytes");
+	if (r == 0)
 		r = pack(e, out);
-	} else if (r == -EINVAL) {
-		hc_warn("skipping %s %.300s: %s",
-			kind == HS_USER ? "user" : "group", dn,
-			p.why ? p.why : "invalid entry");
-	}
+	else if (r == -EINVAL)
+		r = reject(&p, e, out);
 out:
 	ldap_memfree(dn);
 	hs_attrs_free(&p.attrs);

@@ -1,37 +1,81 @@
 /* The removal guard: a refresh that would drop a large share of the
  * accounts is far more likely a wrong base, a broken ACL or a half-loaded
  * server than a real mass deletion, and applying it would lock members out
- * of every host at once. So it is refused and logged; --force applies it. */
+ * of every host at once. Users and groups are counted separately (an
+ * empty group_base drops every group and no user), and a refresh in which
+ * admin_group disappears is refused whatever the share: without it no
+ * admin can log in to fix things. Refused refreshes are logged; --force
+ * applies them. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 
 #include "cache.h"
 #include "log.h"
 #include "sync.h"
 
+/* How many of the old cache's n users (groups) the view lacks; -1 when the
+ * old cache cannot be read (an unreadable cache protects nothing). */
+static int64_t removed(const struct hc_cache *old, uint32_t n,
+		       enum hs_kind kind, const struct hs_view *v)
+{
+	struct hc_user u;
+	struct hc_group g;
+	int64_t gone = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		if (kind == HS_USER ? hc_cache_user_at(old, i, &u) < 0
+				    : hc_cache_group_at(old, i, &g) < 0)
+			return -1;
+		if (!hs_view_has(v, kind, kind == HS_USER ? u.name : g.name))
+			gone++;
+	}
+	return gone;
+}
+
+static bool too_many(const struct hc_config *cfg, const char *what,
+		     int64_t gone, uint32_t n)
+{
+	if (gone <= 0 || (uint64_t)gone * 100 <= (uint64_t)cfg->max_removal * n)
+		return false;
+	hc_err("refusing refresh: it would remove %" PRId64 " of %" PRIu32
+	       " %s (%" PRId64 "%%, max_removal is %u%%); keeping the old "
+	       "cache %s; check the base and the server's ACLs, or run "
+	       "hcoop-sync --once --force to apply it",
+	       gone, n, what, gone * 100 / n, cfg->max_removal, cfg->cache);
+	return true;
+}
+
+static bool admin_group_lost(const struct hc_config *cfg,
+			     const struct hc_cache *old, const struct hs_view *v)
+{
+	struct hc_group g;
+
+	if (!cfg->admin_group ||
+	    hc_cache_group_byname(old, cfg->admin_group, &g) < 0 ||
+	    hs_view_has(v, HS_GROUP, cfg->admin_group))
+		return false;
+	hc_err("refusing refresh: admin_group %s would disappear from the "
+	       "cache (no admin could log in); keeping the old cache %s; run "
+	       "hcoop-sync --once --force to apply it",
+	       cfg->admin_group, cfg->cache);
+	return true;
+}
+
 int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 		   const struct hs_view *v)
 {
 	struct hc_cache_info info;
-	struct hc_user u;
-	uint64_t removed = 0;
-	uint32_t i;
+	bool refuse = false;
 
-	if (!old || hc_cache_info(old, &info) < 0 || info.n_users == 0)
+	if (!old || hc_cache_info(old, &info) < 0)
 		return 0;
-	for (i = 0; i < info.n_users; i++) {
-		if (hc_cache_user_at(old, i, &u) < 0)
-			return 0; /* an unreadable cache protects nothing */
-		if (!hs_view_has_user(v, u.name))
-			removed++;
-	}
-	if (removed * 100 <= (uint64_t)cfg->max_removal * info.n_users)
-		return 0;
-	hc_err("refusing refresh: it would remove %" PRIu64 " of %" PRIu32
-	       " users (%" PRIu64 "%%, max_removal is %u%%); keeping the old "
-	       "cache %s; check the base and the server's ACLs, or run "
-	       "hcoop-sync --once --force to apply it",
-	       removed, info.n_users, removed * 100 / info.n_users,
-	       cfg->max_removal, cfg->cache);
-	return -EPERM;
+	refuse |= too_many(cfg, "users",
+			   removed(old, info.n_users, HS_USER, v), info.n_users);
+	refuse |= too_many(cfg, "groups",
+			   removed(old, info.n_groups, HS_GROUP, v),
+			   info.n_groups);
+	refuse |= admin_group_lost(cfg, old, v);
+	return refuse ? -EPERM : 0;
 }

@@ -1,7 +1,7 @@
-/* The in-memory set of LDAP users and groups, keyed by entryUUID, kept
- * ready for the de-duplicated view that becomes the cache: per kind the
- * entries in normalised-DN order, and chains of entries sharing a name or
- * an id. A change costs a hash update, a binary search and one memmove of
+/* The in-memory set of LDAP users and groups, keyed by kind + entryUUID,
+ * kept ready for the de-duplicated view that becomes the cache: per kind
+ * the entries in normalised-DN order, and chains of entries sharing a name
+ * or an id. A change costs a hash update, a binary search and one memmove of
  * pointers, not a sort of everything. */
 #include <errno.h>
 #include <stdlib.h>
@@ -139,6 +139,11 @@ static void chain_unlink(struct hs_index *ix, struct hs_entry *e,
 static void remove_entry(struct hs_model *m, struct hs_entry *e)
 {
 	hs_index_del(&m->keys, e);
+	if (e->why) {
+		list_remove(&m->rejected, e);
+		hs_entry_free(e);
+		return;
+	}
 	chain_unlink(&m->names[e->kind], e, true);
 	chain_unlink(&m->ids[e->kind], e, false);
 	list_remove(&m->list[e->kind], e);
@@ -146,11 +151,31 @@ static void remove_entry(struct hs_model *m, struct hs_entry *e)
 	hs_entry_free(e);
 }
 
+/* A rejected entry is only in the key index (so that it replaces, and is
+ * replaced by, other versions of its entry) and in the unsorted rejected
+ * list the skip file is made from. */
+static int put_rejected(struct hs_model *m, struct hs_entry *e,
+			struct hs_entry *old)
+{
+	if (hs_index_reserve(&m->keys, 1) < 0 ||
+	    list_reserve(&m->rejected) < 0) {
+		hs_entry_free(e);
+		return -ENOMEM;
+	}
+	if (old)
+		remove_entry(m, old);
+	hs_index_set(&m->keys, e);
+	list_insert(&m->rejected, e);
+	return 0;
+}
+
 int hs_model_put(struct hs_model *m, struct hs_entry *e)
 {
 	struct hs_entry *old = hs_index_find(&m->keys, e->key, 0);
 	int k = e->kind;
 
+	if (e->why)
+		return put_rejected(m, e, old);
 	/* all room first, so the entry is linked everywhere or nowhere */
 	if (hs_index_reserve(&m->keys, 1) < 0 ||
 	    hs_index_reserve(&m->names[k], 1) < 0 ||
@@ -169,10 +194,14 @@ int hs_model_put(struct hs_model *m, struct hs_entry *e)
 	return 0;
 }
 
-bool hs_model_del(struct hs_model *m, const char *key)
+bool hs_model_del(struct hs_model *m, enum hs_kind kind, const char *id)
 {
-	struct hs_entry *e = hs_index_find(&m->keys, key, 0);
+	char key[HS_KEY_MAX];
+	struct hs_entry *e;
 
+	if (hs_entry_key(kind, id, key, sizeof(key)) < 0)
+		return false;
+	e = hs_index_find(&m->keys, key, 0);
 	if (!e)
 		return false;
 	remove_entry(m, e);
@@ -191,6 +220,9 @@ void hs_model_free(struct hs_model *m)
 		hs_index_free(&m->names[k]);
 		hs_index_free(&m->ids[k]);
 	}
+	for (i = 0; i < m->rejected.n; i++)
+		hs_entry_free(m->rejected.v[i]);
+	free(m->rejected.v);
 	hs_index_free(&m->keys);
 	hs_model_init(m);
 }

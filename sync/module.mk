@@ -2,6 +2,7 @@
 SYNC_SRCS := sync/main.c sync/refresh.c sync/entry.c sync/attrs.c sync/model.c \
 	sync/strmap.c sync/index.c sync/view.c sync/persist.c sync/daemon.c sync/write.c \
 	sync/guard.c sync/nscd.c sync/precreate.c sync/status.c sync/publish.c
+SYNC_SRCS += sync/local.c sync/policy.c sync/report.c sync/skipfile.c
 SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))
 
 $(BUILD)/hcoop-sync: $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB)

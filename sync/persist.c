@@ -51,7 +51,7 @@ static void apply_entry(struct persist *p, ldap_sync_t *ls, LDAPMessage *msg,
 
 	if (r == -EINVAL) {
 		/* it became invalid: the old version must not stay */
-		p->dirty |= hs_model_del(&p->model, key);
+		p->dirty |= hs_model_del(&p->model, kind, key);
 		return;
 	}
 	if (r == 0)
@@ -79,7 +79,9 @@ static int on_entry(ldap_sync_t *ls, LDAPMessage *msg, struct berval *uuid,
 		apply_entry(p, ls, msg, key);
 		break;
 	case LDAP_SYNC_CAPI_DELETE:
-		if (hs_model_del(&p->model, key))
+		if (hs_model_del(&p->model,
+				 session_of(p, ls) == 0 ? HS_USER : HS_GROUP,
+				 key))
 			p->dirty = true;
 		break;
 	default: /* PRESENT: nothing changed (we send no cookie) */
@@ -109,7 +111,9 @@ static int on_intermediate(ldap_sync_t *ls, LDAPMessage *msg,
 	if (phase == LDAP_SYNC_CAPI_DELETES_IDSET && uuids) {
 		for (i = 0; uuids[i].bv_val; i++)
 			if (hs_uuid_text(&uuids[i], key, sizeof(key)) == 0 &&
-			    hs_model_del(&p->model, key))
+			    hs_model_del(&p->model, session_of(p, ls) == 0
+							    ? HS_USER : HS_GROUP,
+					 key))
 				p->dirty = true;
 	}
 	return 0;

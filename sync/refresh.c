@@ -27,6 +27,8 @@ static int refresh_entry(LDAP *ld, LDAPMessage *msg, void *arg)
 	}
 	if (r < 0)
 		return r;
+	if (e->why)
+		rc->skipped++;
 	return hs_model_put(rc->model, e);
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,6 +18,30 @@ static void iso8601(int64_t t, char *buf, size_t len)
 	if (!gmtime_r(&tt, &tm) ||
 	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, len, "%" PRId64, t);
+}
+
+/* The entries the last write left out (skipfile.c): their count, then one
+ * "skipped KIND: DN: REASON" line each. */
+static void print_skipped(const struct hc_config *cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int n;
+
+	if (!mem) {
+		printf("skipped: unknown (%s)\n", strerror(errno));
+		return;
+	}
+	n = hs_skipfile_print(cfg, mem);
+	fclose(mem);
+	if (n == -ENOENT)
+		printf("skipped: unknown (no %s.skipped yet)\n", cfg->cache);
+	else if (n < 0)
+		printf("skipped: unknown (%s)\n", strerror(-n));
+	else
+		printf("skipped: %d\n%s", n, buf ? buf : "");
+	free(buf);
 }
 
 int hs_status(const struct hc_config *cfg)
@@ -46,5 +71,6 @@ int hs_status(const struct hc_config *cfg)
 	printf("users: %" PRIu32 "\n", info.n_users);
 	printf("groups: %" PRIu32 "\n", info.n_groups);
 	hc_cache_close(c);
+	print_skipped(cfg);
 	return HS_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "config.h"
 
@@ -29,6 +30,16 @@ extern char *hs_group_attrs[];
 
 enum hs_kind { HS_USER, HS_GROUP };
 
+/* Caps on what an entry may bring (hcoop-sync(8), Validation). */
+#define HS_MAX_GECOS 256  /* longer: cut, entry kept */
+#define HS_MAX_HOME 1024  /* longer: skipped */
+#define HS_MAX_HOST 253   /* a DNS name; longer: skipped */
+#define HS_MAX_SHELL 256  /* longer: shell_fallback */
+#define HS_MAX_DN 1024    /* longer: skipped */
+#define HS_KEY_MAX 4100   /* a model key: "u:" + entryUUID or normalised DN */
+#define HS_STR_(x) #x
+#define HS_STR(x) HS_STR_(x)
+
 struct hs_entry {
 	enum hs_kind kind;
 	bool dropped; /* lost the de-duplication (set by hs_view_build) */
@@ -42,6 +53,7 @@ struct hs_entry {
 	char *gecos, *dir, *shell, *host;
 	uint32_t flags;
 	int64_t expire;
+	char *why; /* non-NULL: rejected when parsed, the reason (model.c) */
 	/* groups */
 	char **members;
 	size_t nmembers;
@@ -70,6 +82,9 @@ void hs_attrs_free(struct hs_attrs *a);
 int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
 		   enum hs_kind kind, const char *key, struct hs_entry **out);
 void hs_entry_free(struct hs_entry *e);
+/* The model key of an entry of this kind with this entryUUID (text) or
+ * normalised DN; 0 or -ENAMETOOLONG. */
+int hs_entry_key(enum hs_kind kind, const char *id, char *buf, size_t len);
 /* RFC 4122 text form of a 16-byte entryUUID; buf at least 37 bytes. */
 int hs_uuid_text(const struct berval *bv, char *buf, size_t len);
 
@@ -119,13 +134,15 @@ struct hs_model {
 	struct hs_index keys;
 	struct hs_index names[2], ids[2]; /* [HS_USER], [HS_GROUP] */
 	struct hs_list list[2];
+	struct hs_list rejected; /* entries skipped when parsed, unsorted */
 	size_t n;
 };
 void hs_model_init(struct hs_model *m);
 /* Takes ownership of e; replaces an entry with the same key. */
 int hs_model_put(struct hs_model *m, struct hs_entry *e);
-/* Removes the entry with this key; false if there was none. */
-bool hs_model_del(struct hs_model *m, const char *key);
+/* Removes the entry of this kind with this entryUUID (or normalised DN,
+ * when it has none); false if there was none. */
+bool hs_model_del(struct hs_model *m, enum hs_kind kind, const char *id);
 /* Sort what a bulk load appended; later changes keep the order. */
 void hs_model_order(struct hs_model *m);
 void hs_model_free(struct hs_model *m);
@@ -134,15 +151,73 @@ void hs_model_free(struct hs_model *m);
  * sorted by normalised DN; an entry whose name or id is already taken by
  * one earlier in that order is dropped with a warning naming both DNs.
  * Points into the model, valid until it changes. */
+struct hs_skip {
+	enum hs_kind kind;
+	const char *dn; /* points into the model */
+	char *why;
+};
 struct hs_view {
 	const struct hs_model *m;
 	const struct hs_entry **users, **groups;
 	size_t n_users, n_groups;
+	struct hs_skip *skips; /* refused by policy.c or lost a duplicate */
+	size_t n_skips, cap_skips;
 };
-int hs_view_build(struct hs_model *m, struct hs_view *v);
-/* Does the view hold a user of this name? */
-bool hs_view_has_user(const struct hs_view *v, const char *name);
+struct hs_local;
+/* Entries policy.c refuses (local collisions, reserved ids) are left out
+ * before the de-duplication, so they never block a valid entry. */
+int hs_view_build(struct hs_model *m, const struct hc_config *cfg,
+		  const struct hs_local *local, struct hs_view *v);
+/* Does the view hold a user (group) of this name? */
+bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name);
 void hs_view_free(struct hs_view *v);
+
+/* local.c: the host's own accounts and shells, read from the files
+ * themselves (never through NSS) before every write. */
+extern const char hs_passwd_file[], hs_group_file[], hs_shells_file[];
+struct hs_local_ent {
+	char *name;
+	uint32_t id;
+	bool has_id;
+};
+struct hs_local_db {
+	const char *path;
+	struct hs_local_ent *v;
+	size_t n, cap;
+	struct hs_strmap names, ids; /* -> index in v; the first line wins */
+};
+struct hs_local {
+	struct hs_local_db users, groups;
+	struct hs_strmap shells;
+};
+/* 0, or negative errno with the file and the reason in err. */
+int hs_local_load(struct hs_local *l, char *err, size_t errlen);
+const struct hs_local_ent *hs_local_byname(const struct hs_local_db *d,
+					   const char *name);
+const struct hs_local_ent *hs_local_byid(const struct hs_local_db *d,
+					 uint32_t id);
+bool hs_local_shell_ok(const struct hs_local *l, const char *shell);
+void hs_local_free(struct hs_local *l);
+
+/* policy.c: may e go into the cache on this host? false, or true with the
+ * reason (naming the local entry it collides with) in why. */
+bool hs_policy_refuse(const struct hc_config *cfg, const struct hs_local *l,
+		      const struct hs_entry *e, char *why, size_t len);
+/* The shell to serve for user e: its loginShell if /etc/shells lists it
+ * (or it has none), else cfg->shell_fallback (reported). */
+const char *hs_policy_shell(const struct hc_config *cfg,
+			    const struct hs_local *l, const struct hs_entry *e);
+
+/* report.c: log "WHAT DN: WHY" as a warning once per (WHAT, DN, WHY) for
+ * the life of the process, so a reconnect or refresh does not repeat what
+ * was already said; a change that alters the reason is logged again. */
+void hs_report(const char *what, const char *dn, const char *why);
+
+/* skipfile.c: CACHE.skipped, the entries left out of the last cache
+ * written, one "KIND<TAB>DN<TAB>REASON" line each (hcoop-sync(8)). */
+int hs_skipfile_write(const struct hc_config *cfg, const struct hs_view *v);
+/* Print the file for --status; the number of entries, or -errno. */
+int hs_skipfile_print(const struct hc_config *cfg, FILE *out);
 
 /* refresh.c: full paged refresh into a new model. 0 or negative errno
  * (message in err). *server is the URI used (static until next connect). */
@@ -154,8 +229,8 @@ int hs_refresh(const struct hc_config *cfg, struct hc_ldap *c,
 int hs_once(const struct hc_config *cfg, bool force);
 
 /* guard.c: 0 if replacing the cache old (NULL: none valid) by v removes
- * at most cfg->max_removal percent of its users; -EPERM (logged)
- * otherwise. */
+ * at most cfg->max_removal percent of its users and of its groups, and
+ * keeps cfg->admin_group if old has it; -EPERM (logged) otherwise. */
 struct hc_cache;
 int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 		   const struct hs_view *v);

@@ -1,6 +1,7 @@
 /* The de-duplicated view of the model: walk each kind in normalised-DN
- * order and keep an entry unless its name or id is already taken by one
- * kept earlier. An entry that shares neither its name nor its id with any
+ * order, leave out what policy.c refuses on this host (local names and
+ * ids, reserved ids), and keep an entry unless its name or id is already
+ * taken by one kept earlier. An entry that shares neither its name nor its id with any
  * other entry of its kind (its chains in the model are empty) is always
  * kept and never blocks another, so only the contested entries go through
  * the hash sets; the result is exactly that of running the rule over all
@@ -19,25 +20,52 @@ static bool contested(const struct hs_entry *e)
 	return e->name_prev || e->name_next || e->id_prev || e->id_next;
 }
 
+/* Record e as left out of the view (it goes to the skip file) and log it
+ * once. */
+static int skip(struct hs_view *v, struct hs_entry *e, const char *why)
+{
+	struct hs_skip *s;
+
+	e->dropped = true;
+	hs_report(e->kind == HS_USER ? "skipping user" : "skipping group",
+		  e->dn, why);
+	if (v->n_skips == v->cap_skips) {
+		size_t ncap = v->cap_skips ? v->cap_skips * 2 : 16;
+		s = reallocarray(v->skips, ncap, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		v->skips = s;
+		v->cap_skips = ncap;
+	}
+	s = &v->skips[v->n_skips];
+	s->kind = e->kind;
+	s->dn = e->dn;
+	s->why = strdup(why);
+	if (!s->why)
+		return -ENOMEM;
+	v->n_skips++;
+	return 0;
+}
+
 /* Keep e unless its name or id is already taken by an entry earlier in
  * normalised-DN order. names/ids map to the index of the winner in out. */
-static int dedup_one(struct hs_entry *e, const struct hs_entry **out,
-		     size_t *n, struct hs_strmap *names, struct hs_strmap *ids)
+static int dedup_one(struct hs_view *v, struct hs_entry *e,
+		     const struct hs_entry **out, size_t *n,
+		     struct hs_strmap *names, struct hs_strmap *ids)
 {
-	char idkey[16];
+	char idkey[16], why[512];
 	size_t w;
-	const char *what = e->kind == HS_USER ? "user" : "group";
 	int r;
 
 	snprintf(idkey, sizeof(idkey), "%" PRIu32, e->id);
 	if (hs_strmap_get(names, e->name, &w) || hs_strmap_get(ids, idkey, &w)) {
-		hc_warn("skipping %s %.300s: %s %.32s / %s %" PRIu32
-			" already used by %.300s (the DN sorting first wins)",
-			what, e->dn, e->kind == HS_USER ? "uid" : "cn",
-			e->name, e->kind == HS_USER ? "uidNumber" : "gidNumber",
-			e->id, out[w]->dn);
-		e->dropped = true;
-		return 0;
+		snprintf(why, sizeof(why),
+			 "%s %.32s / %s %" PRIu32 " already used by %.300s "
+			 "(the DN sorting first wins)",
+			 e->kind == HS_USER ? "uid" : "cn", e->name,
+			 e->kind == HS_USER ? "uidNumber" : "gidNumber", e->id,
+			 out[w]->dn);
+		return skip(v, e, why);
 	}
 	if ((r = hs_strmap_put(names, e->name, *n)) < 0 ||
 	    (r = hs_strmap_put(ids, idkey, *n)) < 0)
@@ -47,18 +75,28 @@ static int dedup_one(struct hs_entry *e, const struct hs_entry **out,
 	return 0;
 }
 
-static int dedup(struct hs_list *l, const struct hs_entry **out, size_t *n)
+struct dedup_ctx {
+	const struct hc_config *cfg;
+	const struct hs_local *local;
+	struct hs_view *v;
+};
+
+static int dedup(const struct dedup_ctx *c, struct hs_list *l,
+		 const struct hs_entry **out, size_t *n)
 {
 	struct hs_strmap names = { 0 }, ids = { 0 };
 	struct hs_entry *e;
+	char why[512];
 	size_t i;
 	int r = 0;
 
 	*n = 0;
 	for (i = 0; i < l->n && r == 0; i++) {
 		e = l->v[i];
-		if (contested(e)) {
-			r = dedup_one(e, out, n, &names, &ids);
+		if (hs_policy_refuse(c->cfg, c->local, e, why, sizeof(why))) {
+			r = skip(c->v, e, why);
+		} else if (contested(e)) {
+			r = dedup_one(c->v, e, out, n, &names, &ids);
 		} else {
 			e->dropped = false;
 			out[(*n)++] = e;
@@ -69,9 +107,11 @@ static int dedup(struct hs_list *l, const struct hs_entry **out, size_t *n)
 	return r;
 }
 
-int hs_view_build(struct hs_model *m, struct hs_view *v)
+int hs_view_build(struct hs_model *m, const struct hc_config *cfg,
+		  const struct hs_local *local, struct hs_view *v)
 {
 	struct hs_list *u = &m->list[HS_USER], *g = &m->list[HS_GROUP];
+	struct dedup_ctx c = { .cfg = cfg, .local = local, .v = v };
 	int r = -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
@@ -81,20 +121,20 @@ int hs_view_build(struct hs_model *m, struct hs_view *v)
 	v->groups = calloc(g->n + 1, sizeof(*v->groups));
 	if (!v->users || !v->groups)
 		goto out;
-	r = dedup(u, v->users, &v->n_users);
+	r = dedup(&c, u, v->users, &v->n_users);
 	if (r == 0)
-		r = dedup(g, v->groups, &v->n_groups);
+		r = dedup(&c, g, v->groups, &v->n_groups);
 out:
 	if (r < 0)
 		hs_view_free(v);
 	return r;
 }
 
-bool hs_view_has_user(const struct hs_view *v, const char *name)
+bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name)
 {
 	const struct hs_entry *e;
 
-	for (e = hs_index_find(&v->m->names[HS_USER], name, 0); e;
+	for (e = hs_index_find(&v->m->names[kind], name, 0); e;
 	     e = e->name_next)
 		if (!e->dropped)
 			return true;
@@ -103,6 +143,11 @@ bool hs_view_has_user(const struct hs_view *v, const char *name)
 
 void hs_view_free(struct hs_view *v)
 {
+	size_t i;
+
+	for (i = 0; i < v->n_skips; i++)
+		free(v->skips[i].why);
+	free(v->skips);
 	free(v->users);
 	free(v->groups);
 	memset(v, 0, sizeof(*v));

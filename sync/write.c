@@ -53,7 +53,9 @@ static int make_parent(const char *path)
 	return 0;
 }
 
-static int fill_builder(struct hc_cache_builder *b, const struct hs_view *v)
+static int fill_builder(const struct hc_config *cfg,
+			const struct hs_local *local, struct hc_cache_builder *b,
+			const struct hs_view *v)
 {
 	size_t i;
 	int r;
@@ -62,7 +64,7 @@ static int fill_builder(struct hc_cache_builder *b, const struct hs_view *v)
 		const struct hs_entry *e = v->users[i];
 		struct hc_user_in u = {
 			.name = e->name, .gecos = e->gecos ? e->gecos : "",
-			.dir = e->dir, .shell = e->shell ? e->shell : "",
+			.dir = e->dir, .shell = hs_policy_shell(cfg, local, e),
 			.dn = e->dn, .host = e->host, .uid = e->id,
 			.gid = e->gid, .flags = e->flags,
 			.shadow_expire = e->expire,
@@ -132,7 +134,8 @@ static void precreate_all(const struct hc_config *cfg, const char **names,
 
 /* drop: a model to free once the builder is filled (v then only gives
  * counts), or NULL. */
-static int write_view(const struct hc_config *cfg, const struct hs_view *v,
+static int write_view(const struct hc_config *cfg,
+		      const struct hs_local *local, const struct hs_view *v,
 		      const struct hc_cache *old, const char *server,
 		      struct hs_model *drop)
 {
@@ -143,18 +146,20 @@ static int write_view(const struct hc_config *cfg, const struct hs_view *v,
 
 	if (!b)
 		goto out;
-	if ((r = fill_builder(b, v)) < 0) {
+	if ((r = fill_builder(cfg, local, b, v)) < 0) {
 		hc_err("cannot build the cache: %s", strerror(-r));
 		goto out;
 	}
-	if (drop)
-		hs_model_free(drop);
-	t1 = now_ms();
 	if ((r = make_parent(cfg->cache)) < 0) {
 		hc_err("cannot create the directory of %s: %s", cfg->cache,
 		       strerror(-r));
 		goto out;
 	}
+	/* the skip file lists the model's rejected entries: before the drop */
+	hs_skipfile_write(cfg, v);
+	if (drop)
+		hs_model_free(drop);
+	t1 = now_ms();
 	r = hc_cache_builder_write(b, cfg->cache, gen, server ? server : "",
 				   (int64_t)time(NULL));
 	if (r < 0) {
@@ -179,14 +184,23 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	struct hs_model *drop = (flags & HS_WRITE_CONSUME) &&
 					!cfg->precreate_homes ? m : NULL;
 	struct hs_view v;
+	struct hs_local local;
 	struct hc_cache *old = NULL;
 	const char **fresh = NULL;
 	size_t n_fresh = 0;
 	double t0 = now_ms();
-	int r = hs_view_build(m, &v);
+	char err[512];
+	int r = hs_local_load(&local, err, sizeof(err));
 
-	if (r < 0)
+	/* without the local files nothing can be checked: write nothing */
+	if (r < 0) {
+		hc_err("%s; the cache is not written", err);
 		return r;
+	}
+	if ((r = hs_view_build(m, cfg, &local, &v)) < 0) {
+		hs_local_free(&local);
+		return r;
+	}
 	hc_debug("view of %zu entries in %.1f ms", m->n, now_ms() - t0);
 	if (hc_cache_open(cfg->cache, &old) < 0)
 		old = NULL; /* missing or invalid: nothing to compare with */
@@ -196,7 +210,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	if (cfg->precreate_homes &&
 	    (r = newly_assigned(cfg, old, &v, &fresh, &n_fresh)) < 0)
 		goto out;
-	if ((r = write_view(cfg, &v, old, server, drop)) < 0)
+	if ((r = write_view(cfg, &local, &v, old, server, drop)) < 0)
 		goto out;
 	hs_nscd_invalidate();
 	/* after the write: mkhome re-checks the assignment in the cache */
@@ -206,5 +220,6 @@ out:
 	if (old)
 		hc_cache_close(old);
 	hs_view_free(&v);
+	hs_local_free(&local);
 	return r;
 }

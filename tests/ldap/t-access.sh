@@ -26,11 +26,19 @@ for a in "hcoopHost host2.hcoop.test" "uidNumber 0" "gidNumber 0" \
 done
 is "alice's hcoopHost is unchanged" "$(value_of "$ALICE" hcoopHost)" host1.hcoop.test
 
+# loginShell is the admins' (a member could otherwise undo an admin's
+# nologin); gecos stays the member's own.
 modify_as "$ALICE" alice-secret-1 "$ALICE" loginShell /bin/zsh
-is "alice may change her loginShell" "$?" 0
-is "... and it changed" "$(value_of "$ALICE" loginShell)" /bin/zsh
+is "alice may not change her loginShell (rc 50)" "$?" 50
+is "... it is unchanged" "$(value_of "$ALICE" loginShell)" /bin/bash
+modify_as "$(udn dave)" dave-secret-4 "$ALICE" loginShell /usr/sbin/nologin
+is "an admin (dave) may set alice's loginShell" "$?" 0
+is "... and it changed" "$(value_of "$ALICE" loginShell)" /usr/sbin/nologin
+modify_as "$ALICE" alice-secret-1 "$ALICE" loginShell /bin/bash
+is "alice may not undo the admin's nologin (rc 50)" "$?" 50
 modify_as "$ALICE" alice-secret-1 "$ALICE" gecos "Alice L."
 is "alice may change her gecos" "$?" 0
+is "... and it changed" "$(value_of "$ALICE" gecos)" "Alice L."
 modify_as "$ALICE" alice-secret-1 "$(udn bob)" loginShell /bin/false
 is "alice may not change bob's loginShell (rc 50)" "$?" 50
 

@@ -11,7 +11,8 @@
 #   sysacct 500 500   host1.hcoop.test  sys-secret      below min_uid
 #   user0001..user0600 uid 20001.. gid 20000, host1/host2 alternating
 #     (odd numbers host1), password pw-userNNNN
-#   groups: a private group per named user; staff 5000 {alice,bob,dave};
+#   groups: a private group per named user; hcstaff 5000 {alice,bob,dave}
+#     (not "staff": Debian has a local staff, which LDAP may never shadow);
 #     admins 5001 {dave}; www 5002 {alice}; members 20000 {user0001..0600}
 #   cn=ldapadmins,ou=Groups (groupOfNames, member dave): the LDAP admins
 #     named by ldap-schema/access.ldif
@@ -90,7 +91,7 @@ hc_fixture_ldif() {
 	local -a upg=(alice:10001 bob:10002 carol:10003 dave:10004 erin:10005
 		frank:10006 sysacct:500)
 	for u in "${upg[@]}"; do _hc_fx_group "${u%%:*}" "${u#*:}" "${u%%:*}"; done
-	_hc_fx_group staff 5000 alice bob dave
+	_hc_fx_group hcstaff 5000 alice bob dave
 	_hc_fx_group admins 5001 dave
 	_hc_fx_group www 5002 alice
 	local -a members=()

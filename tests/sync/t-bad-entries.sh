@@ -45,23 +45,24 @@ warn() { like "$1" "$out" "$2"; }
 warn "negative uidNumber: DN and reason" "uid=negative,$P.*uidNumber is not a number"
 warn "huge uidNumber: DN and reason" "uid=huge,$P.*uidNumber out of range"
 warn "relative home: DN and reason" "uid=relhome,$P.*homeDirectory is not an absolute path"
-warn "':' in gecos: DN and reason" "uid=colon,$P.*gecos contains ':'"
+warn "':' in gecos: DN, sanitised, entry kept" "user uid=colon,$P: gecos had ':' or control characters \\(now spaces\\); entry kept"
 warn "duplicate uidNumber: both DNs" "uid=dupuid,$P.*10001 already used by uid=alice,$P"
 warn "duplicate name: both DNs" "uid=alice,ou=Zoo,$LDAP_BASE.*already used by uid=alice,$P"
 warn "invalid name: DN and reason" "uid=Bad.Name,$P.*not a valid name"
 warn "invalid group name: DN" "cn=Bad Group,ou=Groups,$LDAP_BASE.*not a valid name"
-warn "duplicate gid: both DNs" "cn=zdupgid,ou=Groups,$LDAP_BASE.*5000 already used by cn=staff,ou=Groups,$LDAP_BASE"
+warn "duplicate gid: both DNs" "cn=zdupgid,ou=Groups,$LDAP_BASE.*5000 already used by cn=hcstaff,ou=Groups,$LDAP_BASE"
 
 got=$(hs_dump)
-is "the rest synced: 606 + good" "$(grep -c '^U:' <<<"$got")" 607
+is "the rest synced: 606 + good + colon" "$(grep -c '^U:' <<<"$got")" 608
+like "colon kept, its gecos sanitised" "$(grep '^U:colon:' <<<"$got")" '^U:colon:30004:20000:Col  On:/home/colon:'
 like "good user present" "$(grep '^U:good:' <<<"$got")" '^U:good:30008:20000:Good One:/home/good:'
 like "alice is the ou=People one" "$(grep '^U:alice:' <<<"$got")" "^U:alice:10001:10001:Alice Liddell:/home/alice:"
-for n in negative huge relhome colon dupuid; do
+for n in negative huge relhome dupuid; do
 	check_not "$n not in the cache" grep -q "^U:$n:" <<<"$got"
 done
 check_not "no name with capitals" grep -qi "^U:bad.name:" <<<"$got"
 check_not "no bad group" grep -q "^G:Bad Group:" <<<"$got"
-like "staff keeps gid 5000" "$(grep "^G:staff:" <<<"$got")" "^G:staff:5000:alice,bob,dave$"
+like "hcstaff keeps gid 5000" "$(grep "^G:hcstaff:" <<<"$got")" "^G:hcstaff:5000:alice,bob,dave$"
 check_not "no duplicate gid group" grep -q "^G:zdupgid:" <<<"$got"
 
 # The rule does not depend on the order the server returns entries in:

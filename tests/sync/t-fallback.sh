@@ -26,10 +26,10 @@ slapd_modify >/dev/null <<EOT
 dn: uid=alice,ou=People,$LDAP_BASE
 changetype: modify
 replace: loginShell
-loginShell: /bin/fallback
+loginShell: /usr/bin/dash
 EOT
-hs_wait 5 eval "hs_dump | grep -q '^U:alice:.*:/bin/fallback:'"
-check "a change arrives with the next refresh" eval "hs_dump | grep -q '^U:alice:.*:/bin/fallback:'"
+hs_wait 5 eval "hs_dump | grep -q '^U:alice:.*:/usr/bin/dash:'"
+check "a change arrives with the next refresh" eval "hs_dump | grep -q '^U:alice:.*:/usr/bin/dash:'"
 kill -TERM "$HS_DAEMON_PID"; rc=0; wait "$HS_DAEMON_PID" || rc=$?
 is "SIGTERM during fallback: exit 0" "$rc" 0
 echo 1..$_hc_n

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The removal guard: a refresh that would drop more than max_removal
-# (default 10%) of the users is refused, logged, and the old cache stays
-# byte for byte; --force applies it.
+# (default 10%) of the users, or of the groups, or admin_group, is
+# refused (exit 3), logged, and the old cache stays byte for byte;
+# --force applies it.
 # san: yes
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
@@ -43,4 +44,31 @@ out=$("$HS_SYNC" -c "$HS_CONF" --once --force 2>&1); rc=$?
 is "--force: exit 0" "$rc" 0
 like "--force: 303 users now" "$("$HS_SYNC" -c "$HS_CONF" --status)" $'users: 303\n'
 if [ "$(hs_dump)" = "$(hs_expected)" ]; then ok "--force: cache equals LDAP"; else fail "--force: cache differs from LDAP"; fi
+
+# Groups are guarded on their own: an empty group_base drops every group
+# and no user.
+ngroups=$(hs_dump | grep -c '^G:')
+cp -p "$HS_CACHE" "$SLAPD_DIR/before2"
+printf 'dn: ou=Empty,%s\nobjectClass: organizationalUnit\nou: Empty\n\n' "$LDAP_BASE" |
+	slapd_add >/dev/null
+HC_CACHE=$HS_CACHE slapd_write_config "$SLAPD_DIR/emptyg.conf" "group_base ou=Empty,$LDAP_BASE"
+out=$("$HS_SYNC" -c "$SLAPD_DIR/emptyg.conf" --once 2>&1); rc=$?
+is "empty group_base: refused, exit 3" "$rc" 3
+like "empty group_base: the message counts groups" "$out" \
+	"refusing refresh: it would remove $ngroups of $ngroups groups \\(100%, max_removal is 10%\\)"
+like "empty group_base: admin_group named" "$out" 'admin_group admins would disappear'
+check "empty group_base: cache unchanged byte for byte" cmp "$HS_CACHE" "$SLAPD_DIR/before2"
+
+# admin_group disappearing alone (1 group of ~10, under max_removal) is
+# refused too; --force applies it.
+printf 'dn: cn=admins,ou=Groups,%s\nchangetype: delete\n' "$LDAP_BASE" | slapd_modify >/dev/null
+out=$("$HS_SYNC" -c "$HS_CONF" --once 2>&1); rc=$?
+is "admin_group gone: refused, exit 3" "$rc" 3
+like "admin_group gone: the message says why" "$out" \
+	"refusing refresh: admin_group admins would disappear from the cache"
+check_not "admin_group gone: not a share refusal" grep -q 'of [0-9]* groups' <<<"$out"
+check "admin_group gone: cache unchanged byte for byte" cmp "$HS_CACHE" "$SLAPD_DIR/before2"
+"$HS_SYNC" -c "$HS_CONF" --once --force 2>/dev/null
+is "admin_group gone: --force applies it" "$?" 0
+check_not "admin_group gone: --force: admins out of the cache" grep -q '^G:admins:' <(hs_dump)
 echo 1..$_hc_n

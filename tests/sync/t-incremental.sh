@@ -97,11 +97,11 @@ homeDirectory: /home/alice
 EOT
 step "the user valid again"
 
-# a group whose DN sorts before staff's takes gid 5000, then goes
+# a group whose DN sorts before hcstaff's takes gid 5000, then goes
 printf 'dn: cn=aaadup,%s\nobjectClass: posixGroup\ncn: aaadup\ngidNumber: 5000\nmemberUid: bob\n\n' "$G" |
 	slapd_add >/dev/null
 step "add of a duplicate gid that wins"
-check_not "staff dropped" grep -q "^G:staff:" "$SLAPD_DIR/once.txt"
+check_not "hcstaff dropped" grep -q "^G:hcstaff:" "$SLAPD_DIR/once.txt"
 slapd_modify >/dev/null <<EOT
 dn: cn=www,$G
 changetype: modify
@@ -113,7 +113,7 @@ memberUid: alice
 EOT
 printf 'dn: cn=aaadup,%s\nchangetype: delete\n' "$G" | slapd_modify >/dev/null
 step "membership change and delete of the winning group"
-check "staff back" grep -q "^G:staff:5000:" "$SLAPD_DIR/once.txt"
+check "hcstaff back" grep -q "^G:hcstaff:5000:" "$SLAPD_DIR/once.txt"
 
 # a burst: many changes in a row are applied together
 for i in $(seq 1 40); do user "bb$i" $((32000 + i)); done | slapd_add >/dev/null
