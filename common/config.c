@@ -74,6 +74,8 @@ static const struct keyword keywords[] = {
 	{"allow_cleartext", KT_BOOL, 0, FIELD(allow_cleartext), 0, 0, 0},
 	{"timeout", KT_UINT, 0, FIELD(timeout), 0, 1, 300},
 	{"op_timeout", KT_UINT, 0, FIELD(op_timeout), 0, 1, 3600},
+	{"liveness", KT_UINT, 0, FIELD(liveness), 0, 0, 3600},
+	{"heartbeat", KT_PATH, KF_NOTROOT, FIELD(heartbeat), 0, 0, 0},
 	{"host", KT_HOST, 0, FIELD(host), 0, 0, 0},
 	{"admin_group", KT_NAME, 0, FIELD(admin_group), 0, 0, 0},
 	{"min_uid", KT_UINT, 0, FIELD(min_uid), 0, 0, UINT32_MAX - 1},
@@ -660,6 +662,7 @@ int hc_config_defaults(struct hc_config *cfg)
 	cfg->tls_reqcert = HC_REQCERT_DEMAND;
 	cfg->timeout = 3;
 	cfg->op_timeout = 10;
+	cfg->heartbeat = strdup(HC_HEARTBEAT_DEFAULT_PATH); /* NULL: default */
 	cfg->min_uid = 1000;
 	cfg->refresh_interval = 600;
 	cfg->max_removal = 10;

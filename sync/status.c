@@ -46,5 +46,5 @@ int hs_status(const struct hc_config *cfg)
 	printf("users: %" PRIu32 "\n", info.n_users);
 	printf("groups: %" PRIu32 "\n", info.n_groups);
 	hc_cache_close(c);
-	return HS_EXIT_OK;
+	return hs_status_daemon(cfg); /* H2: the heartbeat's part */
 }

@@ -281,7 +281,8 @@ slapd_write_config() {
 			"binddn $HOST_DN" "bindpw_file $SLAPD_DIR/bindpw" \
 			"tls_cacert $LDAP_CACERT" "host host1.hcoop.test" \
 			"admin_group admins" "min_uid 1000" \
-			"cache ${HC_CACHE:-$SLAPD_DIR/cache}"; do
+			"cache ${HC_CACHE:-$SLAPD_DIR/cache}" \
+			"heartbeat $SLAPD_DIR/run/hcoop-sync.state"; do
 			k=${line%% *}
 			[ -n "${over[$k]:-}" ] || echo "$line"
 		done
