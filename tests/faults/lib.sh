@@ -47,3 +47,31 @@ temp_files() { find "$1" -maxdepth 1 -name '*.tmp*' 2>/dev/null | wc -l; }
 
 # No number of ms in $1 over $2.
 le() { [ -n "$1" ] && [ "$1" -le "$2" ]; }
+
+# start_bad MODE: a badserver (silent|random|huge); BAD_PORT set.
+start_bad() {
+	local f
+	f=$(hc_tmpdir)/port
+	"$HC_BUILD/tests/badserver" "$1" >"$f" 2>/dev/null &
+	hc_on_exit "hc_stop_pid $!"
+	hs_wait 5 test -s "$f" || return 1
+	BAD_PORT=$(head -1 "$f")
+}
+
+# A port nothing listens on.
+closed_port() {
+	local p
+	p=$(hc_free_port)
+	echo "$p"
+}
+
+# stop_ms PID: SIGTERM; STOP_MS the milliseconds until it exited, STOP_RC
+# its status (run in this shell: only it can wait for its child).
+stop_ms() {
+	local pid=$1 t0
+	t0=$(now_ms)
+	kill -TERM "$pid"
+	STOP_RC=0
+	wait "$pid" || STOP_RC=$?
+	STOP_MS=$(($(now_ms) - t0))
+}
