@@ -124,10 +124,12 @@ mirror_restart() {
 	_mirror_save "$1"
 }
 
-# mirror_config FILE [extra lines]: hcoop.conf following both servers.
+# mirror_config FILE [extra lines]: hcoop.conf following both servers
+# (server 1 first), unless the extra lines name their own uris.
 mirror_config() {
-	local f=$1
+	local f=$1 l uris=("uri $M1_URI" "uri $M2_URI")
 	shift
+	for l in "$@"; do [ "${l%% *}" != uri ] || uris=(); done
 	_mirror_select 1
-	SLAPD_DIR=$M1_DIR slapd_write_config "$f" "uri $M1_URI" "uri $M2_URI" "$@"
+	slapd_write_config "$f" "${uris[@]}" "$@"
 }
