@@ -60,14 +60,17 @@ static void install_signals(void)
 	hc_ldap_set_cancel(&hs_stop);
 }
 
-/* Sleep up to ms, cut short by a stop or SIGHUP. */
+/* Sleep up to ms, cut short by a stop or SIGHUP; the heartbeat stays
+ * fresh meanwhile (a long wait is not a hung daemon). */
 static void nap_ms(unsigned ms)
 {
 	struct timespec ts = { 0, 50 * 1000000L };
 	unsigned i;
 
-	for (i = 0; i < ms / 50 && !hs_stop && !hs_hup; i++)
+	for (i = 0; i < ms / 50 && !hs_stop && !hs_hup; i++) {
 		nanosleep(&ts, NULL);
+		hs_hb_tick();
+	}
 }
 
 /* Wait out a back-off after a failure, in state "backoff". */

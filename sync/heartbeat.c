@@ -5,8 +5,11 @@
  * file is replaced atomically (temp file in the same directory, rename),
  * so a reader never sees half of it. A failure to write it is logged once
  * and never stops the daemon: the cache matters, the heartbeat reports. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,10 +127,47 @@ static void flush(void)
 	hb.warned = r < 0;
 }
 
+/* A daemon killed while writing leaves PATH.tmp.PID: remove the ones
+ * whose process is gone (kill(pid, 0) fails with ESRCH). */
+static void remove_stale_temps(void)
+{
+	char dir[PATH_MAX], prefix[PATH_MAX], victim[PATH_MAX];
+	const char *path = hb_path(), *slash = strrchr(path, '/'), *base;
+	struct dirent *de;
+	size_t plen;
+	DIR *d;
+	long pid;
+	char *end;
+
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	base = slash + 1;
+	snprintf(prefix, sizeof(prefix), "%s.tmp.", base);
+	plen = strlen(prefix);
+	if (!(d = opendir(dir[0] ? dir : "/")))
+		return;
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, plen) != 0)
+			continue;
+		pid = strtol(de->d_name + plen, &end, 10);
+		if (*end || pid <= 0 || pid == (long)getpid())
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* its writer is alive (or not ours to judge) */
+		if (snprintf(victim, sizeof(victim), "%s/%s", dir, de->d_name) <
+		    (int)sizeof(victim))
+			unlink(victim);
+	}
+	closedir(d);
+}
+
 void hs_hb_init(const struct hc_config *cfg)
 {
 	hb.cfg = cfg;
 	hb.hb.pid = (int64_t)getpid();
+	remove_stale_temps();
 }
 
 void hs_hb_config(const struct hc_config *cfg)

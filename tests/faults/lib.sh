@@ -10,7 +10,9 @@ _fault_file=$FAULT_ROWS/$(basename "$0" .sh)$([ "${HC_SAN:-0}" = 1 ] && echo .sa
 
 # fault_row FAULT INJECTED FIGURE BOUND held|failed
 fault_row() {
-	printf '| %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4" "$5" >>"$_fault_file"
+	local tag=
+	[ "${HC_SAN:-0}" != 1 ] || tag=" [asan]"
+	printf '| %s%s | %s | %s | %s | %s |\n' "$1" "$tag" "$2" "$3" "$4" "$5" >>"$_fault_file"
 }
 
 # fault_check NAME INJECTED FIGURE BOUND CONDITION...: a TAP line and a row,
