@@ -19,6 +19,7 @@
 #define HC_CONFIG_DEFAULT_PATH "/etc/hcoop.conf"
 #define HC_CACHE_DEFAULT_PATH "/var/lib/hcoop/cache"
 #define HC_MKHOME_DEFAULT_PATH "/usr/sbin/hcoop-mkhome"
+#define HC_HEARTBEAT_DEFAULT_PATH "/run/hcoop/hcoop-sync.state"
 
 #define HC_MAX_URIS 8
 #define HC_MAX_ACLS 16
@@ -57,6 +58,10 @@ struct hc_config {
 				 per server; default 3 */
 	unsigned op_timeout;  /* seconds to wait for each answer once
 				 connected (bind, page, passwd); default 10 */
+	unsigned liveness;    /* hcoop-sync: seconds a followed server may stay
+				 silent (probed meanwhile); 0: 3 x timeout */
+	char *heartbeat;      /* hcoop-sync state file; NULL means
+				 HC_HEARTBEAT_DEFAULT_PATH */
 
 	/* this host and its members */
 	char *host;        /* assignment name; default gethostname() */

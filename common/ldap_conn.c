@@ -11,6 +11,18 @@
  * unreachable and the next URI is tried. Binds and later operations wait at
  * most cfg->op_timeout for each answer.
  *
+ * The watchdog is the one owner of that deadline and of the shutdown: the
+ * StartTLS wait has no timeout of its own (a second timer firing at the
+ * same moment used to send an AbandonRequest on the socket the watchdog had
+ * just shut down: SIGPIPE in the host process), and once the socket is cut
+ * nothing is written to it again (conn_free points the descriptor at
+ * /dev/null before libldap's unbind). Every entry point also blocks
+ * SIGPIPE in the calling thread around its I/O (ldc_sigpipe_*): a PAM
+ * module runs inside sshd, su and cron and must never raise a signal there.
+ *
+ * A daemon may give a stop flag (hc_ldap_set_cancel): every wait, the
+ * watchdog's included, then ends within 200 ms of the flag being set.
+ *
  * LDAP result codes are translated here, once (map_rc); nothing else in
  * the project sees them. Passwords are never copied except the bind
  * secret read from bindpw_file, which is wiped before returning. */
@@ -27,8 +39,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "errbuf.h"
 #include "ldap_internal.h"
@@ -40,15 +54,55 @@
 #define RC_CLEARTEXT_REFUSED (-1000)
 
 
+#define SLICE_MS 100 /* how often waits look at the stop flag */
+
 /* Shuts the connection's socket down when the deadline passes. */
 struct watchdog {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct timespec deadline; /* CLOCK_MONOTONIC */
-	atomic_int *fd;
+	struct hc_ldap *c;
 	bool done, fired, running;
 };
+
+static volatile sig_atomic_t *cancel_flag;
+
+void hc_ldap_set_cancel(volatile sig_atomic_t *flag)
+{
+	cancel_flag = flag;
+}
+
+bool ldc_cancelled(void)
+{
+	return cancel_flag && *cancel_flag;
+}
+
+void ldc_sigpipe_block(struct ldc_sigpipe *s)
+{
+	sigset_t pipe, pending;
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe, &s->old);
+	s->was_pending = sigpending(&pending) == 0 &&
+			 sigismember(&pending, SIGPIPE) == 1;
+}
+
+void ldc_sigpipe_restore(const struct ldc_sigpipe *s)
+{
+	static const struct timespec zero = { 0, 0 };
+	sigset_t pipe, pending;
+
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	/* a SIGPIPE our write raised is pending on this thread: take it */
+	if (!s->was_pending && sigpending(&pending) == 0 &&
+	    sigismember(&pending, SIGPIPE) == 1)
+		while (sigtimedwait(&pipe, NULL, &zero) < 0 && errno == EINTR)
+			;
+	pthread_sigmask(SIG_SETMASK, &s->old, NULL);
+}
 
 enum scheme { SCHEME_LDAP, SCHEME_LDAPS, SCHEME_LDAPI, SCHEME_OTHER };
 
@@ -92,6 +146,8 @@ int ldc_map_rc(int rc)
 		return -ENOMEM;
 	case LDAP_PARAM_ERROR:
 		return -EINVAL;
+	case LDAP_USER_CANCELLED:
+		return -ECANCELED;
 	default:
 		return -EPROTO;
 	}
@@ -193,8 +249,11 @@ static int conn_add_cb(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv,
 	(void)ld;
 	(void)srv;
 	(void)addr;
-	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1)
-		atomic_store(&c->fd, fd);
+	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1) {
+		pthread_mutex_lock(&c->fd_mu);
+		c->fd = fd;
+		pthread_mutex_unlock(&c->fd_mu);
+	}
 	return 0;
 }
 
@@ -204,37 +263,73 @@ static void conn_del_cb(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
 
 	(void)ld;
 	(void)sb;
-	atomic_store(&c->fd, -1);
+	/* libldap calls this before it closes the socket */
+	pthread_mutex_lock(&c->fd_mu);
+	c->fd = -1;
+	pthread_mutex_unlock(&c->fd_mu);
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec ||
+	       (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/* The next wake-up: the deadline, or one slice from now if sooner. */
+static struct timespec next_wake(const struct timespec *deadline)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_nsec += SLICE_MS * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return ts_before(&t, deadline) ? t : *deadline;
+}
+
+/* Shut the socket down (the one place that does). */
+static void watchdog_cut(struct watchdog *w)
+{
+	pthread_mutex_lock(&w->c->fd_mu);
+	if (w->c->fd >= 0) {
+		shutdown(w->c->fd, SHUT_RDWR);
+		w->c->cut = true;
+		w->fired = true;
+	}
+	pthread_mutex_unlock(&w->c->fd_mu);
 }
 
 static void *watchdog_run(void *p)
 {
 	struct watchdog *w = p;
-	int fd;
+	struct timespec now, wake;
 
 	pthread_mutex_lock(&w->mu);
 	while (!w->done) {
-		if (pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline) !=
-		    ETIMEDOUT)
+		wake = next_wake(&w->deadline);
+		pthread_cond_timedwait(&w->cv, &w->mu, &wake);
+		if (w->done)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (ts_before(&now, &w->deadline) && !ldc_cancelled())
 			continue;
 		/* too late: make libldap's blocked or spinning I/O fail */
-		fd = atomic_load(w->fd);
-		if (fd >= 0 && !w->done) {
-			shutdown(fd, SHUT_RDWR);
-			w->fired = true;
-		}
+		watchdog_cut(w);
 		break;
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
 }
 
-static void watchdog_start(struct watchdog *w, atomic_int *fd, unsigned secs)
+static void watchdog_start(struct watchdog *w, struct hc_ldap *c,
+			   unsigned secs)
 {
 	pthread_condattr_t ca;
 
 	memset(w, 0, sizeof(*w));
-	w->fd = fd;
+	w->c = c;
 	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
 	w->deadline.tv_sec += secs;
 	pthread_mutex_init(&w->mu, NULL);
@@ -266,16 +361,25 @@ static bool watchdog_stop(struct watchdog *w)
 int ldc_wait_result(LDAP *ld, int msgid, int all, const struct timeval *tv,
 		       LDAPMessage **res)
 {
-	struct timeval t = *tv;
+	long left = tv->tv_sec * 1000L + tv->tv_usec / 1000, step;
+	struct timeval t;
 	int rc;
 
 	*res = NULL;
-	rc = ldap_result(ld, msgid, all, &t, res);
+	for (;;) {
+		step = left < SLICE_MS ? left : SLICE_MS;
+		t.tv_sec = step / 1000;
+		t.tv_usec = (step % 1000) * 1000;
+		rc = ldap_result(ld, msgid, all, &t, res);
+		left -= step;
+		if (rc != 0 || left <= 0 || ldc_cancelled())
+			break;
+	}
 	if (rc > 0)
 		return LDAP_SUCCESS;
 	if (rc == 0) {
 		ldap_abandon_ext(ld, msgid, NULL, NULL);
-		return LDAP_TIMEOUT;
+		return ldc_cancelled() ? LDAP_USER_CANCELLED : LDAP_TIMEOUT;
 	}
 	if (ldap_get_option(ld, LDAP_OPT_RESULT_CODE, &rc) != LDAP_OPT_SUCCESS ||
 	    rc == LDAP_SUCCESS)
@@ -295,7 +399,10 @@ int ldc_parse_final(LDAP *ld, LDAPMessage *res, char **diag)
 }
 
 /* StartTLS on a plain ldap:// connection. This request is the first one,
- * so it also makes the TCP connection. Bounded by the network timeout. */
+ * so it also makes the TCP connection. Bounded by the watchdog alone (tv
+ * is a longer backstop for when its thread could not start): a timer of
+ * our own would race with its shutdown and write an abandon to a dead
+ * socket. */
 static int start_tls(LDAP *ld, const char *uri, const struct timeval *tv,
 		     char *err, size_t errlen)
 {
@@ -346,8 +453,15 @@ static int bind_once(LDAP *ld, const char *uri, const char *dn,
 		rc = ldc_wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
 	if (rc == LDAP_SUCCESS)
 		rc = ldc_parse_final(ld, res, &diag);
-	if (rc != LDAP_SUCCESS)
-		ldc_rc_err(err, errlen, uri, "bind", rc, diag ? diag : ldc_diag(ld));
+	if (rc != LDAP_SUCCESS) {
+		/* name who we tried to be: "bind failed" alone sends the
+		 * admin guessing which of the configs is wrong */
+		char what[300];
+
+		snprintf(what, sizeof(what), "bind as %.250s",
+			 mech ? mech : dn ? dn : "anonymous");
+		ldc_rc_err(err, errlen, uri, what, rc, diag ? diag : ldc_diag(ld));
+	}
 	ldap_memfree(diag);
 	return rc;
 }
@@ -364,7 +478,7 @@ static int conn_init(struct hc_ldap *c, const struct hc_config *cfg,
 {
 	int rc;
 
-	atomic_store(&c->fd, -1);
+	c->fd = -1;
 	c->cb.lc_add = conn_add_cb;
 	c->cb.lc_del = conn_del_cb;
 	c->cb.lc_arg = c;
@@ -391,7 +505,9 @@ static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
 	struct watchdog w;
 	int rc;
 
-	watchdog_start(&w, &c->fd, secs);
+	watchdog_start(&w, c, secs);
+	if (w.running)
+		net.tv_sec = secs + 60; /* the watchdog fires first */
 	rc = ldap_connect(c->ld);
 	if (rc != LDAP_SUCCESS)
 		ldc_rc_err(err, errlen, uri,
@@ -401,9 +517,12 @@ static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
 	else if (starttls)
 		rc = start_tls(c->ld, uri, &net, err, errlen);
 	if (watchdog_stop(&w)) {
-		hc_set_err(err, errlen, "%s: no answer within %u s (connect/TLS)",
-			uri, secs);
-		rc = LDAP_TIMEOUT;
+		if (ldc_cancelled())
+			hc_set_err(err, errlen, "%s: cancelled", uri);
+		else
+			hc_set_err(err, errlen, "%s: no answer within %u s "
+				   "(connect/TLS)", uri, secs);
+		rc = ldc_cancelled() ? LDAP_USER_CANCELLED : LDAP_TIMEOUT;
 	}
 	return rc;
 }
@@ -507,12 +626,30 @@ static void add_reason(char *all, size_t len, const char *msg)
 		snprintf(all + used, len - used, "%s%s", used ? "; " : "", msg);
 }
 
+/* The watchdog cut the socket: libldap's unbind must not write to it
+ * (EPIPE). Point the descriptor at /dev/null instead; libldap closes that. */
+static void conn_neutralise(struct hc_ldap *c)
+{
+	int nul;
+
+	if (!c->cut || c->fd < 0)
+		return;
+	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (nul >= 0) {
+		dup3(nul, c->fd, O_CLOEXEC);
+		close(nul);
+	}
+}
+
 static void conn_free(struct hc_ldap *c)
 {
 	if (!c)
 		return;
-	if (c->ld)
+	if (c->ld) {
+		conn_neutralise(c);
 		ldap_unbind_ext_s(c->ld, NULL, NULL);
+	}
+	pthread_mutex_destroy(&c->fd_mu);
 	free(c->uri);
 	free(c);
 }
@@ -520,19 +657,24 @@ static void conn_free(struct hc_ldap *c)
 /* Try the URIs in order until one connects and binds, or one gives a final
  * answer. Returns an LDAP code; *out is set on success. */
 static int try_all(const struct hc_config *cfg, const struct bind_args *b,
-		   struct hc_ldap **out, char *last, size_t lastlen, char *all,
-		   size_t alllen)
+		   size_t first, struct hc_ldap **out, char *last,
+		   size_t lastlen, char *all, size_t alllen)
 {
 	struct hc_ldap *c;
 	int rc = LDAP_SERVER_DOWN;
-	size_t i;
+	size_t n, i;
 
-	for (i = 0; i < cfg->n_uri; i++) {
+	for (n = 0; n < cfg->n_uri; n++) {
+		if (ldc_cancelled())
+			return LDAP_USER_CANCELLED;
+		i = (first + n) % cfg->n_uri;
 		c = calloc(1, sizeof(*c));
 		if (!c || !(c->uri = strdup(cfg->uri[i]))) {
 			free(c);
 			return LDAP_NO_MEMORY;
 		}
+		pthread_mutex_init(&c->fd_mu, NULL);
+		c->uri_index = i;
 		rc = try_uri(cfg, cfg->uri[i], b, c, last, lastlen);
 		if (rc == LDAP_SUCCESS) {
 			*out = c;
@@ -551,7 +693,15 @@ int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 		    const char *dn, const char *pw, struct hc_ldap **out,
 		    char *err, size_t errlen)
 {
+	return hc_ldap_connect_from(cfg, how, dn, pw, 0, out, err, errlen);
+}
+
+int hc_ldap_connect_from(const struct hc_config *cfg, enum hc_bind how,
+			 const char *dn, const char *pw, size_t first,
+			 struct hc_ldap **out, char *err, size_t errlen)
+{
 	char pwbuf[BINDPW_MAX], last[512] = "", all[1024] = "";
+	struct ldc_sigpipe sp;
 	struct bind_args b;
 	int r, rc;
 
@@ -565,9 +715,15 @@ int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 			 errlen);
 	if (r < 0)
 		goto out;
-	rc = try_all(cfg, &b, out, last, sizeof(last), all, sizeof(all));
+	ldc_sigpipe_block(&sp);
+	rc = try_all(cfg, &b, first, out, last, sizeof(last), all,
+		     sizeof(all));
+	ldc_sigpipe_restore(&sp);
 	if (rc == LDAP_SUCCESS) {
 		r = 0;
+	} else if (rc == LDAP_USER_CANCELLED) {
+		r = -ECANCELED;
+		hc_set_err(err, errlen, "LDAP: cancelled (stopping)");
 	} else if (rc == RC_CLEARTEXT_REFUSED) {
 		r = -ECONNREFUSED;
 		hc_set_err(err, errlen, "%s", last);
@@ -586,7 +742,16 @@ out:
 
 void hc_ldap_close(struct hc_ldap *c)
 {
+	struct ldc_sigpipe sp;
+
+	ldc_sigpipe_block(&sp);
 	conn_free(c);
+	ldc_sigpipe_restore(&sp);
+}
+
+size_t hc_ldap_uri_index(const struct hc_ldap *c)
+{
+	return c ? c->uri_index : 0;
 }
 
 const char *hc_ldap_uri(const struct hc_ldap *c)

@@ -19,6 +19,7 @@
  *                  required, unwilling to perform, password policy
  *   -ECONNREFUSED  this client refused to send a password in cleartext
  *   -ETIMEDOUT     an operation on a connected server timed out
+ *   -ECANCELED     the stop flag of hc_ldap_set_cancel was set
  *   -EINVAL        bad arguments (e.g. empty password, no uri configured)
  *   -ENOMEM
  *   -EPROTO        any other LDAP error
@@ -28,6 +29,7 @@
 #define HCOOP_LDAP_CONN_H
 
 #include <ldap.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -50,7 +52,21 @@ int hc_ldap_connect(const struct hc_config *cfg, enum hc_bind how,
 		    const char *dn, const char *pw, struct hc_ldap **out,
 		    char *err, size_t errlen);
 
+/* The same, trying the URIs from cfg->uri[first] on (wrapping round):
+ * a daemon that lost server i tries i+1 first. */
+int hc_ldap_connect_from(const struct hc_config *cfg, enum hc_bind how,
+			 const char *dn, const char *pw, size_t first,
+			 struct hc_ldap **out, char *err, size_t errlen);
+
 void hc_ldap_close(struct hc_ldap *c);
+
+/* Process-wide: when *flag becomes non-zero (a signal handler sets it),
+ * every wait of this helper ends within 200 ms with -ECANCELED. For
+ * daemons only; a module never calls it. */
+void hc_ldap_set_cancel(volatile sig_atomic_t *flag);
+
+/* The index in cfg->uri of the server this connection uses. */
+size_t hc_ldap_uri_index(const struct hc_ldap *c);
 
 /* The URI this connection uses, and the raw handle (for ldap_sync_*). */
 const char *hc_ldap_uri(const struct hc_ldap *c);

@@ -4,17 +4,39 @@
 #define HCOOP_LDAP_INTERNAL_H
 
 #include <ldap.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/time.h>
 
 struct hc_ldap {
 	LDAP *ld;
 	char *uri;
+	size_t uri_index;     /* its position in cfg->uri */
 	struct timeval op_tv; /* wait for each answer at most this long */
 	struct ldap_conncb cb; /* records the socket; lives as long as ld */
-	atomic_int fd;         /* the socket, -1 before connect */
+	/* The socket (-1 before connect and once libldap dropped it). fd_mu
+	 * orders the watchdog's shutdown against libldap closing the socket,
+	 * so the watchdog can never shut down a reused descriptor. */
+	pthread_mutex_t fd_mu;
+	int fd;
+	bool cut; /* the watchdog shut the socket down: never write to it */
 };
+
+/* SIGPIPE safety of a library call inside someone else's process (sshd,
+ * su, cron): SIGPIPE is blocked in the calling thread for the call, one
+ * raised by our writes is consumed, and the mask is restored. */
+struct ldc_sigpipe {
+	sigset_t old;
+	bool was_pending; /* pending before: not ours to consume */
+};
+void ldc_sigpipe_block(struct ldc_sigpipe *s);
+void ldc_sigpipe_restore(const struct ldc_sigpipe *s);
+
+/* The stop flag of hc_ldap_set_cancel, or NULL. */
+bool ldc_cancelled(void);
 
 /* The one translation of LDAP result codes to our errors. */
 int ldc_map_rc(int rc);
@@ -23,7 +45,9 @@ const char *ldc_diag(LDAP *ld);
 /* "URI: what: reason (server text)" into err. */
 void ldc_rc_err(char *err, size_t errlen, const char *uri, const char *what,
 		int rc, const char *diag);
-/* Wait for msgid's answer at most tv; an LDAP code. */
+/* Wait for msgid's answer at most tv; an LDAP code. Waits in slices so
+ * that a cancel (hc_ldap_set_cancel) ends it within 200 ms with
+ * LDAP_USER_CANCELLED (the request is abandoned, as on a timeout). */
 int ldc_wait_result(LDAP *ld, int msgid, int all, const struct timeval *tv,
 		    LDAPMessage **res);
 /* Result code and diagnostic of a final response; frees res. */

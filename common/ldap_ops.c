@@ -1,6 +1,7 @@
 /* Operations on an established connection: paged search, "Who am I?",
  * Password Modify (see ldap_conn.h for the contract). Each request is
- * asynchronous with an explicit deadline of op_timeout per answer. */
+ * asynchronous with an explicit deadline of op_timeout per answer, and
+ * runs with SIGPIPE blocked in the calling thread (ldc_sigpipe_*). */
 #include "ldap_conn.h"
 
 #include <errno.h>
@@ -107,10 +108,10 @@ static int page_read(struct hc_ldap *c, int msgid, struct berval *cookie,
 	}
 }
 
-int hc_ldap_search_paged(struct hc_ldap *c, const char *base, int scope,
-			 const char *filter, char **attrs, int page_size,
-			 hc_ldap_entry_cb cb, void *ctx, char *err,
-			 size_t errlen)
+static int search_paged(struct hc_ldap *c, const char *base, int scope,
+			const char *filter, char **attrs, int page_size,
+			hc_ldap_entry_cb cb, void *ctx, char *err,
+			size_t errlen)
 {
 	struct berval cookie = { 0, NULL };
 	int msgid, r;
@@ -131,8 +132,23 @@ int hc_ldap_search_paged(struct hc_ldap *c, const char *base, int scope,
 	return r;
 }
 
-int hc_ldap_whoami(struct hc_ldap *c, char **authzid, char *err,
-		   size_t errlen)
+int hc_ldap_search_paged(struct hc_ldap *c, const char *base, int scope,
+			 const char *filter, char **attrs, int page_size,
+			 hc_ldap_entry_cb cb, void *ctx, char *err,
+			 size_t errlen)
+{
+	struct ldc_sigpipe sp;
+	int r;
+
+	ldc_sigpipe_block(&sp);
+	r = search_paged(c, base, scope, filter, attrs, page_size, cb, ctx,
+			 err, errlen);
+	ldc_sigpipe_restore(&sp);
+	return r;
+}
+
+static int whoami(struct hc_ldap *c, char **authzid, char *err,
+		  size_t errlen)
 {
 	struct berval *id = NULL;
 	LDAPMessage *res = NULL;
@@ -153,6 +169,18 @@ int hc_ldap_whoami(struct hc_ldap *c, char **authzid, char *err,
 	if (!*authzid)
 		r = -ENOMEM;
 	ber_bvfree(id);
+	return r;
+}
+
+int hc_ldap_whoami(struct hc_ldap *c, char **authzid, char *err,
+		   size_t errlen)
+{
+	struct ldc_sigpipe sp;
+	int r;
+
+	ldc_sigpipe_block(&sp);
+	r = whoami(c, authzid, err, errlen);
+	ldc_sigpipe_restore(&sp);
 	return r;
 }
 
@@ -186,8 +214,8 @@ static struct berval bv_of(const char *s)
 	return b;
 }
 
-int hc_ldap_passwd(struct hc_ldap *c, const char *dn, const char *oldpw,
-		   const char *newpw, char *err, size_t errlen)
+static int passwd_op(struct hc_ldap *c, const char *dn, const char *oldpw,
+		     const char *newpw, char *err, size_t errlen)
 {
 	struct berval user = bv_of(dn), old = bv_of(oldpw), new = bv_of(newpw);
 	LDAPMessage *res = NULL;
@@ -217,6 +245,18 @@ int hc_ldap_passwd(struct hc_ldap *c, const char *dn, const char *oldpw,
 	return r;
 }
 
+int hc_ldap_passwd(struct hc_ldap *c, const char *dn, const char *oldpw,
+		   const char *newpw, char *err, size_t errlen)
+{
+	struct ldc_sigpipe sp;
+	int r;
+
+	ldc_sigpipe_block(&sp);
+	r = passwd_op(c, dn, oldpw, newpw, err, errlen);
+	ldc_sigpipe_restore(&sp);
+	return r;
+}
+
 const char *hc_ldap_strerror(int err)
 {
 	switch (err) {
@@ -240,6 +280,8 @@ const char *hc_ldap_strerror(int err)
 		return "out of memory";
 	case -EPROTO:
 		return "LDAP protocol error";
+	case -ECANCELED:
+		return "cancelled";
 	default:
 		return "unknown LDAP error";
 	}

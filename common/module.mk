@@ -8,6 +8,7 @@ CORE_SRCS := common/config.c common/config_table.c common/config_check.c \
 	common/errbuf.c common/cache_reader.c common/cache_writer.c \
 	common/spawn.c common/hoststat.c common/skiplist.c
 LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c common/ldap_modify.c
+CORE_SRCS += common/heartbeat.c
 
 CORE_LIB := $(BUILD)/libhcoop-core.a
 LDAP_LIB := $(BUILD)/libhcoop-ldap.a

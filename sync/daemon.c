@@ -1,9 +1,17 @@
-/* The daemon: connect (hc_ldap_connect tries the uris in order), follow
- * changes with refreshAndPersist, reconnect with exponential back-off
- * (1 s doubling to 60 s) when the server goes away, and fall back to a
- * full refresh every refresh_interval when the server has no sync
- * provider. SIGTERM/SIGINT stop it; SIGHUP forces a full refresh (a new
- * connection starts with one). */
+/* The daemon: connect (trying the uris in order, starting after the one
+ * just lost), follow changes with refreshAndPersist (persist.c), and on
+ * every failure wait a back-off (1 s doubling to 60 s, with jitter, reset
+ * once a refresh was written) before any new LDAP traffic: a lost or
+ * silent server, a refused connection, a cache that cannot be written
+ * (full or read-only disk: no reconnect and no refresh until the wait is
+ * over). Servers without a sync provider get a full refresh every
+ * refresh_interval.
+ *
+ * Signals: SIGTERM/SIGINT stop it within a second whatever it waits on
+ * (every LDAP wait is cut by the same flag, see hc_ldap_set_cancel);
+ * SIGHUP re-reads the configuration file (keeping the old one, with a log
+ * line, when the new one is invalid) and reconnects with a full refresh.
+ * The state goes to the heartbeat file at every change (heartbeat.c). */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
@@ -13,10 +21,20 @@
 #include "log.h"
 #include "sync.h"
 
-#define BACKOFF_MIN 1
-#define BACKOFF_MAX 60
+#define OUTAGE_LOG_EVERY 600 /* s between "still failing" lines */
 
 volatile sig_atomic_t hs_stop, hs_hup;
+
+struct daemon {
+	struct hc_config *cfg;
+	bool force;          /* --force: the first refresh skips the guard */
+	bool no_sync;        /* the server has no sync provider */
+	size_t next_uri;     /* where the next connect starts */
+	struct hs_backoff bo;
+	/* connection failures of the current outage */
+	unsigned long fails;
+	time_t fail_first, fail_logged;
+};
 
 static void on_signal(int sig)
 {
@@ -39,101 +57,212 @@ static void install_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	hc_ldap_set_cancel(&hs_stop);
 }
 
-/* Sleep up to secs, cut short by a stop or SIGHUP. */
-static void nap(unsigned secs)
+/* Sleep up to ms, cut short by a stop or SIGHUP; the heartbeat stays
+ * fresh meanwhile (a long wait is not a hung daemon). */
+static void nap_ms(unsigned ms)
 {
-	struct timespec ts = { 0, 100 * 1000000L };
-	unsigned long i;
+	struct timespec ts = { 0, 50 * 1000000L };
+	unsigned i;
 
-	for (i = 0; i < secs * 10UL && !hs_stop && !hs_hup; i++)
+	for (i = 0; i < ms / 50 && !hs_stop && !hs_hup; i++) {
 		nanosleep(&ts, NULL);
+		hs_hb_tick();
+	}
+}
+
+/* Wait out a back-off after a failure, in state "backoff". */
+static void back_off(struct daemon *d, const char *server, const char *why)
+{
+	unsigned ms = hs_backoff_next(&d->bo);
+
+	hs_hb_state(HC_HB_BACKOFF, server, why);
+	hc_debug("back-off %u ms", ms);
+	nap_ms(ms);
+}
+
+/* Issue 18: an outage is logged at its first failure, then at most every
+ * OUTAGE_LOG_EVERY seconds with a count, and once on recovery. */
+static void connect_failed(struct daemon *d, const char *err)
+{
+	time_t now = time(NULL);
+
+	if (d->fails++ == 0) {
+		d->fail_first = d->fail_logged = now;
+		hc_err("cannot connect: %s (retrying with back-off)", err);
+	} else if (now - d->fail_logged >= OUTAGE_LOG_EVERY) {
+		d->fail_logged = now;
+		hc_err("still cannot connect after %lu attempts in %ld s: %s",
+		       d->fails, (long)(now - d->fail_first), err);
+	} else {
+		hc_debug("cannot connect: %s", err);
+	}
+}
+
+static void connected(struct daemon *d, struct hc_ldap *c)
+{
+	if (d->fails)
+		hc_info("connected to %s again after %lu failed attempts in "
+			"%ld s", hc_ldap_uri(c), d->fails,
+			(long)(time(NULL) - d->fail_first));
+	else
+		hc_info("connected to %s", hc_ldap_uri(c));
+	d->fails = 0;
 }
 
 /* One full paged refresh and write, for servers without sync. */
-static int fallback_refresh(const struct hc_config *cfg, struct hc_ldap *c,
-			    bool force)
+static int fallback_refresh(struct daemon *d, struct hc_ldap *c)
 {
 	struct hs_model m;
 	char err[512];
 	int r;
 
+	hs_hb_state(HC_HB_REFRESHING, hc_ldap_uri(c), NULL);
 	hs_model_init(&m);
-	r = hs_refresh(cfg, c, &m, err, sizeof(err));
-
-	if (r < 0)
+	r = hs_refresh(d->cfg, c, &m, err, sizeof(err));
+	if (r < 0) {
 		hc_err("refresh from %s failed: %s", hc_ldap_uri(c), err);
-	else
-		r = hs_write(cfg, &m, hc_ldap_uri(c),
-			     HS_WRITE_CONSUME | (force ? 0 : HS_WRITE_GUARDED));
+		hs_hb_state(HC_HB_REFRESHING, NULL, err);
+		r = -ECONNRESET;
+	} else {
+		r = hs_write(d->cfg, &m, hc_ldap_uri(c),
+			     HS_WRITE_CONSUME |
+				     (d->force ? 0 : HS_WRITE_GUARDED));
+		if (r < 0 && r != -EPERM)
+			r = HS_PERSIST_WRITE_FAILED;
+	}
+	if (r == 0) {
+		hs_hb_full_refresh();
+		hs_hb_state(HC_HB_CONNECTED, hc_ldap_uri(c), "");
+	}
 	hs_model_free(&m);
 	return r;
 }
 
-/* One connection's life. Returns the seconds to wait before the next. */
-static unsigned one_connection(const struct hc_config *cfg, bool *force,
-			       unsigned *backoff, bool *no_sync)
+static int sync_on(struct daemon *d, struct hc_ldap *c)
 {
-	struct hc_ldap *c = NULL;
-	char err[512];
-	int r = hc_ldap_connect(cfg, HC_BIND_CONFIG, NULL, NULL, &c, err,
-				sizeof(err));
-	unsigned wait;
+	int r;
 
-	if (r < 0) {
-		hc_err("cannot connect: %s (retrying in %u s)", err, *backoff);
-		wait = *backoff;
-		*backoff = *backoff * 2 > BACKOFF_MAX ? BACKOFF_MAX : *backoff * 2;
-		return wait;
+	if (!d->no_sync) {
+		r = hs_persist(d->cfg, c, d->force);
+		if (r != -EOPNOTSUPP)
+			return r;
+		hc_warn("falling back to a full refresh every %u s",
+			d->cfg->refresh_interval);
+		d->no_sync = true;
 	}
-	hc_info("connected to %s", hc_ldap_uri(c));
-	if (!*no_sync) {
-		r = hs_persist(cfg, c, *force);
-		if (r == -EOPNOTSUPP) {
-			hc_warn("falling back to a full refresh every %u s",
-				cfg->refresh_interval);
-			*no_sync = true;
-		} else {
-			*force = false; /* --force covers the first refresh */
-		}
+	r = fallback_refresh(d, c);
+	if (r == 0) {
+		d->force = false;
+		nap_ms(d->cfg->refresh_interval * 1000u);
 	}
-	if (*no_sync)
-		r = fallback_refresh(cfg, c, *force);
-	hc_ldap_close(c);
-	if (r == 0 && *no_sync) {
-		*force = false;
-		*backoff = BACKOFF_MIN;
-		return cfg->refresh_interval;
-	}
-	if (r == 0) /* stop or SIGHUP */
-		return 0;
-	if (r == -EPERM) /* the guard refused: wait for a fix or SIGHUP */
-		return cfg->refresh_interval;
-	/* the connection was good: start the back-off again */
-	*backoff = BACKOFF_MIN;
-	wait = *backoff;
-	*backoff *= 2;
-	return wait;
+	return r;
 }
 
-int hs_daemon(const struct hc_config *cfg, bool force)
+static const char *outcome(int r)
 {
-	unsigned backoff = BACKOFF_MIN, wait;
-	bool no_sync = false;
+	switch (r) {
+	case HS_PERSIST_WRITE_FAILED:
+		return "the cache could not be written";
+	case -EPERM:
+		return "refused by the removal guard";
+	case -ETIMEDOUT:
+		return "the server stopped answering";
+	default:
+		return "lost the server";
+	}
+}
+
+/* One connection's life, then the wait before the next. */
+static void one_connection(struct daemon *d)
+{
+	struct hc_ldap *c = NULL;
+	char err[512], server[HC_HB_TEXT_MAX];
+	unsigned long refreshes;
+	int r;
+
+	hs_hb_state(HC_HB_CONNECTING, "", NULL);
+	r = hc_ldap_connect_from(d->cfg, HC_BIND_CONFIG, NULL, NULL,
+				 d->next_uri, &c, err, sizeof(err));
+	if (r < 0) {
+		if (r == -ECANCELED)
+			return;
+		connect_failed(d, err);
+		back_off(d, "", err);
+		return;
+	}
+	connected(d, c);
+	snprintf(server, sizeof(server), "%s", hc_ldap_uri(c));
+	refreshes = hs_hb_refreshes();
+	r = sync_on(d, c);
+	if (hs_hb_refreshes() != refreshes) {
+		/* it worked for a while: the next failure starts at 1 s */
+		d->force = false;
+		hs_backoff_reset(&d->bo);
+	}
+	/* a lost server is tried last next time */
+	if (r != 0 && r != -EPERM && r != HS_PERSIST_WRITE_FAILED)
+		d->next_uri = (hc_ldap_uri_index(c) + 1) % d->cfg->n_uri;
+	else
+		d->next_uri = hc_ldap_uri_index(c);
+	hc_ldap_close(c);
+	if (r == 0) {
+		/* stop or SIGHUP; or the fallback's periodic refresh */
+		d->force = false;
+		hs_backoff_reset(&d->bo);
+		return;
+	}
+	if (hs_stop)
+		return;
+	if (r == -EPERM) {
+		/* the guard refused: wait for a fix in LDAP, or SIGHUP */
+		hs_hb_state(HC_HB_BACKOFF, server, outcome(r));
+		nap_ms(d->cfg->refresh_interval * 1000u);
+		return;
+	}
+	hc_warn("%s: %s; no LDAP traffic during the back-off", server,
+		outcome(r));
+	back_off(d, server, outcome(r));
+}
+
+/* SIGHUP: a new configuration, or the old one if the file is bad. */
+static void reload(struct daemon *d)
+{
+	struct hc_config fresh;
+	char err[512];
+
+	if (hc_config_load(d->cfg->path, &fresh, err, sizeof(err)) < 0) {
+		hc_err("SIGHUP: %s; keeping the configuration in use", err);
+		return;
+	}
+	hc_config_free(d->cfg);
+	*d->cfg = fresh;
+	hs_hb_config(d->cfg);
+	d->no_sync = false; /* and look for a sync provider again */
+	d->next_uri = 0;
+	hs_backoff_reset(&d->bo);
+	hc_info("SIGHUP: configuration re-read from %s; full refresh",
+		d->cfg->path);
+}
+
+int hs_daemon(struct hc_config *cfg, bool force)
+{
+	struct daemon d = { .cfg = cfg, .force = force };
 
 	install_signals();
+	hs_backoff_reset(&d.bo);
+	hs_hb_init(cfg);
 	hc_info("starting; cache %s", cfg->cache);
 	while (!hs_stop) {
-		hs_hup = 0;
-		wait = one_connection(cfg, &force, &backoff, &no_sync);
-		if (hs_hup) {
-			hc_info("SIGHUP: full refresh");
-			no_sync = false; /* and look for a sync provider again */
+		one_connection(&d);
+		if (hs_hup && !hs_stop) {
+			hs_hup = 0;
+			reload(&d);
 		}
-		if (!hs_stop && wait)
-			nap(wait);
 	}
+	hs_hb_state(HC_HB_STOPPED, "", "");
 	hc_info("stopping");
 	return 0;
 }

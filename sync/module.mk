@@ -17,3 +17,7 @@ install-sync: $(BUILD)/hcoop-sync
 	install -m 0644 sync/hcoop-sync.service $(DESTDIR)$(SYSTEMDDIR)/
 INSTALL_TARGETS += install-sync
 .PHONY: install-sync
+# H2: heartbeat and back-off (objects listed again: SYNC_OBJS is already expanded above)
+SYNC_SRCS += sync/heartbeat.c sync/backoff.c sync/hbstatus.c
+SYNC_OBJS += $(BUILD)/sync/heartbeat.o $(BUILD)/sync/backoff.o $(BUILD)/sync/hbstatus.o
+$(BUILD)/hcoop-sync: $(BUILD)/sync/heartbeat.o $(BUILD)/sync/backoff.o $(BUILD)/sync/hbstatus.o

@@ -1,18 +1,29 @@
-/* Following changes: RFC 4533 refreshAndPersist through libldap's
- * ldap_sync_* API, one sync session for users and one for groups on the
- * same connection. The refresh phase fills a fresh model (every entry
+/* Following changes: RFC 4533 refreshAndPersist, driven here rather than
+ * by libldap's ldap_sync_* API, because ldap_sync_init() waits for the
+ * whole refresh in a loop with no deadline and no look at a stop flag (a
+ * server that froze mid-refresh hung the daemon, SIGTERM included).
+ *
+ * Two sync searches, users and groups, run on ONE connection, so both
+ * always follow the same server (the one the cache records). Every wait is
+ * a 100 ms slice of ldap_result(), so SIGTERM/SIGINT/SIGHUP are seen within
+ * that. The followed server's liveness is checked on the same connection:
+ * after `probe` seconds with no message a "Who am I?" request goes out,
+ * which the server's worker threads must answer (TCP keepalive is answered
+ * by the kernel of a stopped or wedged server and proves nothing); with no
+ * message at all for `liveness` seconds (default 3 x timeout) the server
+ * counts as lost and the daemon fails over to the next uri.
+ *
+ * The refresh phase fills a fresh model (no cookie is sent: every entry
  * arrives as "add"); when both sessions report refreshDone it is written
- * through the removal guard. After that each add/modify/delete is applied
- * to the model (kept sorted and indexed, so applying one costs
- * microseconds) and the cache is rewritten as soon as everything the
- * server has sent so far is applied: a lone change is written at once, and
- * the changes of a burst that arrive while one write runs are applied
- * together and written once after it. So a change reaches NSS in about
- * one cache write. The sync cookie lives in memory only
- * (in ldap_sync_t); a new connection starts with a full refresh, which is
- * always correct and is checked by the guard. */
+ * through the removal guard. That makes a failover converge to the new
+ * server's content exactly, deletes included, whatever the two providers
+ * disagreed about. After that each add/modify/delete is applied to the
+ * model and the cache is rewritten as soon as everything the server sent so
+ * far is applied (a burst arriving during one write is written once after
+ * it). Every refresh_interval the sessions are restarted on the same
+ * connection: a periodic full refresh that heals a missed change. */
 #include <errno.h>
-#include <poll.h>
+#include <lber.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -21,159 +32,30 @@
 #include "log.h"
 #include "sync.h"
 
-#define DRAIN_MAX_MS 200   /* a steady stream is written at least this often */
-#define IDLE_WAIT_MS 1000  /* re-check signals at least this often */
+#define SLICE_MS 100      /* longest single wait: signals are seen this fast */
+#define DRAIN_MAX_MS 200  /* a steady stream is written at least this often */
+
+struct session {
+	int msgid; /* -1: not running */
+	bool done; /* refreshDone seen */
+};
 
 struct persist {
 	const struct hc_config *cfg;
-	struct hc_ldap *c, *c2; /* users, groups */
-	ldap_sync_t ls[2];      /* users, groups */
+	struct hc_ldap *c;
+	LDAP *ld;
+	struct session s[2]; /* [HS_USER], [HS_GROUP] */
 	struct hs_model model;
-	bool done[2];      /* refreshDone seen */
-	bool applied;      /* the refresh result has been written */
-	bool dirty;        /* changes not yet written */
-	int ended;         /* server ended a session: its result code */
-	unsigned long events;
-	int error;         /* -ENOMEM etc. from a callback */
+	bool applied;        /* the refresh result has been written */
+	bool dirty;          /* changes not yet written */
+	int ended;           /* a session's final result code, 0: none */
+	int error;           /* -ENOMEM etc. from applying a message */
+	unsigned long pending; /* changes applied, not yet written */
+	long last_rx;        /* ms: last message from the server */
+	int probe;           /* msgid of the liveness probe, -1: none */
+	long probe_ms, live_ms;
+	long refresh_due;    /* ms: next periodic full refresh */
 };
-
-static int session_of(const struct persist *p, const ldap_sync_t *ls)
-{
-	return ls == &p->ls[0] ? 0 : 1;
-}
-
-static void apply_entry(struct persist *p, ldap_sync_t *ls, LDAPMessage *msg,
-			const char *key)
-{
-	enum hs_kind kind = session_of(p, ls) == 0 ? HS_USER : HS_GROUP;
-	struct hs_entry *e = NULL;
-	int r = hs_entry_parse(p->cfg, ls->ls_ld, msg, kind, key, &e);
-
-	if (r == -EINVAL) {
-		/* it became invalid: the old version must not stay */
-		p->dirty |= hs_model_del(&p->model, kind, key);
-		return;
-	}
-	if (r == 0)
-		r = hs_model_put(&p->model, e);
-	if (r < 0)
-		p->error = r;
-	else
-		p->dirty = true;
-}
-
-static int on_entry(ldap_sync_t *ls, LDAPMessage *msg, struct berval *uuid,
-		    ldap_sync_refresh_t phase)
-{
-	struct persist *p = ls->ls_private;
-	char key[40];
-
-	p->events++;
-	if (!uuid || hs_uuid_text(uuid, key, sizeof(key)) < 0) {
-		hc_warn("sync: entry without a valid entryUUID ignored");
-		return 0;
-	}
-	switch (phase) {
-	case LDAP_SYNC_CAPI_ADD:
-	case LDAP_SYNC_CAPI_MODIFY:
-		apply_entry(p, ls, msg, key);
-		break;
-	case LDAP_SYNC_CAPI_DELETE:
-		if (hs_model_del(&p->model,
-				 session_of(p, ls) == 0 ? HS_USER : HS_GROUP,
-				 key))
-			p->dirty = true;
-		break;
-	default: /* PRESENT: nothing changed (we send no cookie) */
-		break;
-	}
-	return p->error ? LDAP_NO_MEMORY : 0;
-}
-
-static int on_reference(ldap_sync_t *ls, LDAPMessage *msg)
-{
-	(void)ls;
-	(void)msg;
-	return 0; /* referrals are not followed: one directory */
-}
-
-static int on_intermediate(ldap_sync_t *ls, LDAPMessage *msg,
-			   BerVarray uuids, ldap_sync_refresh_t phase)
-{
-	struct persist *p = ls->ls_private;
-	char key[40];
-	size_t i;
-
-	(void)msg;
-	p->events++;
-	if (phase == LDAP_SYNC_CAPI_DONE)
-		p->done[session_of(p, ls)] = true;
-	if (phase == LDAP_SYNC_CAPI_DELETES_IDSET && uuids) {
-		for (i = 0; uuids[i].bv_val; i++)
-			if (hs_uuid_text(&uuids[i], key, sizeof(key)) == 0 &&
-			    hs_model_del(&p->model, session_of(p, ls) == 0
-							    ? HS_USER : HS_GROUP,
-					 key))
-				p->dirty = true;
-	}
-	return 0;
-}
-
-static int on_result(ldap_sync_t *ls, LDAPMessage *msg, int refreshDeletes)
-{
-	struct persist *p = ls->ls_private;
-	int code = LDAP_OTHER;
-
-	(void)refreshDeletes;
-	p->events++;
-	if (ldap_parse_result(ls->ls_ld, msg, &code, NULL, NULL, NULL, NULL,
-			      0) != LDAP_SUCCESS)
-		code = LDAP_OTHER;
-	/* in refreshAndPersist the server ends the search only on error */
-	p->ended = code ? code : LDAP_OTHER;
-	return 0;
-}
-
-static char user_filter[] = "(objectClass=posixAccount)";
-static char group_filter[] = "(objectClass=posixGroup)";
-
-static int start_session(struct persist *p, int i, LDAP *ld)
-{
-	ldap_sync_t *ls = &p->ls[i];
-	const struct hc_config *cfg = p->cfg;
-	char *base = i == 0 ? cfg->user_base : cfg->group_base;
-
-	ldap_sync_initialize(ls);
-	ls->ls_base = base ? base : cfg->base;
-	ls->ls_scope = LDAP_SCOPE_SUBTREE;
-	ls->ls_filter = i == 0 ? user_filter : group_filter;
-	ls->ls_attrs = i == 0 ? hs_user_attrs : hs_group_attrs;
-	ls->ls_timeout = 0; /* we wait in poll(2) ourselves */
-	ls->ls_search_entry = on_entry;
-	ls->ls_search_reference = on_reference;
-	ls->ls_intermediate = on_intermediate;
-	ls->ls_search_result = on_result;
-	ls->ls_private = p;
-	ls->ls_ld = ld;
-	return ldap_sync_init_refresh_and_persist(ls);
-}
-
-static void end_session(ldap_sync_t *ls)
-{
-	/* ldap_sync_destroy frees base/filter/attrs and unbinds ls_ld: none
-	 * of them is its to free, so detach them and let it free the cookie */
-	ls->ls_base = NULL;
-	ls->ls_filter = NULL;
-	ls->ls_attrs = NULL;
-	ls->ls_ld = NULL;
-	ldap_sync_destroy(ls, 0);
-}
-
-static bool unsupported(int code)
-{
-	return code == LDAP_UNAVAILABLE_CRITICAL_EXTENSION ||
-	       code == LDAP_NOT_SUPPORTED;
-}
 
 static long now_ms(void)
 {
@@ -183,87 +65,271 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Read everything libldap has for both sessions. A zero-timeout
- * ldap_result() may read a message from the socket and still report a
- * timeout, leaving it queued inside libldap where poll(2) cannot see it;
- * the next call returns it. So a session is drained only after two calls
- * in a row bring nothing. Once the refresh is applied a drain stops after
- * DRAIN_MAX_MS, so a steady stream of changes still reaches the cache
- * (the rest is read after the write). 0; 1 when cut short; or
- * -ECONNRESET. */
-static int drain(struct persist *p)
+static void apply_entry(struct persist *p, enum hs_kind kind,
+			LDAPMessage *msg, const char *key)
 {
-	unsigned long before;
-	long t0 = now_ms();
-	int i, rc, idle;
+	struct hs_entry *e = NULL;
+	int r = hs_entry_parse(p->cfg, p->ld, msg, kind, key, &e);
 
+	if (r == -EINVAL) {
+		/* it became invalid: the old version must not stay */
+		if (hs_model_del(&p->model, kind, key)) {
+			p->dirty = true;
+			p->pending++;
+		}
+		return;
+	}
+	if (r == 0)
+		r = hs_model_put(&p->model, e);
+	if (r < 0) {
+		p->error = r;
+		return;
+	}
+	p->dirty = true;
+	p->pending++;
+}
+
+/* The Sync State control of an entry: state and entryUUID text. */
+static int entry_state(struct persist *p, LDAPMessage *msg, int *state,
+		       char *key, size_t keylen)
+{
+	LDAPControl **ctrls = NULL, *ctl;
+	struct berval uuid = { 0, NULL };
+	BerElement *ber = NULL;
+	int r = -EBADMSG;
+
+	if (ldap_get_entry_controls(p->ld, msg, &ctrls) != LDAP_SUCCESS)
+		return -EBADMSG;
+	ctl = ldap_control_find(LDAP_CONTROL_SYNC_STATE, ctrls, NULL);
+	if (ctl && (ber = ber_init(&ctl->ldctl_value)) &&
+	    ber_scanf(ber, "{em", state, &uuid) != LBER_ERROR &&
+	    hs_uuid_text(&uuid, key, keylen) == 0)
+		r = 0;
+	if (ber)
+		ber_free(ber, 1);
+	ldap_controls_free(ctrls);
+	return r;
+}
+
+static void on_entry(struct persist *p, enum hs_kind kind, LDAPMessage *msg)
+{
+	char key[40];
+	int state = -1;
+
+	if (entry_state(p, msg, &state, key, sizeof(key)) < 0) {
+		hc_warn("sync: entry without a valid Sync State control ignored");
+		return;
+	}
+	switch (state) {
+	case LDAP_SYNC_ADD:
+	case LDAP_SYNC_MODIFY:
+		apply_entry(p, kind, msg, key);
+		break;
+	case LDAP_SYNC_DELETE:
+		if (hs_model_del(&p->model, kind, key)) {
+			p->dirty = true;
+			p->pending++;
+		}
+		break;
+	default: /* PRESENT: nothing changed (we send no cookie) */
+		break;
+	}
+}
+
+/* syncIdSet with refreshDeletes: those entries are gone. */
+static void idset_deletes(struct persist *p, enum hs_kind kind, BerElement *ber)
+{
+	BerVarray uuids = NULL;
+	ber_int_t deletes = 0;
+	ber_len_t len;
+	char key[40];
+	size_t i;
+
+	if (ber_scanf(ber, "{") == LBER_ERROR)
+		return;
+	if (ber_peek_tag(ber, &len) == LDAP_TAG_SYNC_COOKIE &&
+	    ber_scanf(ber, "x") == LBER_ERROR)
+		return;
+	if (ber_peek_tag(ber, &len) == LDAP_TAG_REFRESHDELETES &&
+	    ber_scanf(ber, "b", &deletes) == LBER_ERROR)
+		return;
+	if (ber_scanf(ber, "[W]}", &uuids) == LBER_ERROR || !uuids)
+		return;
+	for (i = 0; deletes && uuids[i].bv_val; i++)
+		if (hs_uuid_text(&uuids[i], key, sizeof(key)) == 0 &&
+		    hs_model_del(&p->model, kind, key)) {
+			p->dirty = true;
+			p->pending++;
+		}
+	ber_bvarray_free(uuids);
+}
+
+/* refreshDelete / refreshPresent: { cookie?, refreshDone BOOLEAN DEFAULT
+ * TRUE }. */
+static bool refresh_done(BerElement *ber)
+{
+	ber_int_t done = 1;
+	ber_len_t len;
+
+	if (ber_scanf(ber, "{") == LBER_ERROR)
+		return false;
+	if (ber_peek_tag(ber, &len) == LDAP_TAG_SYNC_COOKIE &&
+	    ber_scanf(ber, "x") == LBER_ERROR)
+		return false;
+	if (ber_peek_tag(ber, &len) == LDAP_TAG_REFRESHDONE &&
+	    ber_scanf(ber, "b", &done) == LBER_ERROR)
+		return false;
+	return done != 0;
+}
+
+static void on_intermediate(struct persist *p, struct session *s,
+			    LDAPMessage *msg)
+{
+	struct berval *data = NULL;
+	BerElement *ber = NULL;
+	char *oid = NULL;
+	ber_len_t len;
+	ber_tag_t tag;
+
+	if (ldap_parse_intermediate(p->ld, msg, &oid, &data, NULL, 0) !=
+		    LDAP_SUCCESS ||
+	    !oid || strcmp(oid, LDAP_SYNC_INFO) != 0 || !data ||
+	    !(ber = ber_init(data)))
+		goto out;
+	tag = ber_peek_tag(ber, &len);
+	if (tag == LDAP_TAG_SYNC_REFRESH_DELETE ||
+	    tag == LDAP_TAG_SYNC_REFRESH_PRESENT) {
+		if (refresh_done(ber))
+			s->done = true;
+	} else if (tag == LDAP_TAG_SYNC_ID_SET) {
+		idset_deletes(p, (enum hs_kind)(s - p->s), ber);
+	} /* newCookie: we keep no cookie */
+out:
+	if (ber)
+		ber_free(ber, 1);
+	ldap_memfree(oid);
+	ber_bvfree(data);
+}
+
+static void on_result(struct persist *p, LDAPMessage *msg)
+{
+	int code = LDAP_OTHER;
+
+	if (ldap_parse_result(p->ld, msg, &code, NULL, NULL, NULL, NULL, 0) !=
+	    LDAP_SUCCESS)
+		code = LDAP_OTHER;
+	/* in refreshAndPersist the server ends the search only on error; a
+	 * server that ignored the control ends it with success */
+	p->ended = code ? code : LDAP_UNAVAILABLE_CRITICAL_EXTENSION;
+}
+
+/* One message from the server; frees it. */
+static void dispatch(struct persist *p, LDAPMessage *msg)
+{
+	int id = ldap_msgid(msg), i;
+
+	p->last_rx = now_ms();
+	hs_hb_contact();
+	if (id == p->probe) {
+		p->probe = -1; /* answered: the server's threads are alive */
+		ldap_msgfree(msg);
+		return;
+	}
+	for (i = 0; i < 2 && p->s[i].msgid != id; i++)
+		;
+	if (i < 2) {
+		switch (ldap_msgtype(msg)) {
+		case LDAP_RES_SEARCH_ENTRY:
+			on_entry(p, i == 0 ? HS_USER : HS_GROUP, msg);
+			break;
+		case LDAP_RES_INTERMEDIATE:
+			on_intermediate(p, &p->s[i], msg);
+			break;
+		case LDAP_RES_SEARCH_RESULT:
+			on_result(p, msg);
+			break;
+		default: /* references: referrals are off */
+			break;
+		}
+	}
+	ldap_msgfree(msg);
+}
+
+static char sync_oid[] = LDAP_CONTROL_SYNC;
+static char user_filter[] = "(objectClass=posixAccount)";
+static char group_filter[] = "(objectClass=posixGroup)";
+
+/* Send one sync search (refreshAndPersist, no cookie, critical). */
+static int start_session(struct persist *p, int i)
+{
+	const struct hc_config *cfg = p->cfg;
+	const char *base = i == 0 ? cfg->user_base : cfg->group_base;
+	LDAPControl ctl = { .ldctl_oid = sync_oid,
+			    .ldctl_iscritical = 1 };
+	LDAPControl *ctrls[2] = { &ctl, NULL };
+	BerElement *ber = ber_alloc_t(LBER_USE_DER);
+	int rc = LDAP_NO_MEMORY;
+
+	p->s[i].msgid = -1;
+	p->s[i].done = false;
+	if (!ber)
+		return rc;
+	if (ber_printf(ber, "{eb}", (ber_int_t)LDAP_SYNC_REFRESH_AND_PERSIST,
+		       (ber_int_t)0) >= 0 &&
+	    ber_flatten2(ber, &ctl.ldctl_value, 0) == 0)
+		rc = ldap_search_ext(p->ld, base ? base : cfg->base,
+				     LDAP_SCOPE_SUBTREE,
+				     i == 0 ? user_filter : group_filter,
+				     i == 0 ? hs_user_attrs : hs_group_attrs, 0,
+				     ctrls, NULL, NULL, LDAP_NO_LIMIT,
+				     &p->s[i].msgid);
+	ber_free(ber, 1);
+	return rc;
+}
+
+static void stop_sessions(struct persist *p)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (p->s[i].msgid >= 0) {
+			ldap_abandon_ext(p->ld, p->s[i].msgid, NULL, NULL);
+			p->s[i].msgid = -1;
+		}
+}
+
+/* (Re)start both sessions into an empty model: a full refresh. */
+static int begin_refresh(struct persist *p)
+{
+	int i, rc;
+
+	stop_sessions(p);
+	hs_model_free(&p->model);
+	hs_model_init(&p->model);
+	p->applied = p->dirty = false;
+	p->pending = 0;
+	p->refresh_due = now_ms() + p->cfg->refresh_interval * 1000L;
+	hs_hb_state(HC_HB_REFRESHING, hc_ldap_uri(p->c), NULL);
 	for (i = 0; i < 2; i++) {
-		for (idle = 0; idle < 2;) {
-			if (p->applied && p->dirty &&
-			    now_ms() - t0 >= DRAIN_MAX_MS)
-				return 1;
-			before = p->events;
-			rc = ldap_sync_poll(&p->ls[i]);
-			if (rc < 0)
-				return -ECONNRESET;
-			if (p->error)
-				return p->error;
-			if (p->ended)
-				return 0;
-			idle = p->events == before ? idle + 1 : 0;
+		rc = start_session(p, i);
+		if (rc != LDAP_SUCCESS) {
+			hc_warn("sync search on %s failed: %s", hc_ldap_uri(p->c),
+				ldap_err2string(rc));
+			return rc == LDAP_SERVER_DOWN ? -ECONNRESET : -EPROTO;
 		}
 	}
 	return 0;
 }
 
-static int wait_input(struct persist *p, int ms)
+static bool unsupported(int code)
 {
-	struct pollfd pf[2];
-	int i;
-
-	for (i = 0; i < 2; i++) {
-		pf[i].events = POLLIN;
-		if (ldap_get_option(p->ls[i].ls_ld, LDAP_OPT_DESC, &pf[i].fd) !=
-			    LDAP_OPT_SUCCESS ||
-		    pf[i].fd < 0)
-			return -ECONNRESET;
-	}
-	if (poll(pf, 2, ms) < 0 && errno != EINTR)
-		return -errno;
-	return 0;
-}
-
-/* After a drain: apply the refresh once both sessions finished it, and
- * write the changes read so far. 0, -EPERM (guard), or a write error. */
-static int settle(struct persist *p, bool force)
-{
-	const char *server = hc_ldap_uri(p->c);
-	int r;
-
-	if (!p->applied) {
-		if (!p->done[0] || !p->done[1])
-			return 0;
-		r = hs_write(p->cfg, &p->model, server,
-			     force ? 0 : HS_WRITE_GUARDED);
-		if (r < 0)
-			return r;
-		p->applied = true;
-		p->dirty = false;
-		hc_info("refresh applied; following changes on %s", server);
-		return 0;
-	}
-	if (!p->dirty)
-		return 0;
-	r = hs_write(p->cfg, &p->model, server, 0);
-	if (r < 0)
-		return r;
-	p->dirty = false;
-	return 0;
+	return code == LDAP_UNAVAILABLE_CRITICAL_EXTENSION ||
+	       code == LDAP_NOT_SUPPORTED;
 }
 
 static int ended(struct persist *p)
 {
-	if (unsupported(p->ended)) {
+	if (unsupported(p->ended) && !p->applied) {
 		hc_warn("%s does not offer the sync control (%s)",
 			hc_ldap_uri(p->c), ldap_err2string(p->ended));
 		return -EOPNOTSUPP;
@@ -273,71 +339,133 @@ static int ended(struct persist *p)
 	return -ECONNRESET;
 }
 
+/* Liveness: probe a silent server, give up on one silent too long. */
+static int check_alive(struct persist *p)
+{
+	long silent = now_ms() - p->last_rx;
+	int rc;
+
+	if (silent >= p->live_ms) {
+		hc_warn("%s did not answer for %ld ms (liveness %ld ms): "
+			"failing over", hc_ldap_uri(p->c), silent, p->live_ms);
+		return -ETIMEDOUT;
+	}
+	if (silent >= p->probe_ms && p->probe < 0) {
+		rc = ldap_whoami(p->ld, NULL, NULL, &p->probe);
+		if (rc != LDAP_SUCCESS) {
+			hc_warn("liveness probe to %s failed: %s",
+				hc_ldap_uri(p->c), ldap_err2string(rc));
+			return -ECONNRESET;
+		}
+	}
+	return 0;
+}
+
+/* Read what the server sent, for at most one slice when nothing comes and
+ * at most DRAIN_MAX_MS while changes wait to be written. */
+static int receive(struct persist *p)
+{
+	long t0 = now_ms();
+	struct timeval tv = { 0, SLICE_MS * 1000L };
+	LDAPMessage *msg;
+	int rc;
+
+	for (;;) {
+		msg = NULL;
+		rc = ldap_result(p->ld, LDAP_RES_ANY, LDAP_MSG_ONE, &tv, &msg);
+		if (rc < 0) {
+			hc_warn("lost the connection to %s", hc_ldap_uri(p->c));
+			return -ECONNRESET;
+		}
+		if (rc == 0)
+			return 0;
+		dispatch(p, msg);
+		if (p->error || p->ended || hs_stop || hs_hup)
+			return p->error;
+		if (p->dirty && p->applied && now_ms() - t0 >= DRAIN_MAX_MS)
+			return 0;
+		tv.tv_usec = 0; /* then take only what is already there */
+	}
+}
+
+/* Apply the refresh once both sessions finished it, else write the changes
+ * read so far. 0, -EPERM (guard), or HS_PERSIST_WRITE_FAILED. */
+static int settle(struct persist *p, bool force)
+{
+	const char *server = hc_ldap_uri(p->c);
+	long t0 = now_ms();
+	int r;
+
+	if (!p->applied && (!p->s[0].done || !p->s[1].done))
+		return 0;
+	if (p->applied && !p->dirty)
+		return 0;
+	r = hs_write(p->cfg, &p->model, server,
+		     p->applied || force ? 0 : HS_WRITE_GUARDED);
+	/* our own busy time is not the server's silence */
+	p->last_rx += now_ms() - t0;
+	if (r == -EPERM)
+		return r;
+	if (r < 0)
+		return HS_PERSIST_WRITE_FAILED;
+	if (!p->applied) {
+		p->applied = true;
+		hs_hb_full_refresh();
+		hs_hb_state(HC_HB_CONNECTED, server, "");
+		hc_info("refresh applied; following changes on %s", server);
+	}
+	hs_hb_changes(p->pending);
+	p->pending = 0;
+	p->dirty = false;
+	return 0;
+}
+
 static int follow(struct persist *p, bool force)
 {
-	int r = 0, more;
+	int r = 0;
 
 	while (!hs_stop && !hs_hup) {
-		if ((r = more = drain(p)) < 0)
+		if ((r = receive(p)) < 0)
 			break;
 		if (p->ended) {
 			r = ended(p);
 			break;
 		}
-		if ((r = settle(p, force)) < 0)
+		if ((r = settle(p, force)) != 0)
 			break;
-		/* cut short: more may wait inside libldap, unseen by poll */
-		r = wait_input(p, more ? 0 : IDLE_WAIT_MS);
-		if (r < 0)
+		if ((r = check_alive(p)) < 0)
 			break;
+		hs_hb_tick();
+		if (p->applied && now_ms() >= p->refresh_due) {
+			hc_info("periodic full refresh from %s (refresh_interval "
+				"%u s)", hc_ldap_uri(p->c),
+				p->cfg->refresh_interval);
+			if ((r = begin_refresh(p)) < 0)
+				break;
+		}
 	}
-	if (r == -ECONNRESET)
-		hc_warn("lost the connection to %s", hc_ldap_uri(p->c));
 	return r;
-}
-
-static int second_connection(struct persist *p)
-{
-	char err[512];
-	int r = hc_ldap_connect(p->cfg, HC_BIND_CONFIG, NULL, NULL, &p->c2,
-				err, sizeof(err));
-
-	if (r < 0)
-		hc_warn("second connection failed: %s", err);
-	return r < 0 ? -ECONNRESET : 0;
 }
 
 int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 {
-	struct persist p = { .cfg = cfg, .c = c };
-	int r, rc, i, started = 0;
+	unsigned live = cfg->liveness ? cfg->liveness
+				      : 3 * (cfg->timeout ? cfg->timeout : 3);
+	struct persist p = {
+		.cfg = cfg, .c = c, .ld = hc_ldap_handle(c), .probe = -1,
+		.live_ms = live * 1000L,
+		.s = { { -1, false }, { -1, false } },
+	};
+	int r;
 
+	/* probe after a third of the bound: two more thirds for the answer */
+	p.probe_ms = p.live_ms / 3 > 0 ? p.live_ms / 3 : 1;
+	p.last_rx = now_ms();
 	hs_model_init(&p.model);
-	r = second_connection(&p);
-	for (i = 0; i < 2 && r == 0; i++) {
-		rc = start_session(&p, i, hc_ldap_handle(i ? p.c2 : c));
-		started++;
-		/* a server that ignores the control ends the search before
-		 * any refreshDone: libldap reports LDAP_OTHER */
-		if (rc == LDAP_OTHER && !p.done[i] && !p.ended)
-			rc = LDAP_UNAVAILABLE_CRITICAL_EXTENSION;
-		if (p.ended || unsupported(rc)) {
-			if (!p.ended || (p.ended == LDAP_OTHER && !p.done[i]))
-				p.ended = rc;
-			r = ended(&p);
-		} else if (rc != LDAP_SUCCESS) {
-			hc_warn("sync search on %s failed: %s", hc_ldap_uri(c),
-				ldap_err2string(rc));
-			r = rc == LDAP_SERVER_DOWN || rc < 0 ? -ECONNRESET
-							     : -EPROTO;
-		}
-	}
+	r = begin_refresh(&p);
 	if (r == 0)
 		r = follow(&p, force);
-	for (i = 0; i < started; i++)
-		end_session(&p.ls[i]);
-	if (p.c2)
-		hc_ldap_close(p.c2);
+	stop_sessions(&p);
 	hs_model_free(&p.model);
 	return r;
 }

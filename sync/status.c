@@ -72,5 +72,5 @@ int hs_status(const struct hc_config *cfg)
 	printf("groups: %" PRIu32 "\n", info.n_groups);
 	hc_cache_close(c);
 	print_skipped(cfg);
-	return HS_EXIT_OK;
+	return hs_status_daemon(cfg); /* the heartbeat's part */
 }

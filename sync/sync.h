@@ -254,10 +254,15 @@ int hs_precreate_home(const struct hc_config *cfg, const char *user);
 
 /* persist.c / daemon.c */
 extern volatile sig_atomic_t hs_stop, hs_hup;
-int hs_daemon(const struct hc_config *cfg, bool force);
-/* One refreshAndPersist session on a connected handle; returns when the
- * connection is lost (-ECONNRESET), the server lacks the sync control
- * (-EOPNOTSUPP), on stop/SIGHUP (0), or on error. */
+/* cfg is re-read on SIGHUP (the old one kept when the new file is
+ * invalid): the daemon may replace its contents. */
+int hs_daemon(struct hc_config *cfg, bool force);
+/* Both refreshAndPersist sessions (users, groups) on one connected handle,
+ * so both always follow the same server; returns when the connection is
+ * lost or the server stops answering (-ECONNRESET, -ETIMEDOUT), the server
+ * lacks the sync control (-EOPNOTSUPP), the cache cannot be written
+ * (HS_PERSIST_WRITE_FAILED), the guard refused (-EPERM), on stop/SIGHUP
+ * (0), or on another error. */
 int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force);
 
 /* publish.c: write this host's status (common/hoststat.h plus the sync
@@ -286,5 +291,40 @@ int hs_metrics_write(const struct hc_config *cfg, const struct hs_metrics *m);
 
 /* status.c */
 int hs_status(const struct hc_config *cfg);
+
+/* ---- H2: daemon reliability (daemon.c, persist.c, heartbeat.c,
+ * backoff.c) ---- */
+#include "heartbeat.h"
+
+/* --status: the daemon is not fine (stale heartbeat, stopped, or not
+ * connected for longer than HS_DISCONNECTED_MAX seconds) */
+#define HS_EXIT_DAEMON 5
+#define HS_DISCONNECTED_MAX 180 /* 3 x the longest back-off */
+#define HS_HEARTBEAT_STALE 30   /* written every <= 10 s while running */
+
+/* persist.c: the outcome of hs_persist besides 0 / -errno */
+#define HS_PERSIST_WRITE_FAILED 1 /* the cache could not be written */
+
+/* backoff.c: 1 s doubling to 60 s, with 0-25 % jitter */
+struct hs_backoff {
+	unsigned cur_ms;
+	unsigned seed;
+};
+void hs_backoff_reset(struct hs_backoff *b);
+/* The next wait in ms (and double the following one). */
+unsigned hs_backoff_next(struct hs_backoff *b);
+
+/* heartbeat.c: the writer of the heartbeat file */
+void hs_hb_init(const struct hc_config *cfg);
+void hs_hb_config(const struct hc_config *cfg); /* after a reload */
+void hs_hb_state(enum hc_hb_state st, const char *server, const char *error);
+void hs_hb_contact(void);
+void hs_hb_changes(unsigned long n);
+void hs_hb_full_refresh(void);
+unsigned long hs_hb_refreshes(void); /* full refreshes written so far */
+void hs_hb_tick(void);
+
+/* hbstatus.c: the heartbeat part of --status; an HS_EXIT_* code */
+int hs_status_daemon(const struct hc_config *cfg);
 
 #endif

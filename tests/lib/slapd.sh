@@ -201,6 +201,9 @@ EOT
 		-f "$HC_SRC/ldap-schema/hcoop.ldif" >/dev/null || return 1
 	sed "s/dc=hcoop,dc=test/$LDAP_BASE/g" "$HC_SRC/ldap-schema/access.ldif" |
 		ldapmodify -Y EXTERNAL -H "$LDAPI_URI" -Q >/dev/null || return 1
+	# SLAPD_NO_FIXTURE=1: an empty database (a replica that fills itself
+	# by replication, tests/lib/mirror.sh)
+	[ -n "${SLAPD_NO_FIXTURE:-}" ] && return 0
 	hc_fixture_ldif | slapd_add >/dev/null
 }
 
@@ -215,7 +218,14 @@ slapd_start() {
 	HOST_DN="cn=host1.hcoop.test,ou=Hosts,$LDAP_BASE"
 	HOST_PW=host1-secret
 	export SLAPD_DIR LDAP_BASE LDAP_CACERT LDAPI_URI HOST_DN HOST_PW
-	_slapd_make_tls "$SLAPD_DIR" || { _slapd_log "openssl failed"; return 1; }
+	# SLAPD_TLS_FROM=DIR: reuse another server's CA and certificate (one
+	# tls_cacert for a pair of servers)
+	if [ -n "${SLAPD_TLS_FROM:-}" ]; then
+		cp -a "$SLAPD_TLS_FROM/tls" "$SLAPD_DIR/tls" ||
+			{ _slapd_log "cannot copy $SLAPD_TLS_FROM/tls"; return 1; }
+	else
+		_slapd_make_tls "$SLAPD_DIR" || { _slapd_log "openssl failed"; return 1; }
+	fi
 	mkdir -p "$SLAPD_DIR/slapd.d" "$SLAPD_DIR/db"
 	_slapd_config_ldif "$SLAPD_DIR" >"$SLAPD_DIR/config.ldif"
 	slapadd -n0 -F "$SLAPD_DIR/slapd.d" -l "$SLAPD_DIR/config.ldif" \
@@ -281,7 +291,8 @@ slapd_write_config() {
 			"binddn $HOST_DN" "bindpw_file $SLAPD_DIR/bindpw" \
 			"tls_cacert $LDAP_CACERT" "host host1.hcoop.test" \
 			"admin_group admins" "min_uid 1000" \
-			"cache ${HC_CACHE:-$SLAPD_DIR/cache}"; do
+			"cache ${HC_CACHE:-$SLAPD_DIR/cache}" \
+			"heartbeat $SLAPD_DIR/run/hcoop-sync.state"; do
 			k=${line%% *}
 			[ -n "${over[$k]:-}" ] || echo "$line"
 		done

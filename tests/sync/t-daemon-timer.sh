@@ -1,0 +1,32 @@
+#!/bin/bash
+# Issue 10 item 14: refresh_interval is a real timer while following
+# changes: every interval a full refresh replaces the model, which heals a
+# change the persist session never saw (here: one written behind slapd's
+# back with slapmodify, which sends no sync notification).
+# san: yes
+source "$(dirname "$0")/../lib/tap.sh"
+need_root
+source "$HC_SRC/tests/sync/lib.sh"
+hs_setup "refresh_interval 3"
+log=$SLAPD_DIR/daemon.log
+hs_start_daemon "$HS_CONF" "$log"
+hs_wait 10 grep -q 'refresh applied' "$log"
+check "following changes" grep -q 'following changes' "$log"
+
+# A change the sync provider never announces.
+slapmodify -F "$SLAPD_DIR/slapd.d" -b "$LDAP_BASE" -q >/dev/null 2>&1 <<EOT
+dn: uid=carol,ou=People,$LDAP_BASE
+changetype: modify
+replace: loginShell
+loginShell: /bin/missed
+EOT
+rc=$?
+is "slapmodify behind slapd's back" "$rc" 0
+sleep 0.5
+check_not "the persist session did not see it" eval "hs_dump | grep -q '^U:carol:.*:/bin/missed:'"
+hs_wait 8 eval "hs_dump | grep -q '^U:carol:.*:/bin/missed:'"
+check "the periodic full refresh healed it" eval "hs_dump | grep -q '^U:carol:.*:/bin/missed:'"
+like "logged" "$(cat "$log")" 'periodic full refresh from .* \(refresh_interval 3 s\)'
+kill -TERM "$HS_DAEMON_PID"; rc=0; wait "$HS_DAEMON_PID" || rc=$?
+is "SIGTERM: exit 0" "$rc" 0
+echo 1..$_hc_n
