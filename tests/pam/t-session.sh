@@ -21,6 +21,7 @@ printf 'argv=%s\nfd0=%s\nfd1=%s\nfd2=%s\nfds=%s\nenv=[%s]\n' "\$*" "\$fd0" "\$fd
 for a; do u=\$a; done
 echo "stub: making /home/\$u" >&2
 /bin/mkdir -m 0750 "/home/\$u"
+/bin/chown "\$u" "/home/\$u"
 EOT
 printf '#!/bin/sh\necho "stub: refusing" >&2\nexit 3\n' >"$REC/failing"
 printf '#!/bin/sh\necho $$ >%s/hang.pid\nexec /bin/sleep 120\n' "$REC" >"$REC/hanging"
