@@ -243,11 +243,14 @@ bool hc_admit_is_ours(const struct hc_admit_in *in, struct hc_admit_out *out)
 		return false;
 	}
 	hit = local_find(&db, u->name, u->uid);
-	if (hit != NULL)
+	if (hit != NULL && strcmp(hit->name, u->name) == 0)
 		say(out->why, sizeof(out->why),
-		    "%s \"%s\" is the local user %s (uid %u in %s)",
-		    strcmp(hit->name, u->name) == 0 ? "name" : "uid", u->name,
+		    "name \"%s\" is the local user %s (uid %u in %s)", u->name,
 		    hit->name, (unsigned)hit->id, path);
+	else if (hit != NULL)
+		say(out->why, sizeof(out->why),
+		    "uid %u of \"%s\" belongs to the local user %s (in %s)",
+		    (unsigned)u->uid, u->name, hit->name, path);
 	local_free(&db);
 	if (hit != NULL)
 		return false;
@@ -277,10 +280,15 @@ static bool group_is_local(const struct hc_admit_in *in,
 	hit = local_find(db, name, gid);
 	if (hit == NULL)
 		return false;
-	say(out->why, sizeof(out->why),
-	    "%s %s (gid %u) is the local group %s (gid %u in %s)", what,
-	    name ? name : "?", (unsigned)gid, hit->name, (unsigned)hit->id,
-	    db->path);
+	if (name != NULL)
+		say(out->why, sizeof(out->why),
+		    "%s %s (gid %u) is the local group %s (gid %u in %s)",
+		    what, name, (unsigned)gid, hit->name, (unsigned)hit->id,
+		    db->path);
+	else
+		say(out->why, sizeof(out->why),
+		    "%s gid %u is the local group %s (gid %u in %s)", what,
+		    (unsigned)gid, hit->name, (unsigned)hit->id, db->path);
 	return true;
 }
 
