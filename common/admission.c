@@ -272,12 +272,12 @@ static bool group_is_local(const struct hc_admit_in *in,
 
 	if (hc_cache_group_bygid(in->cache, gid, &g) == 0)
 		name = g.name;
-	if (gid < id_floor(in)) {
+	hit = local_find(db, name, gid);
+	if (hit == NULL && gid < id_floor(in)) {
 		say(out->why, sizeof(out->why), "%s gid %u is reserved", what,
 		    (unsigned)gid);
 		return true;
 	}
-	hit = local_find(db, name, gid);
 	if (hit == NULL)
 		return false;
 	if (name != NULL)

@@ -178,7 +178,7 @@ pam_matrix() { # label
 	pcase "$l user0003 (LDAP users)" hc_only user0003 acct PAM_PERM_DENIED ""
 	logged "$l user0003" "user0003: $lg: group users \(gid 30102\) is the local group users \(gid 100"
 	pcase "$l user0007 (LDAP gid 0)" hc_only user0007 acct PAM_PERM_DENIED ""
-	logged "$l user0007" "user0007: $lg: group gid 0 is reserved"
+	logged "$l user0007" "user0007: $lg: group hcwheel \(gid 0\) is the local group root \(gid 0"
 	pcase "$l user0005 (clean)" hc_only user0005 auth,acct PAM_SUCCESS "" pw-user0005
 }
 
