@@ -32,3 +32,5 @@ install-common:
 	install -d -m 0755 $(DESTDIR)/var/lib/hcoop
 INSTALL_TARGETS += install-common
 .PHONY: install-common
+CORE_SRCS += common/admission.c
+$(CORE_LIB): $(BUILD)/common/admission.o

@@ -55,17 +55,18 @@ static long raw_clone(int exit_signal, int *pidfd)
  * SIGCHLD, so the program itself cannot be our direct child without
  * becoming visible to the application's SIGCHLD handling. This process
  * never execs: it keeps exit signal 0, starts the program with clean
- * signal state, waits for it and hands its wait status to us through
- * stfd. Program and intermediate share a new process group, so the
- * deadline kills both (and whatever the program started). */
+ * signal state, tells us its pid through stfd, waits for it and hands its
+ * wait status to us through stfd too. The program leads a new process
+ * group (set on both sides of the clone, so neither order races), so the
+ * deadline kills it and whatever it started while this process stays
+ * alive to reap it: nothing is left for init to collect. */
 static void intermediate(const struct hc_spawn_req *req, int errfd, int stfd)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	sigset_t none;
-	int status = 0;
+	int status = 0, prog;
 	long pid;
 
-	setpgid(0, 0);
 	/* sshd or a daemon may block or ignore signals, and exec keeps
 	 * both; SIGCHLD at its default also lets us wait below */
 	for (int sig = 1; sig < NSIG; sig++)
@@ -76,9 +77,15 @@ static void intermediate(const struct hc_spawn_req *req, int errfd, int stfd)
 	pid = raw_clone(SIGCHLD, NULL);
 	if (pid < 0 && errno == ENOSYS)
 		pid = fork();
-	if (pid == 0)
+	if (pid == 0) {
+		setpgid(0, 0);
 		exec_child(req, errfd);
+	}
 	if (pid < 0)
+		_exit(125);
+	setpgid((pid_t)pid, (pid_t)pid);
+	prog = (int)pid;
+	if (write(stfd, &prog, sizeof(prog)) != sizeof(prog))
 		_exit(125);
 	while (waitpid((pid_t)pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -150,12 +157,26 @@ static bool drain(int fd, const struct hc_spawn_req *req, size_t *used)
 	return true;
 }
 
+/* One int from stfd (the program's pid, then its wait status); waits at
+ * most timeout_ms (-1: until the intermediate has written or exited). */
+static bool read_int(int stfd, int timeout_ms, int *v)
+{
+	struct pollfd p = { .fd = stfd, .events = POLLIN };
+	ssize_t n;
+
+	if (poll(&p, 1, timeout_ms) <= 0)
+		return false;
+	do
+		n = read(stfd, v, sizeof(*v));
+	while (n < 0 && errno == EINTR);
+	return n == sizeof(*v);
+}
+
 /* Reap the intermediate; the program's wait status comes from stfd. */
-static int reap(int pidfd, int stfd, struct hc_spawn_res *res)
+static int reap(int pidfd, int stfd, bool have_prog, struct hc_spawn_res *res)
 {
 	siginfo_t si;
-	int status;
-	ssize_t n;
+	int status, prog;
 
 	memset(&si, 0, sizeof(si));
 	while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED | __WALL) < 0)
@@ -165,14 +186,34 @@ static int reap(int pidfd, int stfd, struct hc_spawn_res *res)
 		res->code = SIGKILL;
 		return 0;
 	}
-	do
-		n = read(stfd, &status, sizeof(status));
-	while (n < 0 && errno == EINTR);
-	if (n != sizeof(status))
+	/* it has exited: whatever it wrote is there, EOF after that */
+	if ((!have_prog && !read_int(stfd, -1, &prog)) ||
+	    !read_int(stfd, -1, &status))
 		return -ECHILD; /* the intermediate could not start or wait */
 	res->exited = WIFEXITED(status);
 	res->code = res->exited ? WEXITSTATUS(status) : WTERMSIG(status);
 	return 0;
+}
+
+/* The deadline passed: kill the program's group, let the intermediate reap
+ * it (it does nothing else; 1 s at most), then reap the intermediate. */
+static int kill_at_deadline(pid_t pid, int pidfd, int stfd,
+			    struct hc_spawn_res *res)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+	int prog = 0;
+	bool have_prog = read_int(stfd, 0, &prog) && prog > 0;
+
+	res->timed_out = true;
+	if (have_prog) {
+		kill(-(pid_t)prog, SIGKILL); /* what it started, too */
+		kill((pid_t)prog, SIGKILL);  /* before its setpgid, if ever */
+	}
+	if (!have_prog || poll(&p, 1, 1000) <= 0) {
+		kill(-pid, SIGKILL); /* an old-style group, if any */
+		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+	}
+	return reap(pidfd, stfd, have_prog, res);
 }
 
 /* Wait for the child (pidfd) until the deadline, reading its stderr. */
@@ -211,13 +252,10 @@ static int wait_child(const struct hc_spawn_req *req, pid_t pid, int pidfd,
 
 			while (open_pipe && poll(&e, 1, 0) > 0)
 				open_pipe = drain(errfd, req, &used);
-			return reap(pidfd, stfd, res);
+			return reap(pidfd, stfd, false, res);
 		}
 	}
-	res->timed_out = true;
-	kill(-pid, SIGKILL); /* the group: the program and what it started */
-	pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
-	return reap(pidfd, stfd, res);
+	return kill_at_deadline(pid, pidfd, stfd, res);
 }
 
 int hc_spawn_run(const struct hc_spawn_req *req, struct hc_spawn_res *res)

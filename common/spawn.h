@@ -19,6 +19,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The deadline for running hcoop-mkhome, the same from pam_hcoop's session
+ * step (a login waits for it) and hcoop-sync's precreate_homes: a home
+ * that takes longer to build is a fault to look at, not to wait for. */
+#define HC_MKHOME_TIMEOUT_MS 10000u
+
 struct hc_spawn_req {
 	char *const *argv;    /* argv[0] must be an absolute path */
 	char *const *envp;    /* NULL: an empty environment */

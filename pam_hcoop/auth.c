@@ -58,7 +58,7 @@ int hc_pam_ldap_login(struct hc_pam *p, const char *pw, struct hc_ldap **out)
 	return 0;
 }
 
-int hc_pam_auth(struct hc_pam *p)
+static int auth(struct hc_pam *p)
 {
 	struct hc_ldap *ld = NULL;
 	const char *pw = NULL;
@@ -86,4 +86,9 @@ int hc_pam_auth(struct hc_pam *p)
 		pam_syslog(p->pamh, LOG_DEBUG, "%s: authenticated as %.200s",
 			   p->name, p->user.dn);
 	return r;
+}
+
+enum hc_pam_res hc_pam_auth(struct hc_pam *p)
+{
+	return hc_pam_res_errno(auth(p));
 }

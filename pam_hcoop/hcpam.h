@@ -1,26 +1,36 @@
 /* pam_hcoop internals: one context shared by the hooks, built by one
- * prologue (prologue.c) and mapped to a PAM code by one function (rc.c).
+ * prologue (prologue.c), one named result per step, mapped to a PAM code by
+ * one function (rc.c).
  *
- * Every function here returns 0 or a negative errno. The errno values
- * that carry a specific meaning between the steps and the mapper:
- *   -ENOENT        the user is not ours (invalid name or not in the cache)
- *   -ENODATA       we cannot tell: the cache is missing or unusable
- *   -EACCES        wrong or empty password / wrong old password
- *   -EHOSTUNREACH, -ETIMEDOUT   no LDAP server answered in time
- *   -EPERM         refused: not admitted here, or new password refused
- *   -EKEYREVOKED   account locked;  -EKEYEXPIRED  account expired
- *   -ECANCELED     the conversation failed or gave no answer
- *   -EXDEV         PAM_USER changed between two hooks
- *   -ECONNREFUSED  the LDAP helper refused to send a password in clear
- *   anything else  a local fault (config, memory, fork): service error */
+ * Helpers that wrap common/ (the LDAP helper, the password prompts) return
+ * 0 or a negative errno as common/ does; each step turns that into an
+ * enum hc_pam_res once, with hc_pam_res_errno(). */
 #ifndef HCOOP_PAM_H
 #define HCOOP_PAM_H
 
 #include <stdbool.h>
 #include <security/pam_modules.h>
 
+#include "admission.h"
 #include "cache.h"
 #include "config.h"
+
+/* What a step found; rc.c maps it to the PAM code for the hook. */
+enum hc_pam_res {
+	HC_PAM_OK = 0,
+	HC_PAM_NOT_OURS,       /* not a member (or a local account owns the
+				  name): left to pam_unix */
+	HC_PAM_CACHE_UNUSABLE, /* we cannot tell who is a member */
+	HC_PAM_BAD_PASSWORD,   /* wrong or empty (old) password */
+	HC_PAM_LDAP_DOWN,      /* no LDAP server answered in time */
+	HC_PAM_REFUSED,        /* not admitted here; new password refused */
+	HC_PAM_LOCKED,
+	HC_PAM_EXPIRED,
+	HC_PAM_CONV,           /* the conversation failed or gave no answer */
+	HC_PAM_USER_CHANGED,   /* PAM_USER changed between two hooks */
+	HC_PAM_NO_MEMORY,
+	HC_PAM_FAULT,          /* a local fault (config, fork, helper) */
+};
 
 enum hc_hook {
 	HC_HOOK_AUTH = 0,
@@ -52,15 +62,21 @@ struct hc_pam {
 void hc_pam_args_parse(pam_handle_t *pamh, int argc, const char **argv,
 		       struct hc_pam_args *a);
 
-/* prologue.c: fill p for this hook (user, config, cache lookup). On any
- * return p must be released with hc_pam_end(). */
-int hc_pam_begin(struct hc_pam *p, pam_handle_t *pamh, enum hc_hook hook,
+/* prologue.c: fill p for this hook (user, config, cache lookup, and the
+ * "is it really ours" check of admission.h). On any return p must be
+ * released with hc_pam_end(). */
+enum hc_pam_res hc_pam_begin(struct hc_pam *p, pam_handle_t *pamh, enum hc_hook hook,
 		 int flags, int argc, const char **argv);
 void hc_pam_end(struct hc_pam *p);
 bool hc_pam_debug(const struct hc_pam *p);
+/* The admission input for p's user (this host, the config, now). */
+void hc_pam_admit_in(const struct hc_pam *p, struct hc_admit_in *in);
 
-/* rc.c: the one mapping from our results to PAM codes. */
-int hc_pam_rc(enum hc_hook hook, int r);
+/* rc.c: the one mapping from our results to PAM codes, and the two ways
+ * other results become ours. */
+int hc_pam_rc(enum hc_hook hook, enum hc_pam_res r);
+enum hc_pam_res hc_pam_res_errno(int r);
+enum hc_pam_res hc_pam_res_admit(enum hc_admit a);
 
 /* authtok.c: read a password (old or new) as the options say. *out is a
  * libpam-owned item; never copy it except into wiped buffers. */
@@ -77,16 +93,9 @@ struct hc_ldap;
 int hc_pam_ldap_login(struct hc_pam *p, const char *pw, struct hc_ldap **out);
 
 /* the steps */
-int hc_pam_auth(struct hc_pam *p);
-int hc_pam_account(struct hc_pam *p);
-int hc_pam_password(struct hc_pam *p);
-int hc_pam_session_open(struct hc_pam *p);
-
-/* spawn.c: run argv[0] (absolute) with an empty environment, no inherited
- * descriptors, stdin/stdout on /dev/null and stderr into errbuf (NUL-
- * terminated, truncated), killed at the deadline. *status is the wait
- * status. -ETIME when it had to be killed. */
-int hc_pam_spawn(char *const argv[], unsigned deadline_s, int *status,
-		 char *errbuf, size_t errlen);
+enum hc_pam_res hc_pam_auth(struct hc_pam *p);
+enum hc_pam_res hc_pam_account(struct hc_pam *p);
+enum hc_pam_res hc_pam_password(struct hc_pam *p);
+enum hc_pam_res hc_pam_session_open(struct hc_pam *p);
 
 #endif

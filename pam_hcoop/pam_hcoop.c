@@ -5,15 +5,15 @@
 
 #include "hcpam.h"
 
-typedef int (*hc_step)(struct hc_pam *p);
+typedef enum hc_pam_res (*hc_step)(struct hc_pam *p);
 
 static int run(pam_handle_t *pamh, enum hc_hook hook, hc_step step,
 	       int flags, int argc, const char **argv)
 {
 	struct hc_pam p;
-	int r = hc_pam_begin(&p, pamh, hook, flags, argc, argv);
+	enum hc_pam_res r = hc_pam_begin(&p, pamh, hook, flags, argc, argv);
 
-	if (r == 0 && step != NULL)
+	if (r == HC_PAM_OK && step != NULL)
 		r = step(&p);
 	hc_pam_end(&p);
 	return hc_pam_rc(hook, r);

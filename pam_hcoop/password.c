@@ -134,14 +134,14 @@ out:
 	return r;
 }
 
-int hc_pam_password(struct hc_pam *p)
+enum hc_pam_res hc_pam_password(struct hc_pam *p)
 {
 	/* We keep no password ageing of our own: nothing "expired" to do. */
 	if (p->flags & PAM_CHANGE_EXPIRED_AUTHTOK)
-		return -ENOENT;
+		return HC_PAM_NOT_OURS;
 	if (p->flags & PAM_PRELIM_CHECK)
-		return prelim(p);
+		return hc_pam_res_errno(prelim(p));
 	if (p->flags & PAM_UPDATE_AUTHTOK)
-		return update(p);
-	return -EINVAL;
+		return hc_pam_res_errno(update(p));
+	return HC_PAM_FAULT;
 }

@@ -1,19 +1,24 @@
-/* session open: a member's first login on their host makes their home by
- * running hcoop-mkhome (which re-checks everything itself, as root). By
- * default a failure is reported and the login goes on without a home;
- * home_required turns it into PAM_SESSION_ERR. */
+/* session open: a member's login on their host gets their home from
+ * hcoop-mkhome, which re-checks everything itself as root and is the one
+ * place that decides whether an existing home may be used (exit 7: owned by
+ * another uid, e.g. a reused name). The helper is skipped only when the
+ * home is already a directory owned by the cached uid. By default a
+ * failure is reported and the login goes on without a home; home_required
+ * turns it into PAM_SESSION_ERR. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <syslog.h>
 #include <security/pam_ext.h>
 
 #include "hcpam.h"
 #include "names.h"
+#include "spawn.h"
 
-#define MKHOME_DEADLINE_S 10
+#define MKHOME_EXIT_FOREIGN 7 /* hcoop-mkhome(8): home owned by another uid */
+
+enum home_state { HOME_OK, HOME_FAILED, HOME_FOREIGN };
 
 /* The helper's stderr goes to syslog on one line, control bytes masked. */
 static void log_helper(struct hc_pam *p, int prio, const char *what,
@@ -26,87 +31,125 @@ static void log_helper(struct hc_pam *p, int prio, const char *what,
 		   p->cfg.mkhome, what, text[0] ? ": " : "", text);
 }
 
-static int run_mkhome(struct hc_pam *p)
+static void describe(const struct hc_spawn_res *res, char *buf, size_t len)
+{
+	if (res->timed_out)
+		snprintf(buf, len, "killed after %u s",
+			 HC_MKHOME_TIMEOUT_MS / 1000);
+	else if (res->exited)
+		snprintf(buf, len, "exited with status %d", res->code);
+	else
+		snprintf(buf, len, "killed by signal %d", res->code);
+}
+
+static enum home_state run_mkhome(struct hc_pam *p)
 {
 	char name[HC_NAME_MAX + 2], opt[] = "-c", what[64], text[512];
 	char *argv[] = { p->cfg.mkhome, opt, p->cfg.path, name, NULL };
-	int status = 0, r;
+	struct hc_spawn_req req = { .argv = argv,
+				    .timeout_ms = HC_MKHOME_TIMEOUT_MS,
+				    .err = text,
+				    .errlen = sizeof(text) };
+	struct hc_spawn_res res;
+	int r;
 
 	if (p->cfg.mkhome == NULL || p->cfg.mkhome[0] != '/') {
 		pam_syslog(p->pamh, LOG_ERR, "mkhome must be an absolute path");
-		return -EINVAL;
+		return HOME_FAILED;
 	}
 	snprintf(name, sizeof(name), "%s", p->name);
 	if (p->cfg.path == NULL) { /* no -c: the helper's default config */
 		argv[1] = name;
 		argv[2] = NULL;
 	}
-	r = hc_pam_spawn(argv, MKHOME_DEADLINE_S, &status, text, sizeof(text));
-	if (r == -ETIME)
-		snprintf(what, sizeof(what), "killed after %d s",
-			 MKHOME_DEADLINE_S);
-	else if (r < 0)
-		snprintf(what, sizeof(what), "could not run (%s)", strerror(-r));
-	else if (WIFEXITED(status))
-		snprintf(what, sizeof(what), "exited with status %d",
-			 WEXITSTATUS(status));
-	else
-		snprintf(what, sizeof(what), "killed by signal %d",
-			 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	if (r == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+	r = hc_spawn_run(&req, &res);
+	if (r < 0) {
+		pam_syslog(p->pamh, LOG_ERR, "%s: could not run %.100s: %s",
+			   p->name, p->cfg.mkhome, strerror(-r));
+		return HOME_FAILED;
+	}
+	describe(&res, what, sizeof(what));
+	if (res.exited && res.code == 0) {
 		log_helper(p, LOG_INFO, what, text);
-		return 0;
+		return HOME_OK;
 	}
 	log_helper(p, LOG_ERR, what, text);
-	return r < 0 ? r : -EIO;
+	return res.exited && res.code == MKHOME_EXIT_FOREIGN ? HOME_FOREIGN
+							      : HOME_FAILED;
 }
 
-static int ensure_home(struct hc_pam *p)
+static bool assigned_here(const struct hc_pam *p)
+{
+	return p->user.host != NULL && p->cfg.host != NULL &&
+	       hc_host_equal(p->user.host, p->cfg.host);
+}
+
+/* Not assigned here (an admin visiting): no helper, no home is normal, but
+ * a home that is someone else's is still never handed over quietly. */
+static enum home_state visiting(struct hc_pam *p, const struct stat *st,
+				bool exists)
+{
+	if (!exists || (S_ISDIR(st->st_mode) && st->st_uid == p->user.uid))
+		return HOME_OK;
+	pam_syslog(p->pamh, LOG_WARNING,
+		   "%s: home %.200s is owned by uid %u, not %u", p->name,
+		   p->user.dir, (unsigned)st->st_uid, (unsigned)p->user.uid);
+	return HOME_FOREIGN;
+}
+
+static enum home_state ensure_home(struct hc_pam *p)
 {
 	const char *home = p->user.dir;
 	struct stat st;
-	int r;
+	bool exists;
 
 	if (home == NULL || home[0] != '/') {
 		pam_syslog(p->pamh, LOG_ERR, "%s: no absolute home directory",
 			   p->name);
-		return -EIO;
+		return HOME_FAILED;
 	}
-	if (lstat(home, &st) == 0)
-		return 0;
-	/* hcoop-mkhome makes homes only for members assigned here (admins
-	 * visiting another host have none): do not ask it in vain. */
-	if (p->user.host == NULL || p->cfg.host == NULL ||
-	    !hc_host_equal(p->user.host, p->cfg.host)) {
-		if (hc_pam_debug(p))
-			pam_syslog(p->pamh, LOG_DEBUG,
-				   "%s: no home, not assigned here", p->name);
-		return 0;
-	}
-	if (errno != ENOENT) {
+	exists = lstat(home, &st) == 0;
+	if (!exists && errno != ENOENT) {
 		pam_syslog(p->pamh, LOG_ERR, "%s: lstat %.200s: %m", p->name,
 			   home);
-		return -EIO;
+		return HOME_FAILED;
 	}
-	r = run_mkhome(p);
-	if (r == 0 && lstat(home, &st) < 0) {
-		pam_syslog(p->pamh, LOG_ERR, "%s: %.200s still missing: %m",
-			   p->name, home);
-		r = -EIO;
+	if (!assigned_here(p))
+		return visiting(p, &st, exists);
+	if (exists && S_ISDIR(st.st_mode) && st.st_uid == p->user.uid)
+		return HOME_OK;
+	enum home_state h = run_mkhome(p);
+	if (h == HOME_OK && (lstat(home, &st) < 0 || st.st_uid != p->user.uid)) {
+		pam_syslog(p->pamh, LOG_ERR,
+			   "%s: %.200s still missing or not theirs", p->name,
+			   home);
+		h = HOME_FAILED;
 	}
-	return r;
+	return h;
 }
 
-int hc_pam_session_open(struct hc_pam *p)
+enum hc_pam_res hc_pam_session_open(struct hc_pam *p)
 {
 	bool required = p->args.home_required || p->cfg.home_required;
-	int r = ensure_home(p);
+	const char *dir = p->user.dir ? p->user.dir : "";
+	enum home_state h = ensure_home(p);
 
-	if (r == 0)
-		return 0;
+	if (h == HOME_OK)
+		return HC_PAM_OK;
+	if (h == HOME_FOREIGN) {
+		pam_syslog(p->pamh, required ? LOG_ERR : LOG_WARNING,
+			   "%s: home %.200s belongs to another account: %s",
+			   p->name, dir,
+			   required ? "session refused (home_required)"
+				    : "session continues, check the home");
+		hc_pam_say(p, PAM_ERROR_MSG,
+			   "Your home directory %.200s belongs to another "
+			   "account; please tell the admins.%s",
+			   dir, required ? "" : " Continuing.");
+		return required ? HC_PAM_REFUSED : HC_PAM_OK;
+	}
 	hc_pam_say(p, PAM_ERROR_MSG,
-		   "Could not create your home directory %.200s.%s",
-		   p->user.dir ? p->user.dir : "",
+		   "Could not create your home directory %.200s.%s", dir,
 		   required ? "" : " Continuing without it.");
-	return required ? -EIO : 0;
+	return required ? HC_PAM_FAULT : HC_PAM_OK;
 }

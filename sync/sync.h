@@ -249,7 +249,8 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 /* nscd.c: ask a running nscd to drop its passwd and group caches. */
 void hs_nscd_invalidate(void);
 
-/* precreate.c: run cfg->mkhome -c CFG USER, bounded wait. 0 or -errno. */
+/* precreate.c: run cfg->mkhome -c CFG USER through hc_spawn_run (deadline
+ * HC_MKHOME_TIMEOUT_MS). 0 or -errno (-ETIMEDOUT: killed, -EIO: failed). */
 int hs_precreate_home(const struct hc_config *cfg, const char *user);
 
 /* persist.c / daemon.c */

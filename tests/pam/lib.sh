@@ -7,7 +7,14 @@
 #   pam_service NAME "type control module args" ...
 #   drive SERVICE USER OPS [ANSWER...]  # sets OUT, RV (last op's code)
 #   pcase "desc" SERVICE USER OP EXPECTED_RV [MSG_REGEX] [ANSWER...]
+#
+# Every PAM test runs in a private namespace (tests/lib/ns.sh) whose NSS is
+# "files hcoop" over the test cache at the default path: pam_hcoop admits
+# a name only if NSS resolves it to the cached uid, as on a member server.
+# Sourcing this file enters the namespace unless the test already did.
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
+source "$HC_SRC/tests/lib/ns.sh"
+[ -n "${HC_NS_LIBDIR:-}" ] || hc_ns_enter "$@"
 source "$HC_SRC/tests/lib/slapd.sh"
 
 PAMDRIVE=$HC_BUILD/tests/pamdrive
@@ -62,7 +69,14 @@ pam_setup() {
 	PAM_LOG=$PAM_DIR/syslog
 	mkdir -p "$PAM_CONFDIR"
 	CONF=$PAM_DIR/hcoop.conf
-	CACHE=$PAM_DIR/cache
+	CACHE=/var/lib/hcoop/cache # where nss_hcoop reads it
+	hc_ns_install_modules
+	hc_ns_nsswitch "files hcoop"
+	# Debian's local group staff (gid 50) would clash with the fixture's
+	# LDAP staff (5000), and pam_hcoop refuses members of a group that
+	# clashes with a local one (t-takeover.sh): this world has no local
+	# staff, so the fixture's staff is a plain LDAP group here.
+	sed -i '/^staff:/d' /etc/group
 	HC_CACHE=$CACHE slapd_write_config "$CONF" "timeout 2" "$@"
 	pam_make_cache "$CONF" "$CACHE" >"$PAM_DIR/sync.log" 2>&1 ||
 		{ fail "cache made"; cat "$PAM_DIR/sync.log"; exit 1; }

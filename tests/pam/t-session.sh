@@ -21,6 +21,7 @@ printf 'argv=%s\nfd0=%s\nfd1=%s\nfd2=%s\nfds=%s\nenv=[%s]\n' "\$*" "\$fd0" "\$fd
 for a; do u=\$a; done
 echo "stub: making /home/\$u" >&2
 /bin/mkdir -m 0750 "/home/\$u"
+/bin/chown "\$u" "/home/\$u"
 EOT
 printf '#!/bin/sh\necho "stub: refusing" >&2\nexit 3\n' >"$REC/failing"
 printf '#!/bin/sh\necho $$ >%s/hang.pid\nexec /bin/sleep 120\n' "$REC" >"$REC/hanging"
@@ -99,3 +100,27 @@ if [ -x "$HC_BUILD/hcoop-mkhome" ]; then
 else
 	diag "hcoop-mkhome not built yet: real-helper case skipped"
 fi
+
+# A home that exists but belongs to another uid (a reused name): the
+# session asks hcoop-mkhome, which refuses it (exit 7); home_required turns
+# that into PAM_SESSION_ERR, otherwise a warning and a message.
+HC_CACHE=$CACHE slapd_write_config "$PAM_DIR/own.conf" "mkhome $HC_BUILD/hcoop-mkhome" "skel none"
+pam_service own "session required $PAM_SO config=$PAM_DIR/own.conf"
+pam_service ownreq "session required $PAM_SO config=$PAM_DIR/own.conf home_required"
+mkdir -m 0750 /home/user0005 && chown 12345:12345 /home/user0005
+pcase "foreign home, home_required: session refused" ownreq user0005 open PAM_SESSION_ERR \
+	'msg error: Your home directory /home/user0005 belongs to another account'
+like "foreign home: hcoop-mkhome's verdict is logged" "$(cat "$PAM_LOG")" \
+	'user0005: .*hcoop-mkhome exited with status 7: .*owned by uid 12345, not 20005'
+like "foreign home: the refusal is logged" "$(cat "$PAM_LOG")" \
+	'user0005: home /home/user0005 belongs to another account: session refused'
+pcase "foreign home, no home_required: login continues" own user0005 open PAM_SUCCESS \
+	'msg error: Your home directory /home/user0005 belongs to another account.*Continuing'
+like "foreign home: a warning is logged" "$(cat "$PAM_LOG")" \
+	'user0005: home /home/user0005 belongs to another account: session continues'
+is "foreign home: left untouched" "$(stat -c %u /home/user0005)" 12345
+# an admin visiting (dave, assigned to host2): no helper, same rule
+mkdir -m 0750 /home/dave && chown 12345:12345 /home/dave
+pcase "admin visiting, foreign home, home_required: refused" ownreq dave open PAM_SESSION_ERR \
+	'belongs to another account'
+pcase "a member whose home is theirs: session opens" ownreq user0003 open PAM_SUCCESS ""

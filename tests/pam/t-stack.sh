@@ -14,11 +14,8 @@ pam_setup
 hash=$(openssl passwd -6 -salt hcooptestsalt 'local-secret-7')
 echo "localuser:x:4242:4242:Local User:/nonexistent:/bin/sh" >>/etc/passwd
 echo "localuser:$hash:19000:0:99999:7:::" >>/etc/shadow
-# Members as the NSS module would show them (pam_unix's account step needs
-# them resolvable; they have no shadow entry, as with nss_hcoop).
-for u in alice:10001 bob:10002 dave:10004; do
-	echo "${u%%:*}:x:${u#*:}:${u#*:}::/home/${u%%:*}:/bin/bash" >>/etc/passwd
-done
+# Members resolve through nss_hcoop (pam_setup: "files hcoop"); a member
+# written into /etc/passwd would be a local account and no longer ours.
 
 M="$PAM_SO config=$CONF"
 # Debian common-auth with pam_hcoop placed first.
