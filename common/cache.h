@@ -9,8 +9,16 @@
  * closed; callers copy what they keep.
  *
  * Errors (negative errno): -ENOENT key absent (cache valid) or file
- * missing at open; -EBADMSG corrupt; -EPROTONOSUPPORT wrong version or
- * byte order; -ENOMEM; other -errno from open/mmap. */
+ * missing at open; -EPERM the file is not owned by root or is writable by
+ * group or others (refused at open); -EBADMSG corrupt (including a string
+ * longer than its HC_MAX_* limit of cache_format.h); -EPROTONOSUPPORT
+ * wrong version or byte order; -ENOMEM; other -errno from open/mmap.
+ *
+ * The mapping is shared with the file: a file rewritten in place (cp over
+ * it, instead of a rename) is noticed by hc_cache_stale, but a process
+ * that reads a page the rewrite truncated away gets SIGBUS from the
+ * kernel (MAP_PRIVATE would not help: truncation drops private copies
+ * too). Only hcoop-sync's rename, mv or install may replace the file. */
 #ifndef HCOOP_CACHE_H
 #define HCOOP_CACHE_H
 
@@ -51,8 +59,8 @@ struct hc_cache_info {
 
 struct hc_cache;
 
-/* Open and map path (O_RDONLY|O_CLOEXEC), check the header and section
- * bounds. O(1) in the file size. */
+/* Open and map path (O_RDONLY|O_CLOEXEC), check the owner and mode, the
+ * header and section bounds. O(1) in the file size. */
 int hc_cache_open(const char *path, struct hc_cache **out);
 void hc_cache_close(struct hc_cache *c);
 
@@ -62,8 +70,11 @@ bool hc_cache_superseded(const struct hc_cache *c);
 
 /* hc_cache_superseded(), or else, at most once per second (coarse
  * monotonic clock, no system call in between), a stat of the path shows
- * another file there (replaced by other means than hcoop-sync). Thread-safe:
- * callers holding a shared handle may call it concurrently. */
+ * another file there (replaced by other means than hcoop-sync) or the same
+ * file changed (size, mtime or ctime: rewritten in place, chmod, chown).
+ * A failed stat (chroot, no file at the path) is not staleness: the
+ * mapping stays valid and is kept. Thread-safe: callers holding a shared
+ * handle may call it concurrently. */
 bool hc_cache_stale(struct hc_cache *c);
 
 int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out);
@@ -107,7 +118,10 @@ struct hc_cache_builder;
 struct hc_cache_builder *hc_cache_builder_new(void);
 void hc_cache_builder_free(struct hc_cache_builder *b);
 /* Strings are copied. The caller has validated and de-duplicated: adding a
- * second user with the same name or uid (group: name or gid) is -EEXIST. */
+ * second user with the same name or uid (group: name or gid) is -EEXIST; a
+ * string longer than its limit (HC_MAX_* in cache_format.h: a name or
+ * member name 255 bytes, gecos, home, shell, DN 4095, host 255) is
+ * -ENAMETOOLONG and nothing is added. */
 int hc_cache_builder_add_user(struct hc_cache_builder *b,
 			      const struct hc_user_in *u);
 int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,

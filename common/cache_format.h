@@ -96,6 +96,18 @@
 #include <stdint.h>
 #include <string.h>
 
+/* String length limits, in bytes without the terminating NUL. The writer
+ * refuses a longer string (-ENAMETOOLONG); the reader treats a string
+ * with no NUL within its limit as corruption (-EBADMSG), so no lookup
+ * ever scans more than this per string, whatever the file says. Far
+ * above what hcoop-sync admits (names: HC_NAME_MAX in names.h). */
+#define HC_MAX_NAME 255u   /* user, group and member names */
+#define HC_MAX_GECOS 4095u /* gecos */
+#define HC_MAX_PATH 4095u  /* home directory, shell */
+#define HC_MAX_DN 4095u    /* the entry's DN */
+#define HC_MAX_HOST 255u   /* hcoopHost (a DNS name) */
+#define HC_MAX_SERVER 4095u /* the header's server URI */
+
 #define HC_CACHE_MAGIC "HCOOPC1\n"
 #define HC_CACHE_MAGIC_LEN 8
 #define HC_CACHE_VERSION 3u

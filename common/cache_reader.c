@@ -1,8 +1,9 @@
 /* Cache reader (see cache.h, layout in cache_format.h). The file is
- * hostile: open checks the header and section bounds once (O(1)); every
- * record offset read from the file is checked against its section before
- * use, every string offset against the file size (whose last byte is 0),
- * and every probe loop is bounded by its table size. */
+ * hostile: open checks the file's owner and mode, the header and section
+ * bounds once (O(1)); every record offset read from the file is checked
+ * against its section before use, every string offset against the file
+ * size and every string's length against its limit (HC_MAX_*), and every
+ * probe loop is bounded by its table size. */
 #include "cache.h"
 #include "cache_format.h"
 
@@ -26,10 +27,9 @@ struct hc_cache {
 	uint32_t uslots, gslots; /* index slots (0: no index) */
 	struct hc_sec sec[HC_SEC_COUNT];
 	char *path;
-	dev_t dev;
-	ino_t ino;
+	struct stat st;  /* the file as opened: what the stat check compares */
 	long next_check; /* coarse monotonic second of the next stat */
-	int stale;       /* set once a stat saw another file */
+	int stale;       /* set once a stat saw another or a changed file */
 };
 
 static inline uint32_t rd32(const uint8_t *p)
@@ -48,11 +48,22 @@ static inline uint64_t rd64(const uint8_t *p)
 	return le64toh(v);
 }
 
-/* A string offset is usable when inside the file: the file's last byte is
- * 0, so the string ends inside the mapping. */
-static inline const char *str_at(const struct hc_cache *c, uint32_t off)
+/* A string offset inside the file whose string ends (NUL) within max
+ * bytes and within the mapping: the reader never relies on the file's last
+ * byte being 0 at the time of the read (a file rewritten in place may no
+ * longer have it), and no caller scans more than max + 1 bytes. */
+static inline const char *str_at(const struct hc_cache *c, uint32_t off,
+				 uint32_t max)
 {
-	return off < c->size ? (const char *)c->map + off : NULL;
+	const char *s = (const char *)c->map + off;
+	uint32_t room;
+
+	if (off >= c->size)
+		return NULL;
+	room = c->size - off;
+	if (room > max + 1)
+		room = max + 1;
+	return memchr(s, 0, room) ? s : NULL;
 }
 
 /* A record offset from the file must lie wholly inside section s. */
@@ -125,24 +136,36 @@ static int check_header(struct hc_cache *c)
 	return check_sections(c);
 }
 
+/* Only root may have written what every process believes about its
+ * accounts: a file owned by anyone else, or writable by group or others,
+ * is refused (as sshd refuses its own files). */
+static int check_trust(const struct stat *st)
+{
+	if (st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	return 0;
+}
+
 static int map_fd(int fd, struct hc_cache *c)
 {
-	struct stat st;
+	struct stat *st = &c->st;
 	void *m;
+	int r;
 
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return -EBADMSG;
-	if (st.st_size < (off_t)HC_HDR_SIZE + 1 || st.st_size > UINT32_MAX)
+	r = check_trust(st);
+	if (r < 0)
+		return r;
+	if (st->st_size < (off_t)HC_HDR_SIZE + 1 || st->st_size > UINT32_MAX)
 		return -EBADMSG;
-	m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED, fd, 0);
 	if (m == MAP_FAILED)
 		return -errno;
 	c->map = m;
-	c->size = (uint32_t)st.st_size;
-	c->dev = st.st_dev;
-	c->ino = st.st_ino;
+	c->size = (uint32_t)st->st_size;
 	return 0;
 }
 
@@ -209,6 +232,23 @@ bool hc_cache_superseded(const struct hc_cache *c)
 			       __ATOMIC_RELAXED) != 0;
 }
 
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/* Is the file at the path (st) still the one mapped? Another file there
+ * (renamed in by other means than hcoop-sync), or the same inode changed
+ * in place (cp over it: new size, mtime or ctime; also a chmod/chown,
+ * so the trust check is made again). */
+static bool same_file(const struct hc_cache *c, const struct stat *st)
+{
+	return st->st_dev == c->st.st_dev && st->st_ino == c->st.st_ino &&
+	       st->st_size == c->st.st_size &&
+	       same_time(&st->st_mtim, &c->st.st_mtim) &&
+	       same_time(&st->st_ctim, &c->st.st_ctim);
+}
+
 bool hc_cache_stale(struct hc_cache *c)
 {
 	struct stat st;
@@ -220,8 +260,10 @@ bool hc_cache_stale(struct hc_cache *c)
 	if (now < __atomic_load_n(&c->next_check, __ATOMIC_RELAXED))
 		return false;
 	__atomic_store_n(&c->next_check, now + 1, __ATOMIC_RELAXED);
-	/* a file replaced by other means than hcoop-sync (cp, restore) */
-	if (stat(c->path, &st) < 0 || st.st_dev != c->dev || st.st_ino != c->ino)
+	/* A path that cannot be stat'ed says nothing about the mapping (after
+	 * chroot(), or a missing file between an unlink and a rename by
+	 * hand): keep serving what is mapped. */
+	if (stat(c->path, &st) == 0 && !same_file(c, &st))
 		__atomic_store_n(&c->stale, 1, __ATOMIC_RELAXED);
 	return __atomic_load_n(&c->stale, __ATOMIC_RELAXED) != 0;
 }
@@ -232,7 +274,7 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 
 	out->generation = rd64(h + HC_OFF_GENERATION);
 	out->refreshed_at = (int64_t)rd64(h + HC_OFF_REFRESHED);
-	out->server = str_at(c, rd32(h + HC_OFF_SERVER));
+	out->server = str_at(c, rd32(h + HC_OFF_SERVER), HC_MAX_SERVER);
 	if (!out->server)
 		return -EBADMSG;
 	out->n_users = c->n_users;
@@ -251,12 +293,12 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 	if (!r)
 		return -EBADMSG;
 	prefetch_strings(c, off);
-	u->name = str_at(c, rd32(r + HC_U_NAME));
-	u->gecos = str_at(c, rd32(r + HC_U_GECOS));
-	u->dir = str_at(c, rd32(r + HC_U_DIR));
-	u->shell = str_at(c, rd32(r + HC_U_SHELL));
-	u->dn = str_at(c, rd32(r + HC_U_DN));
-	u->host = str_at(c, rd32(r + HC_U_HOST));
+	u->name = str_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME);
+	u->gecos = str_at(c, rd32(r + HC_U_GECOS), HC_MAX_GECOS);
+	u->dir = str_at(c, rd32(r + HC_U_DIR), HC_MAX_PATH);
+	u->shell = str_at(c, rd32(r + HC_U_SHELL), HC_MAX_PATH);
+	u->dn = str_at(c, rd32(r + HC_U_DN), HC_MAX_DN);
+	u->host = str_at(c, rd32(r + HC_U_HOST), HC_MAX_HOST);
 	if (!u->name || !u->gecos || !u->dir || !u->shell || !u->dn || !u->host)
 		return -EBADMSG;
 	u->uid = rd32(r + HC_U_UID);
@@ -302,7 +344,7 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 			r = rec_at(c, dsec, roff, recsize);
 			if (!r)
 				return UINT32_MAX;
-			s = str_at(c, rd32(r + nameoff_in_rec));
+			s = str_at(c, rd32(r + nameoff_in_rec), HC_MAX_NAME);
 			if (s && strcmp(s, name) == 0)
 				return roff;
 		}
@@ -383,7 +425,7 @@ static int fill_group(const struct hc_cache *c, uint32_t off,
 
 	if (!r)
 		return -EBADMSG;
-	g->name = str_at(c, rd32(r + HC_G_NAME));
+	g->name = str_at(c, rd32(r + HC_G_NAME), HC_MAX_NAME);
 	if (!g->name)
 		return -EBADMSG;
 	g->gid = rd32(r + HC_G_GID);
@@ -418,7 +460,7 @@ static int fill_upg(const struct hc_cache *c, uint32_t off, uint32_t i,
 	    (from_table && rd32(r + HC_U_UPG) != i + 1))
 		return -EBADMSG;
 	prefetch_strings(c, off);
-	g->name = str_at(c, rd32(r + HC_U_NAME));
+	g->name = str_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME);
 	g->gid = rd32(r + HC_U_GID);
 	g->nmembers = 0;
 	g->index = i;
@@ -522,7 +564,7 @@ int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
 	pos = rd32(r + HC_G_MEMBERS) + 4 * (uint64_t)i;
 	if (pos > UINT32_MAX || !rec_at(c, HC_SEC_GROUP_DATA, (uint32_t)pos, 4))
 		return -EBADMSG;
-	*name = str_at(c, rd32(c->map + pos));
+	*name = str_at(c, rd32(c->map + pos), HC_MAX_NAME);
 	return *name ? 0 : -EBADMSG;
 }
 

@@ -6,13 +6,16 @@
 #include "cache.h"
 #include "cache_format.h"
 
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -260,6 +263,36 @@ static int add_user_strings(struct hc_cache_builder *b, struct buser *u,
 	return 0;
 }
 
+/* ---- string-length limits (HC_MAX_* in cache_format.h) ---- */
+
+static bool too_long(const char *s, size_t max)
+{
+	return s && strnlen(s, max + 1) > max;
+}
+
+/* What the reader would refuse as corrupt is never written. */
+static bool user_too_long(const struct hc_user_in *in)
+{
+	return too_long(in->name, HC_MAX_NAME) ||
+	       too_long(in->gecos, HC_MAX_GECOS) ||
+	       too_long(in->dir, HC_MAX_PATH) ||
+	       too_long(in->shell, HC_MAX_PATH) ||
+	       too_long(in->dn, HC_MAX_DN) || too_long(in->host, HC_MAX_HOST);
+}
+
+static bool group_too_long(const char *name, const char *const *members,
+			   size_t nmembers)
+{
+	size_t i;
+
+	if (too_long(name, HC_MAX_NAME))
+		return true;
+	for (i = 0; i < nmembers; i++)
+		if (too_long(members[i], HC_MAX_NAME))
+			return true;
+	return false;
+}
+
 int hc_cache_builder_add_user(struct hc_cache_builder *b,
 			      const struct hc_user_in *in)
 {
@@ -270,6 +303,8 @@ int hc_cache_builder_add_user(struct hc_cache_builder *b,
 
 	if (!in->name || !in->gecos || !in->dir || !in->shell || !in->dn)
 		return -EINVAL;
+	if (user_too_long(in))
+		return -ENAMETOOLONG;
 	u.hash = hc_hash_name(in->name);
 	if (find_user_h(b, in->name, u.hash) >= 0 ||
 	    hm_find(&b->uid, hc_hash_id(in->uid), eq_uid, b, &in->uid) >= 0)
@@ -299,6 +334,8 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 
 	if (!name || (nmembers && !members))
 		return -EINVAL;
+	if (group_too_long(name, members, nmembers))
+		return -ENAMETOOLONG;
 	g.hash = hc_hash_name(name);
 	if (hm_find(&b->gname, g.hash, eq_gname, b, name) >= 0 ||
 	    hm_find(&b->gid, hc_hash_id(gid), eq_gid, b, &gid) >= 0)
@@ -799,12 +836,88 @@ static int create_tmp(const char *path, char *tmp, size_t tmpsize)
 			return -ENAMETOOLONG;
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 			  0600);
-		if (fd >= 0)
+		if (fd >= 0) {
+			/* "in use" for remove_stale_tmps, until closed */
+			(void)flock(fd, LOCK_EX | LOCK_NB);
 			return fd;
+		}
 		if (errno != EEXIST)
 			return -errno;
 	}
 	return -EEXIST;
+}
+
+/* ---- temporary files left by a crash ---- */
+
+/* The creator's PID if name is base + ".tmp.PID.N" (create_tmp), else 0. */
+static long tmp_creator(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	char *end;
+	long pid;
+
+	if (strncmp(name, base, n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
+		return 0;
+	name += n + 5;
+	if (*name < '0' || *name > '9')
+		return 0;
+	pid = strtol(name, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return 0;
+	strtoul(end + 1, &end, 10);
+	return *end == '\0' && pid > 0 ? pid : 0;
+}
+
+/* Remove name (in dirfd) if it is a regular file that nobody holds
+ * locked (create_tmp locks it until the write is done) and it is still
+ * the file we checked when we unlink it. */
+static void remove_if_unlocked(int dirfd, const char *name)
+{
+	struct stat a, b;
+	int fd = openat(dirfd, name,
+			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		(void)unlinkat(dirfd, name, 0);
+	close(fd);
+}
+
+/* At the start of every write: temporary files of path whose creator is
+ * gone (killed during a write) and that nobody has locked are removed.
+ * Our own PID's files (another thread's write) and a live process's are
+ * left alone. Best effort: a failure here never fails the write. */
+static void remove_stale_tmps(const char *path)
+{
+	char *dcopy = strdup(path), *bcopy = strdup(path);
+	const char *base;
+	struct dirent *e;
+	DIR *d = NULL;
+	long pid;
+
+	if (!dcopy || !bcopy)
+		goto out;
+	base = basename(bcopy);
+	d = opendir(dirname(dcopy));
+	if (!d)
+		goto out;
+	while ((e = readdir(d)) != NULL) {
+		pid = tmp_creator(e->d_name, base);
+		if (pid == 0 || pid == (long)getpid() || (pid_t)pid != pid)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive (or not ours to signal) */
+		remove_if_unlocked(dirfd(d), e->d_name);
+	}
+out:
+	if (d)
+		closedir(d);
+	free(dcopy);
+	free(bcopy);
 }
 
 static int replace_file(const char *path, const uint8_t *buf, size_t n)
@@ -812,6 +925,7 @@ static int replace_file(const char *path, const uint8_t *buf, size_t n)
 	char tmp[4096];
 	int fd, oldfd = -1, r;
 
+	remove_stale_tmps(path);
 	fd = create_tmp(path, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;
@@ -860,6 +974,8 @@ int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
 
 	if (!server)
 		server = "";
+	if (too_long(server, HC_MAX_SERVER))
+		return -ENAMETOOLONG;
 	r = render(&w, generation, server, refreshed_at);
 	if (r == 0)
 		r = replace_file(path, w.out, w.total);

@@ -11,13 +11,15 @@ enum gr_key { GR_BYNAME, GR_BYGID };
 static int gr_lookup(enum gr_key k, const char *name, gid_t gid,
 		     struct group *gr, char *buf, size_t buflen)
 {
-	struct hc_cache *c;
+	struct hc_ref *ref;
+	const struct hc_cache *c;
 	struct hc_group g;
 	int r;
 
-	r = hc_nss_get(&c);
+	r = hc_nss_acquire(&ref);
 	if (r < 0)
 		return r;
+	c = ref->c;
 	if (k == GR_BYNAME)
 		r = hc_cache_group_byname(c, name, &g);
 	else
@@ -26,6 +28,7 @@ static int gr_lookup(enum gr_key k, const char *name, gid_t gid,
 		r = hc_pack_group(c, &g, gr, buf, buflen);
 	if (r < 0 && r != -ENOENT && r != -ERANGE)
 		hc_nss_log_once("corrupt cache", r);
+	hc_nss_release(ref);
 	return r;
 }
 
@@ -64,22 +67,20 @@ enum nss_status _nss_hcoop_getgrgid_r(gid_t gid, struct group *gr, char *buf,
 
 /* ---- enumeration ---- */
 
-static struct hc_cursor gr_cursor = HC_CURSOR_INIT;
-
 /* Next entry; on ERANGE the position stays (same entry on retry). */
 static int gr_next(struct group *gr, char *buf, size_t buflen)
 {
 	struct hc_group g;
 	int r;
 
-	r = hc_cursor_begin(&gr_cursor);
+	r = hc_cursor_begin(&hc_gr_cursor);
 	if (r < 0)
 		return r;
-	r = hc_cache_group_at(gr_cursor.ref->c, gr_cursor.next, &g);
+	r = hc_cache_group_at(hc_gr_cursor.ref->c, hc_gr_cursor.next, &g);
 	if (r == 0)
-		r = hc_pack_group(gr_cursor.ref->c, &g, gr, buf, buflen);
+		r = hc_pack_group(hc_gr_cursor.ref->c, &g, gr, buf, buflen);
 	if (r == 0)
-		gr_cursor.next++;
+		hc_gr_cursor.next++;
 	return r;
 }
 
@@ -89,10 +90,10 @@ enum nss_status _nss_hcoop_setgrent(int stayopen)
 	int saved = errno, r;
 
 	(void)stayopen;
-	pthread_mutex_lock(&gr_cursor.lock);
-	hc_cursor_reset(&gr_cursor);
-	r = hc_cursor_begin(&gr_cursor);
-	pthread_mutex_unlock(&gr_cursor.lock);
+	pthread_mutex_lock(&hc_gr_cursor.lock);
+	hc_cursor_reset(&hc_gr_cursor);
+	r = hc_cursor_begin(&hc_gr_cursor);
+	pthread_mutex_unlock(&hc_gr_cursor.lock);
 	errno = saved;
 	return r < 0 ? NSS_STATUS_UNAVAIL : NSS_STATUS_SUCCESS;
 }
@@ -102,9 +103,9 @@ enum nss_status _nss_hcoop_endgrent(void)
 {
 	int saved = errno;
 
-	pthread_mutex_lock(&gr_cursor.lock);
-	hc_cursor_reset(&gr_cursor);
-	pthread_mutex_unlock(&gr_cursor.lock);
+	pthread_mutex_lock(&hc_gr_cursor.lock);
+	hc_cursor_reset(&hc_gr_cursor);
+	pthread_mutex_unlock(&hc_gr_cursor.lock);
 	errno = saved;
 	return NSS_STATUS_SUCCESS;
 }
@@ -117,9 +118,9 @@ enum nss_status _nss_hcoop_getgrent_r(struct group *gr, char *buf,
 	int saved = errno, r;
 	enum nss_status st;
 
-	pthread_mutex_lock(&gr_cursor.lock);
+	pthread_mutex_lock(&hc_gr_cursor.lock);
 	r = gr_next(gr, buf, buflen);
-	pthread_mutex_unlock(&gr_cursor.lock);
+	pthread_mutex_unlock(&hc_gr_cursor.lock);
 	st = hc_nss_status(r, errnop);
 	if (st == NSS_STATUS_SUCCESS)
 		errno = saved;

@@ -1,25 +1,26 @@
 /* The process-wide cache handle.
  *
- * Lookups (hc_nss_get) take no lock and no atomic read-modify-write: each
- * thread keeps its own counted reference to the cache it last used (a
- * __thread pointer) and, on every call, only checks that it is still
- * current: the global generation (one relaxed load, bumped whenever the
- * shared handle is replaced) and the file's freshness (an atomic load of
- * its superseded flag, and at most once a second a stat: no system call
- * otherwise). Only when that check fails does the thread take the mutex,
- * get the current handle (reopening it if stale) and drop its old
- * reference.
+ * One shared handle (cur), guarded by cur_lock. A lookup takes the lock
+ * only to check that cur is still fresh (hc_cache_stale: an atomic load of
+ * the file's superseded flag, and at most once a second a stat), to reopen
+ * it if not, and to count one more reference; it reads the mapping with
+ * the lock released and drops its reference when done (hc_nss_release).
+ * No per-thread state, no thread-exit destructor: a thread that exits, or
+ * a destructor that looks a name up while its thread exits, holds nothing
+ * that can be left dangling.
  *
- * Lifetime: a mapping is unmapped when its last reference goes, and every
- * thread that may still read it holds one, so nothing is unmapped under a
- * reader. A superseded mapping therefore stays until every thread that
- * used it has made another lookup or exited (a pthread key destructor
- * drops the reference at thread exit): at most one retired mapping per
- * idle thread. The module is linked -z nodelete, so that destructor is
- * never left pointing into an unloaded object.
+ * Lifetime: a mapping is unmapped when its last reference goes. cur holds
+ * one; every lookup and every enumeration cursor (hc_nss_acquire) in
+ * progress holds one. So a superseded mapping is unmapped as soon as the
+ * lookups and walks that started on it are done, and nothing is unmapped
+ * under a reader.
  *
- * Enumeration cursors take their own counted reference (hc_nss_acquire):
- * a walk outlives a single call and keeps the file it started on. */
+ * fork(): another thread may hold cur_lock or an enumeration cursor's lock
+ * at the moment of the fork; the child would then block forever on its
+ * next lookup. pthread_atfork handlers take every lock of the module
+ * before the fork (cursor locks first, the order in which lookups nest
+ * them) and release them in both parent and child, so the child starts
+ * with all of them free and the data they guard consistent. */
 #include "nss_hcoop.h"
 
 #include <errno.h>
@@ -27,13 +28,6 @@
 
 static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct hc_ref *cur; /* guarded by cur_lock; holds one reference */
-static unsigned long cur_gen; /* atomic; changes whenever cur does */
-
-static __thread struct hc_ref *t_ref; /* this thread's reference */
-static __thread unsigned long t_gen;  /* cur_gen when t_ref was taken */
-static pthread_key_t t_key;           /* drops t_ref at thread exit */
-static pthread_once_t t_once = PTHREAD_ONCE_INIT;
-static int t_key_ok;
 
 void hc_nss_release(struct hc_ref *r)
 {
@@ -66,8 +60,7 @@ static int open_ref(struct hc_ref **out)
 	return 0;
 }
 
-/* The current handle with one more reference, and its generation. */
-static int acquire_gen(struct hc_ref **out, unsigned long *gen)
+int hc_nss_acquire(struct hc_ref **out)
 {
 	int e = 0;
 
@@ -75,72 +68,46 @@ static int acquire_gen(struct hc_ref **out, unsigned long *gen)
 	if (cur && hc_cache_stale(cur->c)) {
 		hc_nss_release(cur);
 		cur = NULL;
-		__atomic_add_fetch(&cur_gen, 1, __ATOMIC_RELEASE);
 	}
-	if (!cur) {
+	if (!cur)
 		e = open_ref(&cur);
-		if (e == 0)
-			__atomic_add_fetch(&cur_gen, 1, __ATOMIC_RELEASE);
-	}
 	if (e == 0) {
 		__atomic_add_fetch(&cur->refs, 1, __ATOMIC_RELAXED);
 		*out = cur;
-		*gen = __atomic_load_n(&cur_gen, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&cur_lock);
 	return e;
 }
 
-int hc_nss_acquire(struct hc_ref **out)
-{
-	unsigned long gen;
+/* ---- fork ---- */
 
-	return acquire_gen(out, &gen);
+static void before_fork(void)
+{
+	pthread_mutex_lock(&hc_pw_cursor.lock);
+	pthread_mutex_lock(&hc_gr_cursor.lock);
+	pthread_mutex_lock(&cur_lock);
 }
 
-static void thread_gone(void *ref)
+static void after_fork(void)
 {
-	hc_nss_release(ref);
+	pthread_mutex_unlock(&cur_lock);
+	pthread_mutex_unlock(&hc_gr_cursor.lock);
+	pthread_mutex_unlock(&hc_pw_cursor.lock);
 }
 
-static void make_key(void)
+/* At load, before any lookup can take a lock (the module is linked
+ * -z nodelete, so the handlers never outlive it). */
+__attribute__((constructor)) static void register_fork_handlers(void)
 {
-	t_key_ok = pthread_key_create(&t_key, thread_gone) == 0;
+	/* without them (ENOMEM at load) a fork in the middle of another
+	 * thread's lookup is as unsafe as in most libraries */
+	(void)pthread_atfork(before_fork, after_fork, after_fork);
 }
 
-/* Slow path: swap this thread's reference for the current one. */
-static int refresh(struct hc_cache **out)
-{
-	struct hc_ref *nr = NULL, *old = t_ref;
-	unsigned long gen = 0;
-	int e;
+/* ---- enumeration cursors ---- */
 
-	pthread_once(&t_once, make_key);
-	e = acquire_gen(&nr, &gen);
-	t_ref = e == 0 ? nr : NULL;
-	t_gen = gen;
-	/* without a key (never seen in practice) the reference simply
-	 * lives until the process exits */
-	if (t_key_ok)
-		pthread_setspecific(t_key, t_ref);
-	hc_nss_release(old);
-	if (e < 0)
-		return e;
-	*out = nr->c;
-	return 0;
-}
-
-int hc_nss_get(struct hc_cache **out)
-{
-	struct hc_ref *r = t_ref;
-
-	if (r && t_gen == __atomic_load_n(&cur_gen, __ATOMIC_ACQUIRE) &&
-	    !hc_cache_stale(r->c)) {
-		*out = r->c;
-		return 0;
-	}
-	return refresh(out);
-}
+struct hc_cursor hc_pw_cursor = HC_CURSOR_INIT;
+struct hc_cursor hc_gr_cursor = HC_CURSOR_INIT;
 
 void hc_cursor_reset(struct hc_cursor *cur_)
 {

@@ -54,14 +54,16 @@ static int push(struct gidvec *v, gid_t gid)
 /* The initgroups core. */
 static int user_groups(const char *user, gid_t skip, struct gidvec *v)
 {
-	struct hc_cache *c;
+	struct hc_ref *ref;
+	const struct hc_cache *c;
 	struct hc_user u;
 	uint32_t i, gid;
 	int r;
 
-	r = hc_nss_get(&c);
+	r = hc_nss_acquire(&ref);
 	if (r < 0)
 		return r;
+	c = ref->c;
 	r = hc_cache_user_byname(c, user, &u);
 	for (i = 0; r == 0 && i < u.ngroups; i++) {
 		r = hc_cache_user_group(c, &u, i, &gid);
@@ -72,6 +74,7 @@ static int user_groups(const char *user, gid_t skip, struct gidvec *v)
 		r = 0;
 	if (r < 0 && r != -ENOENT && r != -ENOMEM)
 		hc_nss_log_once("corrupt cache", r);
+	hc_nss_release(ref);
 	return r;
 }
 

@@ -27,15 +27,11 @@ struct hc_ref {
 };
 
 /* The current cache (reopened when superseded or replaced), with one more
- * reference for the caller; 0 or negative errno (cache unusable: logged
- * once per process). */
+ * reference for the caller, who drops it with hc_nss_release when done
+ * reading (lookups: before returning); 0 or negative errno (cache
+ * unusable: logged once per process). */
 int hc_nss_acquire(struct hc_ref **out);
 void hc_nss_release(struct hc_ref *r);
-
-/* The lookup fast path: the current cache through this thread's own
- * reference, with no lock and no atomic read-modify-write. *out stays
- * valid until this thread's next hc_nss_get (or its exit). */
-int hc_nss_get(struct hc_cache **out);
 
 /* An enumeration cursor (setXent/getXent_r/endXent): its own lock and its
  * own reference, so a replacement during enumeration finishes the walk
@@ -46,6 +42,9 @@ struct hc_cursor {
 	uint32_t next;
 };
 #define HC_CURSOR_INIT { PTHREAD_MUTEX_INITIALIZER, NULL, 0 }
+/* The two cursors (passwd.c, group.c use them; handle.c owns them, so its
+ * fork handlers can take their locks). */
+extern struct hc_cursor hc_pw_cursor, hc_gr_cursor;
 /* Caller holds cur->lock for all three. */
 void hc_cursor_reset(struct hc_cursor *cur);
 int hc_cursor_begin(struct hc_cursor *cur);

@@ -68,8 +68,13 @@ static size_t align_pad(const char *buf)
 	return (size_t)((al - a % al) % al);
 }
 
+/* The bytes the group needs in buf, or -ERANGE as soon as they exceed
+ * buflen: a group is never measured further than the caller's buffer
+ * (each member costs at least a pointer), and each member name is
+ * bounded by the reader (HC_MAX_NAME), so a hostile member count or
+ * string costs at most buflen's worth of work. */
 static int group_size(const struct hc_cache *c, const struct hc_group *g,
-		      const char *buf, size_t *need)
+		      const char *buf, size_t buflen, size_t *need)
 {
 	const char *m;
 	uint32_t i;
@@ -79,13 +84,14 @@ static int group_size(const struct hc_cache *c, const struct hc_group *g,
 	/* pointers first (aligned), then the strings */
 	if ((size_t)g->nmembers + 1 > SIZE_MAX / sizeof(char *) ||
 	    !add_size(need, ((size_t)g->nmembers + 1) * sizeof(char *)) ||
-	    !add_size(need, strlen(g->name) + 1) || !add_size(need, 2))
+	    !add_size(need, strlen(g->name) + 1) || !add_size(need, 2) ||
+	    *need > buflen)
 		return -ERANGE;
 	for (i = 0; i < g->nmembers; i++) {
 		r = hc_cache_group_member(c, g, i, &m);
 		if (r < 0)
 			return r == -ENOENT ? -EBADMSG : r;
-		if (!add_size(need, strlen(m) + 1))
+		if (!add_size(need, strlen(m) + 1) || *need > buflen)
 			return -ERANGE;
 	}
 	return 0;
@@ -102,7 +108,7 @@ int hc_pack_group(const struct hc_cache *c, const struct hc_group *g,
 
 	if (!buf)
 		return -ERANGE;
-	r = group_size(c, g, buf, &need);
+	r = group_size(c, g, buf, buflen, &need);
 	if (r < 0)
 		return r;
 	if (need > buflen)
@@ -110,7 +116,7 @@ int hc_pack_group(const struct hc_cache *c, const struct hc_group *g,
 	mem = (char **)(void *)(buf + align_pad(buf));
 	p = (char *)(mem + g->nmembers + 1);
 	for (i = 0; i < g->nmembers; i++) {
-				r = hc_cache_group_member(c, g, i, &m);
+		r = hc_cache_group_member(c, g, i, &m);
 		if (r < 0 || !(mem[i] = put(&p, buf + need, m)))
 			return -EBADMSG;
 	}

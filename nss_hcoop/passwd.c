@@ -11,13 +11,15 @@ enum pw_key { PW_BYNAME, PW_BYUID };
 static int pw_lookup(enum pw_key k, const char *name, uid_t uid,
 		     struct passwd *pw, char *buf, size_t buflen)
 {
-	struct hc_cache *c;
+	struct hc_ref *ref;
+	const struct hc_cache *c;
 	struct hc_user u;
 	int r;
 
-	r = hc_nss_get(&c);
+	r = hc_nss_acquire(&ref);
 	if (r < 0)
 		return r;
+	c = ref->c;
 	if (k == PW_BYNAME)
 		r = hc_cache_user_byname(c, name, &u);
 	else
@@ -26,6 +28,7 @@ static int pw_lookup(enum pw_key k, const char *name, uid_t uid,
 		r = hc_pack_passwd(&u, pw, buf, buflen);
 	else if (r != -ENOENT)
 		hc_nss_log_once("corrupt cache", r);
+	hc_nss_release(ref);
 	return r;
 }
 
@@ -64,8 +67,6 @@ enum nss_status _nss_hcoop_getpwuid_r(uid_t uid, struct passwd *pw, char *buf,
 
 /* ---- enumeration ---- */
 
-static struct hc_cursor pw_cursor = HC_CURSOR_INIT;
-
 /* Next entry; on ERANGE the position stays, so a retry with a bigger
  * buffer returns the same entry. */
 static int pw_next(struct passwd *pw, char *buf, size_t buflen)
@@ -73,14 +74,14 @@ static int pw_next(struct passwd *pw, char *buf, size_t buflen)
 	struct hc_user u;
 	int r;
 
-	r = hc_cursor_begin(&pw_cursor);
+	r = hc_cursor_begin(&hc_pw_cursor);
 	if (r < 0)
 		return r;
-	r = hc_cache_user_at(pw_cursor.ref->c, pw_cursor.next, &u);
+	r = hc_cache_user_at(hc_pw_cursor.ref->c, hc_pw_cursor.next, &u);
 	if (r == 0)
 		r = hc_pack_passwd(&u, pw, buf, buflen);
 	if (r == 0)
-		pw_cursor.next++;
+		hc_pw_cursor.next++;
 	return r;
 }
 
@@ -90,10 +91,10 @@ enum nss_status _nss_hcoop_setpwent(int stayopen)
 	int saved = errno, r;
 
 	(void)stayopen;
-	pthread_mutex_lock(&pw_cursor.lock);
-	hc_cursor_reset(&pw_cursor);
-	r = hc_cursor_begin(&pw_cursor);
-	pthread_mutex_unlock(&pw_cursor.lock);
+	pthread_mutex_lock(&hc_pw_cursor.lock);
+	hc_cursor_reset(&hc_pw_cursor);
+	r = hc_cursor_begin(&hc_pw_cursor);
+	pthread_mutex_unlock(&hc_pw_cursor.lock);
 	errno = saved;
 	return r < 0 ? NSS_STATUS_UNAVAIL : NSS_STATUS_SUCCESS;
 }
@@ -103,9 +104,9 @@ enum nss_status _nss_hcoop_endpwent(void)
 {
 	int saved = errno;
 
-	pthread_mutex_lock(&pw_cursor.lock);
-	hc_cursor_reset(&pw_cursor);
-	pthread_mutex_unlock(&pw_cursor.lock);
+	pthread_mutex_lock(&hc_pw_cursor.lock);
+	hc_cursor_reset(&hc_pw_cursor);
+	pthread_mutex_unlock(&hc_pw_cursor.lock);
 	errno = saved;
 	return NSS_STATUS_SUCCESS;
 }
@@ -118,9 +119,9 @@ enum nss_status _nss_hcoop_getpwent_r(struct passwd *pw, char *buf,
 	int saved = errno, r;
 	enum nss_status st;
 
-	pthread_mutex_lock(&pw_cursor.lock);
+	pthread_mutex_lock(&hc_pw_cursor.lock);
 	r = pw_next(pw, buf, buflen);
-	pthread_mutex_unlock(&pw_cursor.lock);
+	pthread_mutex_unlock(&hc_pw_cursor.lock);
 	st = hc_nss_status(r, errnop);
 	if (st == NSS_STATUS_SUCCESS)
 		errno = saved;

@@ -24,6 +24,15 @@ $(NSS_STRESS): $(BUILD)/tests/nss/stress.o $(NSS_OBJS) $(BUILD)/common/cache_rea
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
 
+# The handle's lifetime and fork safety (tests/nss/t-lifetime.sh), linked
+# like the stress.
+NSS_LIFETIME := $(BUILD)/tests/nss-lifetime
+$(NSS_LIFETIME): $(BUILD)/tests/nss/lifetime.o $(NSS_OBJS) $(BUILD)/common/cache_reader.o \
+		$(BUILD)/common/cache_writer.o $(BUILD)/common/names.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
+TEST_BINS += $(NSS_LIFETIME)
+
 TSAN_CC ?= clang
 NSS_STRESS_TSAN := $(BUILD)/tests/nss-stress-tsan
 $(NSS_STRESS_TSAN): tests/nss/stress.c $(NSS_SRCS) common/cache_reader.c \
