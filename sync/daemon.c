@@ -11,7 +11,9 @@
 
 #include "ldap_conn.h"
 #include "log.h"
+#include "notify.h"
 #include "sync.h"
+#include "version.h"
 
 #define BACKOFF_MIN 1
 #define BACKOFF_MAX 60
@@ -123,7 +125,8 @@ int hs_daemon(const struct hc_config *cfg, bool force)
 	bool no_sync = false;
 
 	install_signals();
-	hc_info("starting; cache %s", cfg->cache);
+	hc_info("hcoop-sync %s starting; cache %s", HC_VERSION, cfg->cache);
+	hs_notify_ready_if_valid(cfg);
 	while (!hs_stop) {
 		hs_hup = 0;
 		wait = one_connection(cfg, &force, &backoff, &no_sync);
@@ -135,5 +138,6 @@ int hs_daemon(const struct hc_config *cfg, bool force)
 			nap(wait);
 	}
 	hc_info("stopping");
+	hs_notify_stopping();
 	return 0;
 }
