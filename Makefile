@@ -79,13 +79,16 @@ LIBS :=
 TEST_BINS :=
 INSTALL_TARGETS :=
 
-.PHONY: all check deps deb demo bench fuzz install clean san
+.PHONY: all dist check deps deb demo bench fuzz install clean san
 all:
 
 include common/module.mk
 -include $(filter-out common/module.mk,$(wildcard */module.mk)) $(wildcard tests/*/module.mk)
 
 all: $(LIBS) $(BINS) $(TEST_BINS)
+
+# What is shipped, without the test programs (debian/rules builds this).
+dist: $(LIBS) $(BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -119,7 +122,7 @@ bench: deps all
 # The man pages' .TH carries the version, put in at install time so the
 # VERSION file stays the one place it is written.
 MAN_PAGES := $(wildcard man/*.[1-8])
-install: all $(INSTALL_TARGETS)
+install: dist $(INSTALL_TARGETS)
 	for m in $(MAN_PAGES); do \
 		f=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
 		[ ! -f "$$f" ] || sed -i '1s/^\(\.TH [^ ]* [0-9] "[^"]*"\) "hcoop[^"]*"/\1 "hcoop $(HC_VERSION)"/' "$$f"; \
