@@ -1,0 +1,109 @@
+# Shared helpers of the Debian package tests (source after tap.sh).
+#
+#   pkg_debs DIR            the .debs of this tree, built (scripts/build-debs.sh)
+#                           only when the tree changed since the last build
+#   pkg_root                a clean Debian 12 root (mmdebstrap minbase), made
+#                           once and cached under build/pkg/; prints its dir
+#   pkg_chroot_up NAME      a chroot over an overlay of that root (inside the
+#                           test's private mount namespace): $PKG_ROOT
+#   in_root CMD...          run a command in it
+#
+# The root holds what the tests need and what the packages depend on, so
+# nothing is downloaded into it later: pamtester (real Linux-PAM), libnss-systemd
+# (Debian 12's "files systemd" nsswitch.conf), libldap, libacl.
+
+PKG_CACHE=${PKG_CACHE:-$HC_SRC/build/pkg}
+PKG_INCLUDE=pamtester,libldap-2.5-0,libacl1,libnss-systemd,systemd,libpam-runtime
+PKG_MIRROR=${PKG_MIRROR:-/etc/apt/sources.list.d/debian.sources}
+
+# A hash of the source tree as scripts/build-debs.sh copies it.
+_pkg_tree_hash() {
+	(cd "$HC_SRC" && find . \( -path ./.git -o -path './build*' \) -prune -o \
+		-type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum |
+		cut -c1-16)
+}
+
+# pkg_debs OUTDIR: build the packages of this tree into OUTDIR unless a
+# build of the same tree is already there.
+pkg_debs() {
+	local out=$1 h
+	h=$(_pkg_tree_hash)
+	if [ "$(cat "$out/tree.hash" 2>/dev/null)" = "$h" ] &&
+		ls "$out"/*.changes >/dev/null 2>&1; then
+		return 0
+	fi
+	rm -rf "$out"
+	"$HC_SRC/scripts/build-debs.sh" "$out" >/dev/null || return 1
+	echo "$h" >"$out/tree.hash"
+}
+
+# pkg_root: the extracted clean root, made once per include list (the
+# tarball and the tree are kept in build/pkg/; delete them to refresh).
+pkg_root() {
+	local key dir tar
+	key=$(echo "bookworm minbase $PKG_INCLUDE" | sha256sum | cut -c1-12)
+	dir=$PKG_CACHE/root-$key
+	tar=$PKG_CACHE/bookworm-minbase-$key.tar
+	if [ ! -f "$dir/.complete" ]; then
+		mkdir -p "$PKG_CACHE"
+		if [ ! -f "$tar" ]; then
+			mmdebstrap --variant=minbase --mode=root \
+				--dpkgopt=force-unsafe-io --include="$PKG_INCLUDE" \
+				bookworm "$tar.part" "$PKG_MIRROR" \
+				>"$PKG_CACHE/mmdebstrap.log" 2>&1 || {
+				echo "# mmdebstrap failed; see $PKG_CACHE/mmdebstrap.log" >&2
+				tail -5 "$PKG_CACHE/mmdebstrap.log" | sed 's/^/#   /' >&2
+				rm -f "$tar.part"
+				return 1
+			}
+			mv "$tar.part" "$tar"
+		fi
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		tar -C "$dir" -xf "$tar" || return 1
+		touch "$dir/.complete"
+	fi
+	echo "$dir"
+}
+
+# pkg_chroot_up NAME: a fresh chroot at $PKG_ROOT (overlay: lower the
+# clean root, upper $PKG_UPPER in the test's temp dir), with /proc, a
+# private devpts and a tmpfs /run, and a policy-rc.d that refuses every
+# service action and logs it to /var/log/policy-rc.d.log (the host's
+# policy does not apply in a chroot). Call inside the private namespace.
+pkg_chroot_up() {
+	local name=$1 lower d
+	lower=$(pkg_root) || return 1
+	d=$(hc_tmpdir)
+	PKG_UPPER=$d/upper
+	PKG_ROOT=$d/root
+	mkdir -p "$PKG_UPPER" "$d/work" "$PKG_ROOT"
+	mount -t overlay "hcoop-pkg-$name" \
+		-o "lowerdir=$lower,upperdir=$PKG_UPPER,workdir=$d/work" "$PKG_ROOT" || return 1
+	mount -t proc proc "$PKG_ROOT/proc"
+	mkdir -p "$PKG_ROOT/dev/pts"
+	mount -t devpts -o newinstance,ptmxmode=0666 devpts "$PKG_ROOT/dev/pts"
+	mount -t tmpfs -o mode=0755 run "$PKG_ROOT/run"
+	# what a systemd host has: the maintainer scripts then ask
+	# deb-systemd-invoke to (re)start the unit, which the policy refuses
+	mkdir -p "$PKG_ROOT/run/systemd/system" "$PKG_ROOT/run/lock"
+	cat >"$PKG_ROOT/usr/sbin/policy-rc.d" <<'EOT'
+#!/bin/sh
+echo "$*" >>/var/log/policy-rc.d.log
+exit 101
+EOT
+	chmod 0755 "$PKG_ROOT/usr/sbin/policy-rc.d"
+	export PKG_ROOT PKG_UPPER
+}
+
+in_root() { chroot "$PKG_ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
+
+# pkg_install DEB...: dpkg -i inside the chroot (copied in first).
+pkg_install() {
+	local f
+	mkdir -p "$PKG_ROOT/tmp/debs"
+	rm -f "$PKG_ROOT"/tmp/debs/*.deb
+	for f in "$@"; do cp "$f" "$PKG_ROOT/tmp/debs/"; done
+	in_root sh -c 'dpkg -i /tmp/debs/*.deb' >>"$PKG_LOG" 2>&1
+}
