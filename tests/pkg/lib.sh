@@ -8,6 +8,9 @@
 #                           test's private mount namespace): $PKG_ROOT
 #   in_root CMD...          run a command in it
 #
+# The network namespace of hc_ns_enter has no route to the mirror: call
+# pkg_prepare before hc_ns_enter (it is a no-op when all is cached).
+#
 # The root holds what the tests need and what the packages depend on, so
 # nothing is downloaded into it later: pamtester (real Linux-PAM), libnss-systemd
 # (Debian 12's "files systemd" nsswitch.conf), libldap, libacl.
@@ -49,14 +52,14 @@ pkg_root() {
 		if [ ! -f "$tar" ]; then
 			mmdebstrap --variant=minbase --mode=root \
 				--dpkgopt=force-unsafe-io --include="$PKG_INCLUDE" \
-				bookworm "$tar.part" "$PKG_MIRROR" \
+				bookworm "${tar%.tar}.partial.tar" "$PKG_MIRROR" \
 				>"$PKG_CACHE/mmdebstrap.log" 2>&1 || {
 				echo "# mmdebstrap failed; see $PKG_CACHE/mmdebstrap.log" >&2
 				tail -5 "$PKG_CACHE/mmdebstrap.log" | sed 's/^/#   /' >&2
-				rm -f "$tar.part"
+				rm -rf "${tar%.tar}.partial.tar"
 				return 1
 			}
-			mv "$tar.part" "$tar"
+			mv "${tar%.tar}.partial.tar" "$tar"
 		fi
 		rm -rf "$dir"
 		mkdir -p "$dir"
@@ -64,6 +67,15 @@ pkg_root() {
 		touch "$dir/.complete"
 	fi
 	echo "$dir"
+}
+
+# Build the packages and the clean root (outside the namespace: the
+# mirror is needed once). Failures are reported again inside.
+pkg_prepare() {
+	[ "${HC_IN_NS:-0}" = 1 ] && return 0
+	need_root
+	pkg_root >/dev/null || true
+	pkg_debs "$PKG_CACHE/debs" || true
 }
 
 # pkg_chroot_up NAME: a fresh chroot at $PKG_ROOT (overlay: lower the
@@ -80,6 +92,8 @@ pkg_chroot_up() {
 	mkdir -p "$PKG_UPPER" "$d/work" "$PKG_ROOT"
 	mount -t overlay "hcoop-pkg-$name" \
 		-o "lowerdir=$lower,upperdir=$PKG_UPPER,workdir=$d/work" "$PKG_ROOT" || return 1
+	# before the temp dir goes (the namespace would drop them only later)
+	hc_on_exit "umount -R '$PKG_ROOT'"
 	mount -t proc proc "$PKG_ROOT/proc"
 	mkdir -p "$PKG_ROOT/dev/pts"
 	mount -t devpts -o newinstance,ptmxmode=0666 devpts "$PKG_ROOT/dev/pts"
