@@ -26,17 +26,18 @@ _pkg_tree_hash() {
 		cut -c1-16)
 }
 
-# pkg_debs OUTDIR: build the packages of this tree into OUTDIR unless a
-# build of the same tree is already there.
+# pkg_debs OUTDIR [VERSION]: build the packages of this tree (as VERSION,
+# default the tree's) into OUTDIR unless a build of the same tree is
+# already there.
 pkg_debs() {
-	local out=$1 h
-	h=$(_pkg_tree_hash)
+	local out=$1 v=${2:-} h
+	h=$(_pkg_tree_hash)$v
 	if [ "$(cat "$out/tree.hash" 2>/dev/null)" = "$h" ] &&
 		ls "$out"/*.changes >/dev/null 2>&1; then
 		return 0
 	fi
 	rm -rf "$out"
-	"$HC_SRC/scripts/build-debs.sh" "$out" >/dev/null || return 1
+	HC_DEB_VERSION=$v "$HC_SRC/scripts/build-debs.sh" "$out" >/dev/null || return 1
 	echo "$h" >"$out/tree.hash"
 }
 
@@ -76,7 +77,12 @@ pkg_prepare() {
 	need_root
 	pkg_root >/dev/null || true
 	pkg_debs "$PKG_CACHE/debs" || true
+	[ -z "${PKG_NEXT_VERSION:-}" ] ||
+		pkg_debs "$PKG_CACHE/debs-next" "$PKG_NEXT_VERSION" || true
 }
+
+# The .debs to install from a build dir (no -dbgsym).
+pkg_deb_list() { ls "$1"/*.deb | grep -v -- -dbgsym_; }
 
 # pkg_chroot_up NAME: a fresh chroot at $PKG_ROOT (overlay: lower the
 # clean root, upper $PKG_UPPER in the test's temp dir), with /proc, a
@@ -120,4 +126,56 @@ pkg_install() {
 	rm -f "$PKG_ROOT"/tmp/debs/*.deb
 	for f in "$@"; do cp "$f" "$PKG_ROOT/tmp/debs/"; done
 	in_root sh -c 'dpkg -i /tmp/debs/*.deb' >>"$PKG_LOG" 2>&1
+}
+
+# The admin's part, as the README says: root's and a local user's
+# passwords, /etc/hcoop.conf for the test slapd (started by the caller),
+# the secret (root, 0600), the CA; and a PAM service like sshd's
+# (Debian's common-auth and common-account).
+_pkg_hash() { openssl passwd -6 -salt "$1" "$2"; }
+pkg_admin_setup() {
+	in_root usermod -p "$(_pkg_hash rootsalt root-secret-9)" root
+	in_root useradd -m -s /bin/bash -p "$(_pkg_hash localsalt local-secret-7)" localuser
+	cp "$LDAP_CACERT" "$PKG_ROOT/etc/hcoop-ca.crt"
+	install -m 0600 /dev/null "$PKG_ROOT/etc/hcoop.secret"
+	printf '%s\n' "$HOST_PW" >"$PKG_ROOT/etc/hcoop.secret"
+	cat >"$PKG_ROOT/etc/hcoop.conf" <<EOT
+uri $LDAP_URI
+ssl start_tls
+tls_cacert /etc/hcoop-ca.crt
+base $LDAP_BASE
+binddn $HOST_DN
+bindpw_file /etc/hcoop.secret
+host host1.hcoop.test
+admin_group admins
+min_uid 1000
+EOT
+	printf '@include common-auth\n@include common-account\n' \
+		>"$PKG_ROOT/etc/pam.d/hcoop-test"
+}
+
+# login USER PASSWORD: authenticate + account, as sshd/login do.
+login() { printf '%s\n' "$2" | in_root timeout 30 pamtester hcoop-test "$1" authenticate acct_mgmt 2>&1; }
+# key_login USER: account only, as sshd does for a public-key login.
+key_login() { in_root timeout 30 pamtester hcoop-test "$1" acct_mgmt 2>&1; }
+admitted() { # description user password
+	local out rc
+	out=$(login "$2" "$3"); rc=$?
+	if [ "$rc" -eq 0 ]; then ok "$1"; else fail "$1"; sed 's/^/# /' <<<"$out"; fi
+}
+refused() { # description user password [message regexp]
+	local out rc
+	out=$(login "$2" "$3"); rc=$?
+	if [ "$rc" -ne 0 ] && [[ $out =~ ${4:-.} ]]; then ok "$1"
+	else fail "$1 (rc $rc)"; sed 's/^/# /' <<<"$out"; fi
+}
+key_admitted() {
+	local out
+	if out=$(key_login "$2"); then ok "$1"; else fail "$1"; sed 's/^/# /' <<<"$out"; fi
+}
+key_refused() { # description user [message regexp]
+	local out rc
+	out=$(key_login "$2"); rc=$?
+	if [ "$rc" -ne 0 ] && [[ $out =~ ${3:-.} ]]; then ok "$1"
+	else fail "$1 (rc $rc)"; sed 's/^/# /' <<<"$out"; fi
 }

@@ -21,7 +21,7 @@ source "$HC_SRC/tests/lib/slapd.sh"
 
 debs_dir=$PKG_CACHE/debs
 pkg_debs "$debs_dir" || { fail "the packages build"; exit 1; }
-mapfile -t debs < <(ls "$debs_dir"/*.deb | grep -v -- -dbgsym_)
+mapfile -t debs < <(pkg_deb_list "$debs_dir")
 PKG_LOG=$(hc_tmpdir)/dpkg.log
 pkg_chroot_up install || { fail "a chroot over the clean Debian 12 root"; exit 1; }
 slapd_start || { fail "slapd_start"; exit 1; }
@@ -44,26 +44,7 @@ check_not "installing alone does not touch the PAM stacks (Default: no)" \
 check "the unit is enabled at install (ConditionPathExists keeps it idle)" \
 	test -L "$PKG_ROOT/etc/systemd/system/multi-user.target.wants/hcoop-sync.service"
 
-# The admin's part: accounts, the config and the secret.
-hash() { openssl passwd -6 -salt "$1" "$2"; }
-in_root usermod -p "$(hash rootsalt root-secret-9)" root
-in_root useradd -m -s /bin/bash -p "$(hash localsalt local-secret-7)" localuser
-cp "$LDAP_CACERT" "$PKG_ROOT/etc/hcoop-ca.crt"
-install -m 0600 /dev/null "$PKG_ROOT/etc/hcoop.secret"
-printf '%s\n' "$HOST_PW" >"$PKG_ROOT/etc/hcoop.secret"
-cat >"$PKG_ROOT/etc/hcoop.conf" <<EOT
-uri $LDAP_URI
-ssl start_tls
-tls_cacert /etc/hcoop-ca.crt
-base $LDAP_BASE
-binddn $HOST_DN
-bindpw_file /etc/hcoop.secret
-host host1.hcoop.test
-admin_group admins
-min_uid 1000
-EOT
-# a service like sshd's: Debian's common-auth and common-account
-printf '@include common-auth\n@include common-account\n' >"$PKG_ROOT/etc/pam.d/hcoop-test"
+pkg_admin_setup
 
 out=$(in_root hcoop-sync --once 2>&1); rc=$?
 is "the installed hcoop-sync --once against the test slapd" "$rc" 0
@@ -82,29 +63,6 @@ for t in auth account password; do
 done
 diag "common-account as written by pam-auth-update:"
 grep -v '^#' "$PKG_ROOT/etc/pam.d/common-account" | grep . | sed 's/^/#   /'
-
-# login USER PASSWORD: authenticate + account, as sshd/login do.
-login() { printf '%s\n' "$2" | in_root timeout 30 pamtester hcoop-test "$1" authenticate acct_mgmt 2>&1; }
-# key_login USER: account only, as sshd does for a public-key login.
-key_login() { in_root timeout 30 pamtester hcoop-test "$1" acct_mgmt 2>&1; }
-admitted() { # description user password
-	local out rc
-	out=$(login "$2" "$3"); rc=$?
-	if [ "$rc" -eq 0 ]; then ok "$1"; else fail "$1"; sed 's/^/# /' <<<"$out"; fi
-}
-refused() { # description user password [message regexp]
-	local out rc
-	out=$(login "$2" "$3"); rc=$?
-	if [ "$rc" -ne 0 ] && [[ $out =~ ${4:-.} ]]; then ok "$1"
-	else fail "$1 (rc $rc)"; sed 's/^/# /' <<<"$out"; fi
-}
-key_admitted() { local out; if out=$(key_login "$2"); then ok "$1"; else fail "$1"; sed 's/^/# /' <<<"$out"; fi; }
-key_refused() {
-	local out rc
-	out=$(key_login "$2"); rc=$?
-	if [ "$rc" -ne 0 ] && [[ $out =~ ${3:-.} ]]; then ok "$1"
-	else fail "$1 (rc $rc)"; sed 's/^/# /' <<<"$out"; fi
-}
 
 admitted "alice (assigned here) logs in with her LDAP password" alice alice-secret-1
 refused "bob (assigned to host2) is refused, told where his account lives" \
