@@ -2,7 +2,11 @@
 #
 #   make               build everything into build/
 #   make check         install Debian deps (as root), build normal and
-#                      ASan/UBSan trees, run every test; ends "N passed, M failed"
+#                      ASan/UBSan trees with -Werror, run every test (the
+#                      Debian package tests in tests/pkg/ too); ends
+#                      "N passed, M failed"
+#   make deb           dpkg-buildpackage -us -uc -b in a copy of the tree
+#                      (the .debs land in build/deb/)
 #   make demo          the whole thing on a throwaway slapd (KEEP=1 keeps it up)
 #   make bench         benchmarks, writes bench/RESULTS.md
 #   make fuzz          run the cache-reader fuzzer longer
@@ -23,27 +27,51 @@ LIBDIR ?= $(PREFIX)/lib/$(MULTIARCH)
 PAMDIR ?= $(LIBDIR)/security
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/hcoop
-SYSTEMDDIR ?= /lib/systemd/system
+SYSTEMDDIR ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
+
+# The version, from one place: the VERSION file (debian/changelog's upstream
+# version must match it; tests/pkg/t-build.sh checks). Programs get it from
+# common/version.h, which includes the generated $(BUILD)/gen/hc_version.h
+# (rewritten only when the version changes, so the .d files rebuild exactly
+# what uses it).
+HC_VERSION ?= $(shell cat VERSION 2>/dev/null || echo unknown)
 
 # SAN=1 builds the same tree with AddressSanitizer + UBSan into build-san/.
 ifeq ($(SAN),1)
 BUILD ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-OPT := -O1
+CFLAGS ?= -O1 -g
 else
 BUILD ?= build
 SANFLAGS :=
-OPT := -O2 -D_FORTIFY_SOURCE=2
+CFLAGS ?= -O2 -g
+CPPFLAGS ?= -D_FORTIFY_SOURCE=2
 endif
 
-WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wmissing-prototypes \
+HC_VERSION_H := $(BUILD)/gen/hc_version.h
+_hc_version_line := \#define HC_VERSION "$(HC_VERSION)"
+ifneq ($(shell cat $(HC_VERSION_H) 2>/dev/null),$(_hc_version_line))
+$(shell mkdir -p $(BUILD)/gen && printf '%s\n' '$(_hc_version_line)' >$(HC_VERSION_H))
+endif
+
+# -Werror only where we want the build to stop at a warning (make check,
+# .ci/run: WERROR=1); a distribution build with a newer compiler must not.
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wwrite-strings -Wcast-qual
-CFLAGS ?= $(OPT) -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SANFLAGS) \
-	-fstack-protector-strong -fPIC -Icommon \
-	-DHC_CONFIG_PATH='"/etc/hcoop.conf"'
-SO_LDFLAGS := -shared -Wl,-z,defs -Wl,-z,relro,-z,now $(SANFLAGS)
-EXE_LDFLAGS := -pie -Wl,-z,relro,-z,now $(SANFLAGS)
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+
+# Hardening on top of whatever CFLAGS/CPPFLAGS/LDFLAGS say (dpkg-buildflags
+# in debian/rules): each flag only if this compiler accepts it for this
+# target (-fcf-protection is x86 only).
+_hc_cc_ok = $(shell $(CC) -Werror $(1) -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
+HARDEN := -fstack-protector-strong $(call _hc_cc_ok,-fstack-clash-protection) \
+	$(call _hc_cc_ok,-fcf-protection)
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) $(HARDEN) \
+	$(SANFLAGS) -fPIC -Icommon -I$(BUILD)/gen
+SO_LDFLAGS := -shared -Wl,-z,defs -Wl,-z,relro,-z,now $(LDFLAGS) $(SANFLAGS)
+EXE_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(SANFLAGS)
 
 # component lists, filled by the module.mk files
 BINS :=
@@ -51,13 +79,16 @@ LIBS :=
 TEST_BINS :=
 INSTALL_TARGETS :=
 
-.PHONY: all check deps demo bench fuzz install clean san
+.PHONY: all dist check deps deb demo bench fuzz install clean san
 all:
 
 include common/module.mk
 -include $(filter-out common/module.mk,$(wildcard */module.mk)) $(wildcard tests/*/module.mk)
 
 all: $(LIBS) $(BINS) $(TEST_BINS)
+
+# What is shipped, without the test programs (debian/rules builds this).
+dist: $(LIBS) $(BINS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -66,15 +97,20 @@ $(BUILD)/%.o: %.c
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 deps:
-	./scripts/install-deps.sh
+	./scripts/install-deps.sh --build
+
+# The Debian packages, built in a copy of the tree (debian/ builds in
+# place; this keeps the work tree and build/ clean).
+deb:
+	scripts/build-debs.sh build/deb
 
 # The ASan/UBSan tree is built by a recursive make so both trees coexist.
 san:
 	$(MAKE) SAN=1 all
 
 check: deps
-	$(MAKE) all
-	$(MAKE) SAN=1 all
+	$(MAKE) WERROR=1 all
+	$(MAKE) WERROR=1 SAN=1 all
 	tests/run.sh
 
 demo: deps all
@@ -83,7 +119,14 @@ demo: deps all
 bench: deps all
 	bench/run.sh
 
-install: all $(INSTALL_TARGETS)
+# The man pages' .TH carries the version, put in at install time so the
+# VERSION file stays the one place it is written.
+MAN_PAGES := $(wildcard man/*.[1-8])
+install: dist $(INSTALL_TARGETS)
+	for m in $(MAN_PAGES); do \
+		f=$(DESTDIR)$(MANDIR)/man$${m##*.}/$${m##*/}; \
+		[ ! -f "$$f" ] || sed -i '1s/^\(\.TH [^ ]* [0-9] "[^"]*"\) "hcoop[^"]*"/\1 "hcoop $(HC_VERSION)"/' "$$f"; \
+	done
 
 clean:
 	rm -rf build build-san

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "version.h"
 
 enum mk_mode { MODE_CREATE, MODE_CHECK, MODE_REPAIR };
 
@@ -26,7 +27,8 @@ struct mk_args {
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hcoop-mkhome [-c FILE] [--debug] [--check | --repair] USER\n");
+	fprintf(f, "usage: hcoop-mkhome [-c FILE] [--debug] [--check | --repair] USER\n"
+		   "       hcoop-mkhome --version\n");
 }
 
 /* 0 to go on, 1 (MK_USAGE) on bad arguments, -1 after --help. */
@@ -38,6 +40,7 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
 		{ "repair", no_argument, NULL, 'R' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, modes = 0;
@@ -50,6 +53,7 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
 		case 'R': a->mode = MODE_REPAIR; modes++; break;
 		case 'd': a->debug = true; break;
 		case 'h': usage(stdout); return -1;
+		case 'V': printf("hcoop-mkhome %s\n", HC_VERSION); return -1;
 		default: usage(stderr); return MK_USAGE;
 		}
 	}

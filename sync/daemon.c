@@ -19,7 +19,9 @@
 
 #include "ldap_conn.h"
 #include "log.h"
+#include "notify.h"
 #include "sync.h"
+#include "version.h"
 
 #define OUTAGE_LOG_EVERY 600 /* s between "still failing" lines */
 
@@ -254,7 +256,8 @@ int hs_daemon(struct hc_config *cfg, bool force)
 	install_signals();
 	hs_backoff_reset(&d.bo);
 	hs_hb_init(cfg);
-	hc_info("starting; cache %s", cfg->cache);
+	hc_info("hcoop-sync %s starting; cache %s", HC_VERSION, cfg->cache);
+	hs_notify_ready_if_valid(cfg);
 	while (!hs_stop) {
 		one_connection(&d);
 		if (hs_hup && !hs_stop) {
@@ -264,5 +267,6 @@ int hs_daemon(struct hc_config *cfg, bool force)
 	}
 	hs_hb_state(HC_HB_STOPPED, "", "");
 	hc_info("stopping");
+	hs_notify_stopping();
 	return 0;
 }

@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "lock.h"
 #include "log.h"
 #include "sync.h"
+#include "version.h"
 
 enum mode { MODE_DAEMON, MODE_ONCE, MODE_STATUS, MODE_DUMP };
 
@@ -21,7 +23,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: hcoop-sync [-c FILE] [--once] [--force] [--status] "
 		   "[--dump-config]\n"
-		   "                  [--debug] [--foreground]\n");
+		   "                  [--debug] [--foreground] [--version]\n");
 }
 
 /* 0, or an exit code (usage printed). */
@@ -36,6 +38,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "debug", no_argument, NULL, 'd' },
 		{ "foreground", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -50,6 +53,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		case 'd': o->debug = true; break;
 		case 'F': o->foreground = true; break;
 		case 'h': usage(stdout); exit(HS_EXIT_OK);
+		case 'V': printf("hcoop-sync %s\n", HC_VERSION); exit(HS_EXIT_OK);
 		default: usage(stderr); return HS_EXIT_USAGE;
 		}
 	}
@@ -80,6 +84,13 @@ int main(int argc, char **argv)
 		hc_log_set_debug(true);
 	else if (cfg.debug)
 		hc_log_set_debug(true);
+	/* one writer per cache (lock.c): the daemon for its life, --once for its run */
+	if ((o.mode == MODE_ONCE || o.mode == MODE_DAEMON) &&
+	    hs_lock_take(cfg.cache, err, sizeof(err)) < 0) {
+		hc_err("%s", err);
+		hc_config_free(&cfg);
+		return HS_EXIT_CACHE;
+	}
 	switch (o.mode) {
 	case MODE_STATUS: code = hs_status(&cfg); break;
 	case MODE_DUMP: hc_config_dump(&cfg, stdout); code = HS_EXIT_OK; break;

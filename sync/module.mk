@@ -5,8 +5,12 @@ SYNC_SRCS := sync/main.c sync/refresh.c sync/entry.c sync/attrs.c sync/model.c \
 SYNC_SRCS += sync/local.c sync/policy.c sync/report.c sync/skipfile.c
 SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))
 
+SYNC_SRCS += sync/lock.c sync/notify.c
+SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))
+# libsystemd for sd_notify (Type=notify): hcoop-sync only, never the modules
+SYSTEMD_LDLIBS := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
 $(BUILD)/hcoop-sync: $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB)
-	$(CC) $(EXE_LDFLAGS) -o $@ $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB) $(LDAP_LDLIBS)
+	$(CC) $(EXE_LDFLAGS) -o $@ $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB) $(LDAP_LDLIBS) $(SYSTEMD_LDLIBS)
 
 BINS += $(BUILD)/hcoop-sync
 

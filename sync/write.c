@@ -13,6 +13,7 @@
 #include "cache.h"
 #include "log.h"
 #include "names.h"
+#include "notify.h"
 #include "sync.h"
 
 static uint64_t last_generation;
@@ -213,6 +214,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	if ((r = write_view(cfg, &local, &v, old, server, drop)) < 0)
 		goto out;
 	hs_nscd_invalidate();
+	hs_notify_ready(); /* the unit's Type=notify: getent can answer now */
 	/* after the write: mkhome re-checks the assignment in the cache */
 	precreate_all(cfg, fresh, n_fresh);
 out:

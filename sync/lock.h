@@ -1,0 +1,14 @@
+/* lock.c: one hcoop-sync per cache file. */
+#ifndef HCOOP_SYNC_LOCK_H
+#define HCOOP_SYNC_LOCK_H
+
+#include <stddef.h>
+
+/* Take the lock CACHE.lock (beside the cache) for the rest of the
+ * process's life: flock, so it goes with the process however it ends and
+ * never goes stale. 0; -EWOULDBLOCK when another process holds it (err
+ * names the file and the holder's pid); another -errno when the file
+ * cannot be opened (err says why). */
+int hs_lock_take(const char *cache, char *err, size_t errlen);
+
+#endif
