@@ -37,6 +37,7 @@ static void entry_free_fields(struct hs_entry *e)
 	free(e->dir);
 	free(e->shell);
 	free(e->host);
+	free(e->sshkeys);
 	for (i = 0; i < e->nmembers; i++)
 		free(e->members[i]);
 	free(e->members);
@@ -71,7 +72,8 @@ static char *put_str(char **pos, const char *s)
 static int pack(const struct hs_entry *t, struct hs_entry **out)
 {
 	const char *const s[] = { t->key, t->dn, t->ndn, t->name,
-				  t->gecos, t->dir, t->shell, t->host };
+				  t->gecos, t->dir, t->shell, t->host,
+				  t->sshkeys };
 	size_t size = sizeof(*t) + t->nmembers * sizeof(char *), i;
 	struct hs_entry *e;
 	char *pos;
@@ -94,6 +96,7 @@ static int pack(const struct hs_entry *t, struct hs_entry **out)
 	e->dir = put_str(&pos, t->dir);
 	e->shell = put_str(&pos, t->shell);
 	e->host = put_str(&pos, t->host);
+	e->sshkeys = put_str(&pos, t->sshkeys);
 	for (i = 0; i < t->nmembers; i++)
 		e->members[i] = put_str(&pos, t->members[i]);
 	*out = e;
@@ -250,7 +253,8 @@ static int parse_user(struct parse *p, struct hs_entry *e)
 	    (r = get_value(p, "hcoopHost", &e->host)) < 0 ||
 	    (r = check_field(p, "hcoopHost", e->host)) < 0 ||
 	    (r = parse_expire(p, e)) < 0 ||
-	    (r = get_value(p, "pwdAccountLockedTime", &locked)) < 0)
+	    (r = get_value(p, "pwdAccountLockedTime", &locked)) < 0 ||
+	    (r = hs_sshkeys_parse(p->dn, &p->attrs, &e->sshkeys)) < 0)
 		return r;
 	/* Any lock time counts: a timed lockout ends by the server's clock,
 	 * which a cache cannot follow; the next sync lifts it. */

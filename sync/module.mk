@@ -16,3 +16,8 @@ install-sync: $(BUILD)/hcoop-sync
 	install -m 0644 sync/hcoop-sync.service $(DESTDIR)$(SYSTEMDDIR)/
 INSTALL_TARGETS += install-sync
 .PHONY: install-sync
+# SSH public keys (issue 17): key validation, base64 through GnuTLS
+SYNC_SRCS += sync/sshkey.c
+SYNC_OBJS += $(BUILD)/sync/sshkey.o
+$(BUILD)/hcoop-sync: $(BUILD)/sync/sshkey.o
+$(BUILD)/hcoop-sync: LDAP_LDLIBS += -lgnutls

@@ -67,7 +67,8 @@ static int fill_builder(struct hc_cache_builder *b, const struct hs_view *v)
 			.gid = e->gid, .flags = e->flags,
 			.shadow_expire = e->expire,
 		};
-		if ((r = hc_cache_builder_add_user(b, &u)) < 0)
+		if ((r = hc_cache_builder_add_user(b, &u)) < 0 ||
+		    (r = hs_sshkeys_store(b, e)) < 0)
 			return r;
 	}
 	for (i = 0; i < v->n_groups; i++) {
