@@ -87,4 +87,23 @@ is "the cache holds 4 + 32 keys" "$(grep -c '^K:' <<<"$dump")" 36
 check_not "no hostile value in the cache file" grep -qa 'hcoop-pwned\|AAAA!!!\|unknown-type' "$HS_CACHE"
 like "the users are all still there (alice too)" "$(grep -c '^U:' <<<"$dump")" '^60[0-9]$'
 is "the cache stays world-readable" "$(stat -c %a "$HS_CACHE")" 644
+
+# an old-format (v3) cache: refused by the reader until hcoop-sync
+# rewrites it, which its next run does (the format's rule)
+python3 - "$HS_CACHE" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[8:12] = struct.pack("<I", 3)
+h = bytearray(d[:136]); h[20:24] = h[28:32] = b"\0" * 4
+x = 2166136261
+for b in h: x = ((x ^ b) * 16777619) & 0xffffffff
+d[28:32] = struct.pack("<I", x)
+open(sys.argv[1], "wb").write(d)
+PY
+"$AK" -c "$C" alice >/dev/null 2>&1
+is "v3 cache: the command exits 1" "$?" 1
+"$HS_SYNC" -c "$HS_CONF" --once >/dev/null 2>&1
+is "hcoop-sync --once over the v3 file: exit 0" "$?" 0
+is "... the file is version 4 again" "$(od -An -tu4 -j8 -N4 "$HS_CACHE" | tr -d ' ')" 4
+is "... and alice's keys are served" "$("$AK" -c "$C" alice | wc -l)" 4
 echo 1..$_hc_n
