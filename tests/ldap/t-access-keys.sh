@@ -22,6 +22,29 @@ keys_of() { # dn (as root)
 
 slapd_search -b cn=schema,cn=config '(cn=*openssh-lpk)' dn | grep -q openssh-lpk
 is "the openssh-lpk schema is loaded with ldapadd, as an admin does" "$?" 0
+S=$HC_SRC/ldap-schema
+sub=$(slapd_search -b cn=Subschema -s base '(objectClass=*)' attributeTypes objectClasses | tr -d '\n ')
+like "server knows sshPublicKey: the lpk OID, octetStringMatch" "$sub" \
+	"\(1\.3\.6\.1\.4\.1\.24552\.500\.1\.1\.1\.13NAME'sshPublicKey'[^)]*EQUALITYoctetStringMatch"
+like "ldapPublicKey is AUXILIARY, MAY sshPublicKey" "$sub" \
+	"NAME'ldapPublicKey'[^)]*AUXILIARYMAY\(sshPublicKey"
+# both forms: the same definitions (normalised as tests/ldap/t-schema.sh does)
+defs_ldif() {
+	sed -e ':a' -e 'N' -e '$!ba' -e 's/\n //g' "$1" |
+		sed -n 's/^olc\(AttributeTypes\|ObjectClasses\): *{[0-9]*}//p' |
+		tr -s ' \t' ' ' | sort
+}
+defs_schema() {
+	grep -v '^#' "$1" | sed -e ':a' -e 'N' -e '$!ba' -e 's/\n[ \t]\+/ /g' |
+		sed -n 's/^\(attributetype\|objectclass\) *//p' | tr -s ' \t' ' ' | sort
+}
+a=$(defs_ldif "$S/openssh-lpk.ldif")
+is "openssh-lpk.ldif and .schema carry the same two definitions" \
+	"$a|$(printf '%s\n' "$a" | grep -c .)" "$(defs_schema "$S/openssh-lpk.schema")|2"
+d=$(hc_tmpdir)
+printf 'include /etc/ldap/schema/%s.schema\n' core cosine nis >"$d/slapd.conf"
+echo "include $S/openssh-lpk.schema" >>"$d/slapd.conf"
+check "slaptest accepts openssh-lpk.schema (slapd.conf form)" slaptest -Q -u -f "$d/slapd.conf"
 
 as "$ALICE" alice-secret-1 <<EOT
 dn: $ALICE
