@@ -24,3 +24,9 @@ $(BUILD)/bench/hcb-login: $(BUILD)/bench/login.o $(BUILD)/bench/stats.o $(CORE_L
 
 .PHONY: bench-bins
 bench-bins: $(BENCH_BINS)
+
+# SSH keys command (issue 17): hcoop-authorized-keys as sshd calls it
+BENCH_BINS += $(BUILD)/bench/hcb-authkeys
+bench-bins: $(BUILD)/bench/hcb-authkeys
+$(BUILD)/bench/hcb-authkeys: $(BUILD)/bench/authkeys.o $(BUILD)/bench/stats.o
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lm

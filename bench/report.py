@@ -391,6 +391,31 @@ def notes(res, out):
     out.append("")
 
 
+def authkeys_section(res, out):
+    """issue 17: hcoop-authorized-keys per call, as a process, vs cat."""
+    rows = [(n, res.find("AUTHKEYS", n=n, what="command"),
+             res.find("AUTHKEYS", n=n, what="cat")) for n in res.sizes]
+    rows = [r for r in rows if r[1] and r[2]]
+    if not rows:
+        return
+    out.append("## SSH keys: AuthorizedKeysCommand per call\n")
+    out.append("`hcoop-authorized-keys -c CONF USER` spawned and read through "
+               "a pipe as sshd does (bench/authkeys.c), a random member each "
+               "call, %s calls; floor: `cat` of a one-line file, same "
+               "harness. Cache made by the real writer, one key per member "
+               "(four for every tenth).\n" % rows[0][1]["runs"])
+    out.append("| members | cache | command median | p10 / p90 | cat median "
+               "| p10 / p90 | command / cat |")
+    out.append("|---|---|---|---|---|---|---|")
+    for n, c, f in rows:
+        out.append("| {:,} | {} | {} | {} / {} | {} | {} / {} | {} |".format(
+            n, size(c["cache_bytes"]), ns(c["median_ns"]), ns(c["p10_ns"]),
+            ns(c["p90_ns"]), ns(f["median_ns"]), ns(f["p10_ns"]),
+            ns(f["p90_ns"]),
+            times(float(c["median_ns"]) / float(f["median_ns"]))))
+    out.append("")
+
+
 def write_md(res, path):
     out = []
     header(res, out)
@@ -403,6 +428,7 @@ def write_md(res, path):
         memory_section(res, n, out)
         nscd_section(res, n, out)
     login_section(res, out)
+    authkeys_section(res, out)
     notes(res, out)
     skips = res.all("SKIP")
     out.append("## Not measured\n")

@@ -33,6 +33,7 @@ hc_on_exit "rm -rf '$BENCH_WORK'"
 
 # ---- inside the namespace from here on ----
 source "$HC_SRC/bench/lib.sh"
+source "$HC_SRC/bench/authkeys.sh"
 
 BENCH_SIZES=${BENCH_SIZES:-10000 100000 1000000}
 W=$BENCH_WORK
@@ -50,6 +51,8 @@ for n in $BENCH_SIZES; do
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	bench_size "$n" "$first"
 	first=0
+	say "N=$n: AuthorizedKeysCommand"
+	authkeys_bench "$n"
 	echo "ELAPSED n=$n seconds=$(($(date +%s) - t)) loadavg=$load" >>"$R"
 done
 echo "ELAPSED n=total seconds=$(($(date +%s) - BENCH_T0))" >>"$R"

@@ -32,6 +32,12 @@
 
 #define HC_NO_EXPIRE INT64_MIN
 
+/* SSH public keys per member (the KEYS section): at most this many, each
+ * one authorized_keys line of at most HC_SSH_KEY_MAX bytes. hcoop-sync
+ * keeps the first HC_SSH_KEYS_MAX valid values and skips longer ones. */
+#define HC_SSH_KEYS_MAX 32u
+#define HC_SSH_KEY_MAX 8192u
+
 struct hc_user {
 	const char *name, *gecos, *dir, *shell;
 	const char *dn;   /* the entry's DN: PAM binds as this */
@@ -104,6 +110,15 @@ int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
 int hc_cache_user_in_group(const struct hc_cache *c, const struct hc_user *u,
 			   const char *groupname);
 
+/* SSH public keys of a user (the KEYS section): *n is how many, 0 for a
+ * user without keys. */
+int hc_cache_user_nkeys(const struct hc_cache *c, const struct hc_user *u,
+			uint32_t *n);
+/* The i-th key: one authorized_keys line (no newline, NUL-terminated,
+ * *len bytes). -ENOENT past the last one. */
+int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
+		      uint32_t i, const char **key, size_t *len);
+
 /* ---- writer (hcoop-sync and test tools) ---- */
 
 struct hc_user_in {
@@ -127,6 +142,12 @@ int hc_cache_builder_add_user(struct hc_cache_builder *b,
 int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 			       uint32_t gid, const char *const *members,
 			       size_t nmembers);
+/* The SSH keys of user name (added before): nkeys lines, each without
+ * newline, CR or NUL and at most HC_SSH_KEY_MAX bytes, at most
+ * HC_SSH_KEYS_MAX of them (-EINVAL otherwise; hcoop-sync has validated
+ * them). Copied. -ENOENT: no such user; -EEXIST: keys already set. */
+int hc_cache_builder_set_keys(struct hc_cache_builder *b, const char *name,
+			      const char *const *keys, size_t nkeys);
 /* Write atomically: a temporary file beside path, fsync, rename over path,
  * fsync the directory; mode 0644. Then flag the replaced file superseded so
  * readers reopen. */

@@ -1,4 +1,4 @@
-/* The account cache file format, version 3. Included by cache_writer.c and
+/* The account cache file format, version 4. Included by cache_writer.c and
  * cache_reader.c (and by nobody else: the API is cache.h).
  *
  * GENERAL
@@ -10,17 +10,17 @@
  *   string offset below the file size names a NUL-terminated string inside
  *   the mapping (possibly garbage in a corrupt file, never out of bounds).
  *
- * HEADER (offset 0, HC_HDR_SIZE = 128 bytes)
+ * HEADER (offset 0, HC_HDR_SIZE = 136 bytes)
  *     0  u8[8]  magic "HCOOPC1\n"
  *     8  u32    version (HC_CACHE_VERSION)
- *    12  u32    header size (128)
+ *    12  u32    header size (136)
  *    16  u32    byte-order mark 0x01020304 (bytes 04 03 02 01 in the file)
  *    20  u32    superseded: 0 when written; the writer stores 1 here in the
  *               OLD file (through an fd opened before the rename) after the
  *               new file has been renamed over it. Readers load it on every
  *               lookup (no system call) and reopen the path when it is set.
  *    24  u32    file size in bytes (must equal st_size)
- *    28  u32    header checksum: FNV-1a 32 of the 128 header bytes with the
+ *    28  u32    header checksum: FNV-1a 32 of the 136 header bytes with the
  *               superseded and checksum fields read as 0
  *    32  u64    generation (hcoop-sync's counter)
  *    40  i64    refreshed_at (unix seconds of the LDAP refresh)
@@ -28,7 +28,7 @@
  *    52  u32    n_users
  *    56  u32    n_groups
  *    60  u32    reserved, 0
- *    64  section table: HC_SEC_COUNT (8) entries of {u32 offset, u32 size}
+ *    64  section table: HC_SEC_COUNT (9) entries of {u32 offset, u32 size}
  *
  * SECTIONS (each inside the file, 4-aligned, not overlapping the header)
  *   0 USER_TABLE   n_users x u32: offset of each user record, in
@@ -83,10 +83,25 @@
  *                  or a match, and never more than nslots times. The hash
  *                  or id is compared before any record is touched, so a
  *                  miss almost never reads a record or a string.
+ *   8 KEYS         (v4) members' SSH public keys, for
+ *                  hcoop-authorized-keys. First n_users x u32, parallel
+ *                  to USER_TABLE: the offset of user i's key list, or 0
+ *                  for none. Then the key lists, each 4-aligned:
+ *                     0 nkeys (at most HC_SSH_KEYS_MAX, cache.h)
+ *                     4 nkeys x {u32 string offset, u32 length}
+ *                  followed by the key strings, each one OpenSSH
+ *                  authorized_keys line without its newline, NUL-
+ *                  terminated, at most HC_SSH_KEY_MAX bytes. Every list, pair
+ *                  and string lies inside KEYS; the reader checks that
+ *                  string[length] is the first NUL. Kept apart from
+ *                  USER_DATA so passwd lookups never touch key bytes.
  *
  * COMPATIBILITY
  *   Any change to the layout bumps HC_CACHE_VERSION; a reader refuses every
  *   other version (-EPROTONOSUPPORT) and hcoop-sync rewrites the file.
+ *   v4 (SSH keys): the KEYS section and the 136-byte header holding its
+ *   table entry. A v3 file is refused like any other version until
+ *   hcoop-sync rewrites it.
  */
 #ifndef HCOOP_CACHE_FORMAT_H
 #define HCOOP_CACHE_FORMAT_H
@@ -110,10 +125,10 @@
 
 #define HC_CACHE_MAGIC "HCOOPC1\n"
 #define HC_CACHE_MAGIC_LEN 8
-#define HC_CACHE_VERSION 3u
+#define HC_CACHE_VERSION 4u
 #define HC_BOM 0x01020304u
 
-#define HC_HDR_SIZE 128u
+#define HC_HDR_SIZE 136u
 enum {
 	HC_OFF_MAGIC = 0,
 	HC_OFF_VERSION = 8,
@@ -139,8 +154,11 @@ enum hc_section {
 	HC_SEC_STRINGS,
 	HC_SEC_INDEX_USER,
 	HC_SEC_INDEX_GROUP,
+	HC_SEC_KEYS,
 	HC_SEC_COUNT
 };
+_Static_assert(HC_HDR_SIZE == HC_OFF_SECTIONS + 8 * HC_SEC_COUNT,
+	       "the section table ends the header");
 
 #define HC_UREC_SIZE 60u
 enum {

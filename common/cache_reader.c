@@ -116,6 +116,12 @@ static int check_sections(struct hc_cache *c)
 	return 0;
 }
 
+/* KEYS starts with one u32 per user (format v4). */
+static int check_keys_section(const struct hc_cache *c)
+{
+	return (uint64_t)c->n_users * 4 <= c->sec[HC_SEC_KEYS].size ? 0 : -EBADMSG;
+}
+
 static int check_header(struct hc_cache *c)
 {
 	const uint8_t *h = c->map;
@@ -133,7 +139,9 @@ static int check_header(struct hc_cache *c)
 		return -EBADMSG;
 	c->n_users = rd32(h + HC_OFF_NUSERS);
 	c->n_groups = rd32(h + HC_OFF_NGROUPS);
-	return check_sections(c);
+	if (check_sections(c) < 0 || check_keys_section(c) < 0)
+		return -EBADMSG;
+	return 0;
 }
 
 /* Only root may have written what every process believes about its
@@ -589,5 +597,71 @@ int hc_cache_user_in_group(const struct hc_cache *c, const struct hc_user *u,
 		if (gid == g.gid)
 			return 1;
 	}
+	return 0;
+}
+
+/* ---- SSH keys (KEYS section, format v4) ---- */
+
+/* The key list of u, checked: *list NULL when u has none. u must be the
+ * user its index names (a record from another position of USER_TABLE
+ * would otherwise be handed someone else's keys). */
+static int key_list(const struct hc_cache *c, const struct hc_user *u,
+		    const uint8_t **list, uint32_t *n)
+{
+	const struct hc_sec *k = &c->sec[HC_SEC_KEYS];
+	const uint8_t *r;
+	uint32_t off;
+
+	*list = NULL;
+	*n = 0;
+	if (u->index >= c->n_users)
+		return -EINVAL;
+	r = rec_at(c, HC_SEC_USER_DATA,
+		   rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
+		   HC_UREC_SIZE);
+	if (!r || str_at(c, rd32(r + HC_U_NAME)) != u->name)
+		return -EBADMSG;
+	off = rd32(c->map + k->off + 4 * (size_t)u->index);
+	if (off == 0)
+		return 0;
+	if ((uint64_t)off < (uint64_t)k->off + 4 * (uint64_t)c->n_users ||
+	    !rec_at(c, HC_SEC_KEYS, off, 4))
+		return -EBADMSG;
+	*n = rd32(c->map + off);
+	if (*n > HC_SSH_KEYS_MAX || !rec_at(c, HC_SEC_KEYS, off, 4 + 8 * *n))
+		return -EBADMSG;
+	*list = c->map + off;
+	return 0;
+}
+
+int hc_cache_user_nkeys(const struct hc_cache *c, const struct hc_user *u,
+			uint32_t *n)
+{
+	const uint8_t *list;
+
+	return key_list(c, u, &list, n);
+}
+
+int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
+		      uint32_t i, const char **key, size_t *len)
+{
+	const struct hc_sec *k = &c->sec[HC_SEC_KEYS];
+	const uint8_t *list;
+	uint32_t n, soff, slen;
+	int r = key_list(c, u, &list, &n);
+
+	if (r < 0)
+		return r;
+	if (i >= n)
+		return -ENOENT;
+	soff = rd32(list + 4 + 8 * (size_t)i);
+	slen = rd32(list + 8 + 8 * (size_t)i);
+	/* the string and its NUL inside KEYS, no NUL before its end */
+	if (slen > HC_SSH_KEY_MAX || soff < k->off ||
+	    (uint64_t)soff + slen + 1 > (uint64_t)k->off + k->size ||
+	    c->map[soff + slen] != 0 || memchr(c->map + soff, 0, slen))
+		return -EBADMSG;
+	*key = (const char *)c->map + soff;
+	*len = slen;
 	return 0;
 }

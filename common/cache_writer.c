@@ -134,6 +134,15 @@ struct bgroup {
 	uint32_t hash;                       /* hc_hash_name(name) */
 };
 
+/* One user's SSH key list: kv[first .. first+n). */
+struct bkeys {
+	uint32_t user, first, n;
+};
+
+struct bkeyv {
+	uint32_t off, len; /* kstr offset, length without the NUL */
+};
+
 struct hc_cache_builder {
 	struct arena str;
 	struct arena pool; /* the STRINGS section, de-duplicated */
@@ -143,6 +152,11 @@ struct hc_cache_builder {
 	uint32_t *mem; /* arena offsets of member names */
 	size_t nu, capu, ng, capg, nmem, capmem;
 	struct hmap uname, uid, gname, gid;
+	struct bkeys *ks; /* SSH keys: one list per user that has keys */
+	struct bkeyv *kv; /* their lines, in kstr */
+	struct arena kstr;
+	size_t nks, capks, nkv, capkv;
+	struct hmap kuser; /* user number -> ks entry */
 };
 
 struct hc_cache_builder *hc_cache_builder_new(void)
@@ -164,6 +178,10 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 	free(b->uid.s);
 	free(b->gname.s);
 	free(b->gid.s);
+	free(b->ks);
+	free(b->kv);
+	free(b->kstr.p);
+	free(b->kuser.s);
 	free(b);
 }
 
@@ -366,6 +384,76 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 	return 0;
 }
 
+/* ---- SSH keys (KEYS section) ---- */
+
+static bool eq_kuser(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->ks[i].user ==
+	       *(const uint32_t *)key;
+}
+
+/* A key line as the format allows it: bounded, one line, no NUL. */
+static bool key_line_ok(const char *k)
+{
+	size_t len = strnlen(k, HC_SSH_KEY_MAX + 1);
+
+	return len > 0 && len <= HC_SSH_KEY_MAX && !strpbrk(k, "\r\n");
+}
+
+int hc_cache_builder_set_keys(struct hc_cache_builder *b, const char *name,
+			      const char *const *keys, size_t nkeys)
+{
+	struct bkeys k = { .first = (uint32_t)b->nkv, .n = (uint32_t)nkeys };
+	int64_t ui;
+	size_t i;
+	int r;
+
+	if (!name || nkeys > HC_SSH_KEYS_MAX || (nkeys && !keys))
+		return -EINVAL;
+	for (i = 0; i < nkeys; i++)
+		if (!keys[i] || !key_line_ok(keys[i]))
+			return -EINVAL;
+	ui = find_user(b, name);
+	if (ui < 0)
+		return -ENOENT;
+	k.user = (uint32_t)ui;
+	if (hm_find(&b->kuser, hc_hash_id(k.user), eq_kuser, b, &k.user) >= 0)
+		return -EEXIST;
+	if (nkeys == 0)
+		return 0;
+	if ((r = grow((void **)&b->ks, &b->capks, b->nks + 1, sizeof(*b->ks))) < 0 ||
+	    (r = grow((void **)&b->kv, &b->capkv, b->nkv + nkeys,
+		      sizeof(*b->kv))) < 0)
+		return r;
+	for (i = 0; i < nkeys; i++) {
+		struct bkeyv *v = &b->kv[b->nkv + i];
+
+		v->len = (uint32_t)strlen(keys[i]);
+		if ((r = arena_addn(&b->kstr, keys[i], v->len, &v->off)) < 0)
+			return r;
+	}
+	if ((r = hm_insert(&b->kuser, hc_hash_id(k.user), (uint32_t)b->nks)) < 0)
+		return r;
+	b->ks[b->nks++] = k;
+	b->nkv += nkeys;
+	return 0;
+}
+
+/* The table (one u32 per user), then per list: nkeys, the {offset,
+ * length} pairs and the strings, 4-aligned. */
+static uint64_t keys_size(const struct hc_cache_builder *b)
+{
+	uint64_t n = 4 * (uint64_t)b->nu, list;
+	size_t i, j;
+
+	for (i = 0; i < b->nks; i++) {
+		list = 4 + 8 * (uint64_t)b->ks[i].n;
+		for (j = 0; j < b->ks[i].n; j++)
+			list += b->kv[b->ks[i].first + j].len + 1;
+		n += (list + 3) & ~(uint64_t)3;
+	}
+	return n;
+}
 
 /* ---- layout: pass 1 sizes, pass 2 bytes ---- */
 
@@ -496,6 +584,7 @@ static int plan(struct wctx *w, const char *server)
 	w->sec_size[HC_SEC_STRINGS] = (b->pool.len + 3) & ~(size_t)3;
 	w->sec_size[HC_SEC_INDEX_USER] = index_slots(b->nu) * HC_SLOT_SIZE;
 	w->sec_size[HC_SEC_INDEX_GROUP] = index_slots(w->ngfull) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_KEYS] = keys_size(b);
 	off = HC_HDR_SIZE;
 	for (i = 0; i < HC_SEC_COUNT; i++) {
 		w->sec_off[i] = off;
@@ -684,6 +773,30 @@ static void emit_indexes(struct wctx *w)
 	}
 }
 
+/* KEYS: the table entry of each user with keys, then the lists. */
+static void emit_keys(uint8_t *out, uint64_t sec, const struct hc_cache_builder *b)
+{
+	uint64_t pos = sec + 4 * (uint64_t)b->nu, str;
+	size_t i, j;
+
+	for (i = 0; i < b->nks; i++) {
+		const struct bkeys *k = &b->ks[i];
+
+		wr32(out + sec + 4 * (uint64_t)k->user, (uint32_t)pos);
+		wr32(out + pos, k->n);
+		str = pos + 4 + 8 * (uint64_t)k->n;
+		for (j = 0; j < k->n; j++) {
+			const struct bkeyv *v = &b->kv[k->first + j];
+
+			wr32(out + pos + 4 + 8 * j, (uint32_t)str);
+			wr32(out + pos + 8 + 8 * j, v->len);
+			memcpy(out + str, b->kstr.p + v->off, (size_t)v->len + 1);
+			str += (uint64_t)v->len + 1;
+		}
+		pos = (str + 3) & ~(uint64_t)3;
+	}
+}
+
 static void emit_header(struct wctx *w, uint64_t generation,
 			const char *server, int64_t refreshed_at)
 {
@@ -756,6 +869,7 @@ static int render(struct wctx *w, uint64_t generation, const char *server,
 	emit_groups(w);
 	memcpy(w->out + w->sec_off[HC_SEC_STRINGS], w->b->pool.p, w->b->pool.len);
 	emit_indexes(w);
+	emit_keys(w->out, w->sec_off[HC_SEC_KEYS], w->b);
 	emit_header(w, generation, server, refreshed_at);
 	return 0;
 }

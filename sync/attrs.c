@@ -14,16 +14,17 @@ static char at_uid[] = "uid", at_uidnum[] = "uidNumber",
 	    at_home[] = "homeDirectory", at_shell[] = "loginShell",
 	    at_host[] = "hcoopHost", at_expire[] = "shadowExpire",
 	    at_locked[] = "pwdAccountLockedTime", at_uuid[] = "entryUUID",
-	    at_member[] = "memberUid";
+	    at_member[] = "memberUid", at_sshkey[] = "sshPublicKey";
 
 char *hs_user_attrs[] = { at_uid, at_uidnum, at_gidnum, at_gecos, at_cn,
 			  at_home, at_shell, at_host, at_expire, at_locked,
-			  at_uuid, NULL };
+			  at_uuid, at_sshkey, NULL };
 char *hs_group_attrs[] = { at_cn, at_gidnum, at_member, at_uuid, NULL };
 
 static const char *const known[HS_N_ATTRS] = {
 	at_uid, at_uidnum, at_gidnum, at_gecos, at_cn, at_home,
 	at_shell, at_host, at_expire, at_locked, at_uuid, at_member,
+	at_sshkey,
 };
 
 /* Index in known[] of an attribute description (exact type, any case,

@@ -38,6 +38,7 @@ static void entry_free_fields(struct hs_entry *e)
 	free(e->shell);
 	free(e->host);
 	free(e->why);
+	free(e->sshkeys);
 	for (i = 0; i < e->nmembers; i++)
 		free(e->members[i]);
 	free(e->members);
@@ -72,7 +73,8 @@ static char *put_str(char **pos, const char *s)
 static int pack(const struct hs_entry *t, struct hs_entry **out)
 {
 	const char *const s[] = { t->key, t->dn, t->ndn, t->name, t->gecos,
-				  t->dir, t->shell, t->host, t->why };
+				  t->dir, t->shell, t->host, t->why,
+				  t->sshkeys };
 	size_t size = sizeof(*t) + t->nmembers * sizeof(char *), i;
 	struct hs_entry *e;
 	char *pos;
@@ -96,6 +98,7 @@ static int pack(const struct hs_entry *t, struct hs_entry **out)
 	e->shell = put_str(&pos, t->shell);
 	e->host = put_str(&pos, t->host);
 	e->why = put_str(&pos, t->why);
+	e->sshkeys = put_str(&pos, t->sshkeys);
 	for (i = 0; i < t->nmembers; i++)
 		e->members[i] = put_str(&pos, t->members[i]);
 	*out = e;
@@ -315,7 +318,8 @@ static int parse_user(struct parse *p, struct hs_entry *e)
 	    (r = get_value(p, "hcoopHost", &e->host)) < 0 ||
 	    (r = check_field(p, "hcoopHost", e->host)) < 0 ||
 	    (r = parse_expire(p, e)) < 0 ||
-	    (r = get_value(p, "pwdAccountLockedTime", &locked)) < 0)
+	    (r = get_value(p, "pwdAccountLockedTime", &locked)) < 0 ||
+	    (r = hs_sshkeys_parse(p->dn, &p->attrs, &e->sshkeys)) < 0)
 		return r;
 	if (e->host && strlen(e->host) > HS_MAX_HOST)
 		return bad(p, "hcoopHost",

@@ -25,3 +25,8 @@ INSTALL_TARGETS += install-sync
 SYNC_SRCS += sync/heartbeat.c sync/backoff.c sync/hbstatus.c
 SYNC_OBJS += $(BUILD)/sync/heartbeat.o $(BUILD)/sync/backoff.o $(BUILD)/sync/hbstatus.o
 $(BUILD)/hcoop-sync: $(BUILD)/sync/heartbeat.o $(BUILD)/sync/backoff.o $(BUILD)/sync/hbstatus.o
+# SSH public keys (issue 17): key validation, base64 through GnuTLS
+SYNC_SRCS += sync/sshkey.c
+SYNC_OBJS += $(BUILD)/sync/sshkey.o
+$(BUILD)/hcoop-sync: $(BUILD)/sync/sshkey.o
+$(BUILD)/hcoop-sync: LDAP_LDLIBS += -lgnutls

@@ -51,6 +51,7 @@ struct hs_entry {
 	/* users */
 	uint32_t gid;
 	char *gecos, *dir, *shell, *host;
+	char *sshkeys; /* valid sshPublicKey lines joined by '\n', or NULL */
 	uint32_t flags;
 	int64_t expire;
 	char *why; /* non-NULL: rejected when parsed, the reason (model.c) */
@@ -63,7 +64,7 @@ struct hs_entry {
 
 /* attrs.c: the values of the attributes above, read in one pass; they
  * point into the message. */
-#define HS_N_ATTRS 12
+#define HS_N_ATTRS 13
 struct hs_attrs {
 	struct berval *v[HS_N_ATTRS]; /* NULL-terminated arrays, or NULL */
 };
@@ -87,6 +88,14 @@ void hs_entry_free(struct hs_entry *e);
 int hs_entry_key(enum hs_kind kind, const char *id, char *buf, size_t len);
 /* RFC 4122 text form of a 16-byte entryUUID; buf at least 37 bytes. */
 int hs_uuid_text(const struct berval *bv, char *buf, size_t len);
+
+/* sshkey.c: the member's valid sshPublicKey values (each one checked
+ * authorized_keys line; the others logged with dn and skipped), joined by
+ * '\n' into *out (NULL: none). 0 or -ENOMEM. */
+int hs_sshkeys_parse(const char *dn, const struct hs_attrs *a, char **out);
+/* sshkey.c: hand e's keys to the cache builder (after its user). */
+struct hc_cache_builder;
+int hs_sshkeys_store(struct hc_cache_builder *b, const struct hs_entry *e);
 
 /* strmap.c: string -> size_t hash map (keys copied). */
 struct hs_strmap {

@@ -70,7 +70,8 @@ static int fill_builder(const struct hc_config *cfg,
 			.gid = e->gid, .flags = e->flags,
 			.shadow_expire = e->expire,
 		};
-		if ((r = hc_cache_builder_add_user(b, &u)) < 0)
+		if ((r = hc_cache_builder_add_user(b, &u)) < 0 ||
+		    (r = hs_sshkeys_store(b, e)) < 0)
 			return r;
 	}
 	for (i = 0; i < v->n_groups; i++) {

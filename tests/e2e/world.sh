@@ -109,6 +109,14 @@ world_local_user() { # name uid password
 	chmod 0750 "/home/$name"
 }
 
+# SSH keys from the cache (issue 17): sshd_start "${WORLD_SSHD_KEYS[@]}"
+# after world_install_keys, the two lines hcoop-authorized-keys(8) gives.
+WORLD_SSHD_KEYS=("AuthorizedKeysCommand /usr/sbin/hcoop-authorized-keys %u"
+	"AuthorizedKeysCommandUser nobody")
+world_install_keys() {
+	install -o root -g root -m 0755 "$HC_BUILD/hcoop-authorized-keys" /usr/sbin/
+}
+
 # Everything above, then sshd. Caller did hc_ns_enter and slapd_start.
 world_setup() {
 	hc_ns_install_modules

@@ -14,6 +14,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int memfd = -1;
 
+/* SSH keys (format v4): every key read in full */
+static void walk_keys(struct hc_cache *c, const struct hc_user *u)
+{
+	const char *k;
+	size_t len;
+	uint32_t i, n;
+
+	if (hc_cache_user_nkeys(c, u, &n) < 0)
+		return;
+	for (i = 0; i < n + 1 && i < 64; i++)
+		if (hc_cache_user_key(c, u, i, &k, &len) < 0 || strlen(k) != len)
+			break;
+}
+
 static void walk_user(struct hc_cache *c, const struct hc_user *u)
 {
 	struct hc_user v;
@@ -26,6 +40,7 @@ static void walk_user(struct hc_cache *c, const struct hc_user *u)
 			break;
 	hc_cache_user_in_group(c, u, "staff");
 	hc_cache_user_in_group(c, u, u->name);
+	walk_keys(c, u);
 }
 
 static void walk_group(struct hc_cache *c, const struct hc_group *g)

@@ -199,6 +199,8 @@ olcTLSCertificateKeyFile: $t/server.key
 EOT
 	ldapadd -Y EXTERNAL -H "$LDAPI_URI" -Q \
 		-f "$HC_SRC/ldap-schema/hcoop.ldif" >/dev/null || return 1
+	ldapadd -Y EXTERNAL -H "$LDAPI_URI" -Q \
+		-f "$HC_SRC/ldap-schema/openssh-lpk.ldif" >/dev/null || return 1
 	sed "s/dc=hcoop,dc=test/$LDAP_BASE/g" "$HC_SRC/ldap-schema/access.ldif" |
 		ldapmodify -Y EXTERNAL -H "$LDAPI_URI" -Q >/dev/null || return 1
 	# SLAPD_NO_FIXTURE=1: an empty database (a replica that fills itself

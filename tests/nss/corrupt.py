@@ -9,7 +9,7 @@ import os, random, struct, sys
 src, out = sys.argv[1], sys.argv[2]
 data = open(src, "rb").read()
 random.seed(42)
-HDR = 128
+HDR = struct.unpack_from("<I", data, 12)[0]  # header size (136 in v4)
 
 def checksum(h):
     h = bytearray(h[:HDR])
@@ -45,7 +45,7 @@ emit("filesize", put32(data, 24, len(data) + 4))
 emit("nousers-huge", put32(data, 52, 0xffffffff))
 emit("ngroups-huge", put32(data, 56, 0x7fffffff))
 emit("no-final-nul", data[:-1] + b"x")
-for sec in range(8):
+for sec in range((HDR - 64) // 8):
     emit("sec%d-off-huge" % sec, put32(data, 64 + 8 * sec, 0xfffffff0))
     emit("sec%d-size-huge" % sec, put32(data, 68 + 8 * sec, 0xfffffff0))
     emit("sec%d-off-zero" % sec, put32(data, 64 + 8 * sec, 0))

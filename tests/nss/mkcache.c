@@ -7,6 +7,9 @@
  * Spec, one record per line, '#' comments and blank lines ignored:
  *   U:name:uid:gid:gecos:dir:shell:dn:host:flags:expire
  *   G:name:gid:member1,member2,...
+ *   K:name:KEYLINE      (an SSH key of user name, added before; the rest of
+ *                        the line is the key, ':' included; a user's K lines
+ *                        come together)
  * host may be empty; flags is a number (1 = locked); expire is days since
  * the epoch or empty for none. Exit 0, 1 on a bad spec (file line named),
  * 2 on a write/read error. */
@@ -84,14 +87,61 @@ static int add_group(struct hc_cache_builder *b, char **f)
 	return r;
 }
 
+/* K lines of one user, set together when the next line is not one. */
+struct pending_keys {
+	char *name;
+	char *keys[HC_SSH_KEYS_MAX + 1];
+	size_t n;
+};
+
+static int flush_keys(struct hc_cache_builder *b, struct pending_keys *p)
+{
+	int r = 0;
+	size_t i;
+
+	if (p->name)
+		r = hc_cache_builder_set_keys(b, p->name,
+					      (const char *const *)p->keys, p->n);
+	free(p->name);
+	for (i = 0; i < p->n; i++)
+		free(p->keys[i]);
+	memset(p, 0, sizeof(*p));
+	return r;
+}
+
+static int add_key(struct hc_cache_builder *b, struct pending_keys *p,
+		   char *line)
+{
+	char *name = line + 2, *key = strchr(name, ':');
+	int r;
+
+	if (!key)
+		return -EINVAL;
+	*key++ = '\0';
+	if (p->name && strcmp(p->name, name) != 0 && (r = flush_keys(b, p)) < 0)
+		return r;
+	if (p->n > HC_SSH_KEYS_MAX)
+		return -E2BIG;
+	if (!p->name && !(p->name = strdup(name)))
+		return -ENOMEM;
+	p->keys[p->n] = strdup(key);
+	return p->keys[p->n++] ? 0 : -ENOMEM;
+}
+
+static struct pending_keys pending;
+
 static int parse_line(struct hc_cache_builder *b, char *line)
 {
 	char *f[MAXF];
-	int n;
+	int n, r;
 
 	line[strcspn(line, "\n")] = '\0';
 	if (line[0] == '#' || line[0] == '\0')
 		return 0;
+	if (strncmp(line, "K:", 2) == 0)
+		return add_key(b, &pending, line);
+	if ((r = flush_keys(b, &pending)) < 0)
+		return r;
 	n = split(line, f, MAXF);
 	if (strcmp(f[0], "U") == 0 && n == 11)
 		return add_user(b, f);
@@ -121,6 +171,13 @@ static int dump(const char *path)
 		if (u.shadow_expire != HC_NO_EXPIRE)
 			printf("%lld", (long long)u.shadow_expire);
 		printf("\n");
+	}
+	for (i = 0; hc_cache_user_at(c, i, &u) == 0; i++) {
+		const char *k;
+		size_t len;
+
+		for (j = 0; hc_cache_user_key(c, &u, j, &k, &len) == 0; j++)
+			printf("K:%s:%s\n", u.name, k);
 	}
 	for (i = 0; hc_cache_group_at(c, i, &g) == 0; i++) {
 		printf("G:%s:%u:", g.name, g.gid);
@@ -174,6 +231,12 @@ int main(int argc, char **argv)
 		}
 	}
 	free(line);
+	r = flush_keys(b, &pending);
+	if (r < 0) {
+		fprintf(stderr, "hcoop-mkcache: stdin: keys: %s\n", strerror(-r));
+		hc_cache_builder_free(b);
+		return 1;
+	}
 	r = hc_cache_builder_write(b, argv[optind], gen, server, (int64_t)time(NULL));
 	hc_cache_builder_free(b);
 	if (r < 0) {
