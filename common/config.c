@@ -37,6 +37,7 @@ enum kw_type {
 	KT_NAME,    /* hc_valid_name() */
 	KT_HOST,    /* host name: letters digits '-' '_' '.' */
 	KT_ACL,     /* user:NAME:rwx or group:NAME:rwx */
+	KT_CMD,     /* the rest of the line: an absolute path, then arguments */
 	KT_SASL,    /* EXTERNAL */
 	KT_BOOL,
 	KT_UINT,    /* decimal in [min, max] */
@@ -94,6 +95,20 @@ static const struct keyword keywords[] = {
 	{"maildir", KT_BOOL, 0, FIELD(maildir), 0, 0, 0},
 	{"home_required", KT_BOOL, 0, FIELD(home_required), 0, 0, 0},
 	{"debug", KT_BOOL, 0, FIELD(debug), 0, 0, 0},
+	{"mail_domain", KT_HOST, KF_NONE, FIELD(mail_domain), 0, 0, 0},
+	{"transport_map", KT_PATH, KF_NOTROOT, FIELD(transport_map), 0, 0, 0},
+	{"recipient_map", KT_PATH, KF_NOTROOT, FIELD(recipient_map), 0, 0, 0},
+	{"map_type", KT_NAME, 0, FIELD(map_type), 0, 0, 0},
+	{"postmap", KT_CMD, 0, FIELD(postmap), 0, 0, 0},
+	{"mail_reload", KT_CMD, KF_NONE, FIELD(mail_reload), 0, 0, 0},
+	{"members_zone", KT_HOST, KF_NONE, FIELD(members_zone), 0, 0, 0},
+	{"zone_file", KT_PATH, KF_NOTROOT, FIELD(zone_file), 0, 0, 0},
+	{"zone_ns", KT_HOST, KF_MULTI, FIELD(zone_ns), FIELD(n_zone_ns), 0,
+	 HC_MAX_ZONE_NS},
+	{"zone_contact", KT_HOST, 0, FIELD(zone_contact), 0, 0, 0},
+	{"zone_ttl", KT_UINT, 0, FIELD(zone_ttl), 0, 1, 604800},
+	{"dns_reload", KT_CMD, KF_NONE, FIELD(dns_reload), 0, 0, 0},
+	{"reload_timeout", KT_UINT, 0, FIELD(reload_timeout), 0, 1, 3600},
 };
 
 #define N_KEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
@@ -313,6 +328,19 @@ static const char *check_acl(const char *v)
 	return NULL;
 }
 
+/* An absolute program path, then arguments split on blanks (no shell). */
+static const char *check_cmd(const char *v)
+{
+	char prog[PATH_MAX];
+	size_t n = strcspn(v, " \t");
+
+	if (n >= sizeof(prog))
+		return "program path too long";
+	memcpy(prog, v, n);
+	prog[n] = '\0';
+	return check_path(prog);
+}
+
 static const char *check_sasl(const char *v)
 {
 	return strcmp(v, "EXTERNAL") == 0 ? NULL
@@ -336,6 +364,8 @@ static const char *check_string(enum kw_type t, const char *v)
 		return check_host(v);
 	case KT_ACL:
 		return check_acl(v);
+	case KT_CMD:
+		return check_cmd(v);
 	case KT_SASL:
 		return check_sasl(v);
 	default:
@@ -510,7 +540,7 @@ static int split_value(struct parser *p, const struct keyword *kw, char *v)
 
 	if (*v == '\0')
 		return perr(p, kw->name, "missing value");
-	if (kw->type == KT_DN)
+	if (kw->type == KT_DN || kw->type == KT_CMD)
 		return 0;
 	end = v + strcspn(v, " \t");
 	if (*end == '\0')
@@ -671,6 +701,18 @@ int hc_config_defaults(struct hc_config *cfg)
 	cfg->home_base = strdup("/home");
 	cfg->skel = strdup("/etc/skel");
 	cfg->public_dir = strdup("public_html");
+	cfg->zone_ttl = 300;
+	cfg->reload_timeout = 30;
+	cfg->transport_map = strdup(HC_ROUTES_DIR "/transport");
+	cfg->recipient_map = strdup(HC_ROUTES_DIR "/recipients");
+	cfg->map_type = strdup("lmdb");
+	cfg->postmap = strdup(HC_POSTMAP_DEFAULT);
+	cfg->zone_file = strdup(HC_ROUTES_DIR "/members.zone");
+	if (!cfg->transport_map || !cfg->recipient_map || !cfg->map_type ||
+	    !cfg->postmap || !cfg->zone_file) {
+		hc_config_free(cfg);
+		return -ENOMEM;
+	}
 	if (!cfg->host || !cfg->cache || !cfg->mkhome || !cfg->home_base ||
 	    !cfg->skel || !cfg->public_dir) {
 		hc_config_free(cfg);
