@@ -93,6 +93,9 @@ _rt_setup() {
 	mount --bind "$RT_NS/home" /home
 	cp -a "$RT_CACHE/root/etc/postfix" /etc/
 	cp "$RT_CACHE/root/usr/share/postfix/dynamicmaps.cf" /etc/postfix/
+	# the default instance's main.cf, for postmap/postconf without -c
+	printf 'compatibility_level = 3.6\n' >/etc/postfix/main.cf
+	touch -d '10 seconds ago' /etc/postfix/main.cf
 	printf 'postfix:x:%s:%s:Postfix:/var/spool/postfix:/usr/sbin/nologin\n' \
 		"$RT_PF_UID" "$RT_PF_GID" >>/etc/passwd
 	printf 'postfix:x:%s:\npostdrop:x:%s:\n' "$RT_PF_GID" "$RT_PD_GID" >>/etc/group
