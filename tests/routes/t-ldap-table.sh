@@ -60,8 +60,8 @@ like "slapd down: RCPT gets a 4xx (the sender retries)" "$out" "RCPT alice@coop.
 printf 'Subject: ldap-three\n\nldap-three\n' |
 	/usr/sbin/sendmail -C "$PF/conf" -f l3@ext.test alice@coop.test
 is "sendmail accepted a message while slapd is down" "$?" 0
-check "it is deferred with a temporary lookup failure" \
-	rt_wait 10 grep -qE 'to=<alice@coop.test>.*status=deferred' "$PF/maillog"
+check "it is deferred (4.3.0, address resolver failure)" \
+	rt_wait 10 grep -qE 'to=<alice@coop.test>.*dsn=4\.3\.0, status=deferred \(address resolver failure\)' "$PF/maillog"
 check_not "nothing bounced" grep -q 'status=bounced' "$PF/maillog"
 check_not "not delivered while slapd is down" rt_delivered "$W/h1home" alice ldap-three
 
