@@ -47,6 +47,21 @@ rt_fetch() {
 	echo "$RT_PKGS" >"$stamp"
 }
 
+# The unpacked programs find every library they need (installed by
+# scripts/install-deps.sh); a missing one is named, and fails the test.
+rt_check_libs() {
+	local r=$RT_CACHE/root b missing
+	for b in "$r/usr/lib/postfix/sbin/master" "$r/usr/sbin/postmap" \
+		"$r/usr/lib/postfix/postfix-lmdb.so" "$r/usr/lib/postfix/postfix-ldap.so" \
+		"$r/usr/sbin/named"; do
+		missing=$(LD_LIBRARY_PATH=$r/usr/lib/postfix ldd "$b" 2>&1 | grep 'not found')
+		if [ -n "$missing" ]; then
+			_rt_log "$b: missing libraries (scripts/install-deps.sh): $missing"
+			return 1
+		fi
+	done
+}
+
 # Re-execute the calling test inside a new mount + network namespace.
 rt_enter() {
 	if [ "${RT_IN_NS:-0}" = 1 ]; then
@@ -56,6 +71,10 @@ rt_enter() {
 	need_root
 	if ! rt_fetch; then
 		fail "download and unpack $RT_PKGS (apt-get download)"
+		exit 1
+	fi
+	if ! rt_check_libs; then
+		fail "the unpacked Postfix and BIND find their libraries"
 		exit 1
 	fi
 	local ns rc=0
@@ -100,7 +119,9 @@ _rt_setup() {
 		"$RT_PF_UID" "$RT_PF_GID" >>/etc/passwd
 	printf 'postfix:x:%s:\npostdrop:x:%s:\n' "$RT_PF_GID" "$RT_PD_GID" >>/etc/group
 	printf '%s %s\n%s %s\n' "$RT_IP1" "$RT_HOST1" "$RT_IP2" "$RT_HOST2" >>/etc/hosts
-	install -m 0644 "$HC_BUILD/libnss_hcoop.so.2" "/usr/lib/$multiarch/"
+	# the normal build's module even in the ASan run: it is loaded into
+	# Postfix's (uninstrumented) daemons
+	install -m 0644 "$HC_SRC/build/libnss_hcoop.so.2" "/usr/lib/$multiarch/"
 	sed -i -E 's/^(passwd|group):.*/\1: files hcoop/' /etc/nsswitch.conf
 	rm -f /etc/nscd.conf
 	RT_T=$(hc_tmpdir)
