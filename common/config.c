@@ -200,7 +200,7 @@ static int split_value(struct parser *p, const struct keyword *kw, char *v)
 
 	if (*v == '\0')
 		return perr(p, kw->name, "missing value");
-	if (kw->type == KT_DN || (kw->flags & KF_LIST))
+	if (kw->type == KT_DN || kw->type == KT_CMD || (kw->flags & KF_LIST))
 		return 0;
 	end = v + strcspn(v, " \t");
 	if (*end == '\0')

@@ -23,6 +23,9 @@
 
 #define HC_MAX_URIS 8
 #define HC_MAX_ACLS 16
+#define HC_MAX_ZONE_NS 8
+#define HC_ROUTES_DIR "/var/lib/hcoop/routes"
+#define HC_POSTMAP_DEFAULT "/usr/sbin/postmap"
 
 enum hc_ssl {
 	HC_SSL_START_TLS = 0, /* ldap:// upgraded with StartTLS (default) */
@@ -91,6 +94,22 @@ struct hc_config {
 	bool home_required; /* pam session fails without a home */
 
 	bool debug;
+
+	/* hcoop-routes (the main server): see hcoop-routes(8) */
+	char *mail_domain;   /* routed mail domain; NULL: no mail routes */
+	char *transport_map; /* transport map source; postmap builds MAP.EXT */
+	char *recipient_map; /* relay recipient map source */
+	char *map_type;      /* lmdb (default), cdb, hash, btree */
+	char *postmap;       /* command line; default HC_POSTMAP_DEFAULT */
+	char *mail_reload;   /* command line; NULL: none */
+	char *members_zone;  /* members' DNS zone; NULL: no zone */
+	char *zone_file;
+	char *zone_ns[HC_MAX_ZONE_NS]; /* NS records of the zone */
+	size_t n_zone_ns;
+	char *zone_contact;   /* SOA RNAME; default hostmaster.ZONE */
+	uint32_t zone_ttl;    /* seconds; default 300 */
+	char *dns_reload;     /* command line; NULL: none */
+	uint32_t reload_timeout; /* seconds per postmap/reload; default 30 */
 };
 
 /* Fill cfg with defaults, then read path (NULL: HC_CONFIG_DEFAULT_PATH).

@@ -189,6 +189,19 @@ static const char *check_sasl(const char *v)
 					 : "only EXTERNAL is supported";
 }
 
+/* An absolute program path, then arguments split on blanks (no shell). */
+static const char *check_cmd(const char *v)
+{
+	char prog[PATH_MAX];
+	size_t n = strcspn(v, " \t");
+
+	if (n >= sizeof(prog))
+		return "program path too long";
+	memcpy(prog, v, n);
+	prog[n] = '\0';
+	return check_path(prog);
+}
+
 const char *hc_config_check_string(enum kw_type t, const char *v)
 {
 	switch (t) {
@@ -208,6 +221,8 @@ const char *hc_config_check_string(enum kw_type t, const char *v)
 		return check_acl(v);
 	case KT_SASL:
 		return check_sasl(v);
+	case KT_CMD:
+		return check_cmd(v);
 	default:
 		return "internal error: not a string keyword";
 	}

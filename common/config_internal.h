@@ -26,6 +26,7 @@ enum kw_type {
 	KT_NAME,    /* hc_valid_name() */
 	KT_HOST,    /* host name: letters digits '-' '.' */
 	KT_ACL,     /* user:NAME:rwx or group:NAME:rwx */
+	KT_CMD,     /* the rest of the line: an absolute path, then arguments */
 	KT_SASL,    /* EXTERNAL */
 	KT_BOOL,
 	KT_UINT,    /* decimal in [min, max] */

@@ -50,6 +50,20 @@ const struct keyword hc_config_keywords[] = {
 	{"maildir", KT_BOOL, 0, FIELD(maildir), 0, 0, 0},
 	{"home_required", KT_BOOL, 0, FIELD(home_required), 0, 0, 0},
 	{"debug", KT_BOOL, 0, FIELD(debug), 0, 0, 0},
+	{"mail_domain", KT_HOST, KF_NONE, FIELD(mail_domain), 0, 0, 0},
+	{"transport_map", KT_PATH, KF_NOTROOT, FIELD(transport_map), 0, 0, 0},
+	{"recipient_map", KT_PATH, KF_NOTROOT, FIELD(recipient_map), 0, 0, 0},
+	{"map_type", KT_NAME, 0, FIELD(map_type), 0, 0, 0},
+	{"postmap", KT_CMD, 0, FIELD(postmap), 0, 0, 0},
+	{"mail_reload", KT_CMD, KF_NONE, FIELD(mail_reload), 0, 0, 0},
+	{"members_zone", KT_HOST, KF_NONE, FIELD(members_zone), 0, 0, 0},
+	{"zone_file", KT_PATH, KF_NOTROOT, FIELD(zone_file), 0, 0, 0},
+	{"zone_ns", KT_HOST, KF_MULTI, FIELD(zone_ns), FIELD(n_zone_ns), 0,
+	 HC_MAX_ZONE_NS},
+	{"zone_contact", KT_HOST, 0, FIELD(zone_contact), 0, 0, 0},
+	{"zone_ttl", KT_UINT, 0, FIELD(zone_ttl), 0, 1, 604800},
+	{"dns_reload", KT_CMD, KF_NONE, FIELD(dns_reload), 0, 0, 0},
+	{"reload_timeout", KT_UINT, 0, FIELD(reload_timeout), 0, 1, 3600},
 };
 
 const size_t hc_config_n_keywords = N_OF(hc_config_keywords);
@@ -129,8 +143,17 @@ int hc_config_defaults(struct hc_config *cfg)
 	cfg->home_base = strdup("/home");
 	cfg->skel = strdup("/etc/skel");
 	cfg->public_dir = strdup("public_html");
+	cfg->zone_ttl = 300;
+	cfg->reload_timeout = 30;
+	cfg->transport_map = strdup(HC_ROUTES_DIR "/transport");
+	cfg->recipient_map = strdup(HC_ROUTES_DIR "/recipients");
+	cfg->map_type = strdup("lmdb");
+	cfg->postmap = strdup(HC_POSTMAP_DEFAULT);
+	cfg->zone_file = strdup(HC_ROUTES_DIR "/members.zone");
 	if (!cfg->host || !cfg->cache || !cfg->mkhome || !cfg->home_base ||
-	    !cfg->skel || !cfg->public_dir || !cfg->shell_fallback) {
+	    !cfg->skel || !cfg->public_dir || !cfg->shell_fallback ||
+	    !cfg->transport_map || !cfg->recipient_map || !cfg->map_type ||
+	    !cfg->postmap || !cfg->zone_file) {
 		hc_config_free(cfg);
 		return -ENOMEM;
 	}
