@@ -1,5 +1,5 @@
 # admin/: hcoopctl, the admins' tool (hcoopctl(8)). JSON through json-c.
-CTL_SRCS := admin/main.c admin/cli.c admin/jsonutil.c \
+CTL_SRCS := admin/main.c admin/cli.c admin/jsonutil.c admin/explain.c admin/explain_ldap.c \
 	admin/status.c admin/hosts.c admin/check.c
 CTL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
 

@@ -619,7 +619,7 @@ static int key_list(const struct hc_cache *c, const struct hc_user *u,
 	r = rec_at(c, HC_SEC_USER_DATA,
 		   rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
 		   HC_UREC_SIZE);
-	if (!r || str_at(c, rd32(r + HC_U_NAME)) != u->name)
+	if (!r || str_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME) != u->name)
 		return -EBADMSG;
 	off = rd32(c->map + k->off + 4 * (size_t)u->index);
 	if (off == 0)
