@@ -60,14 +60,21 @@ static int64_t parse_gentime(const char *s)
 	return (int64_t)timegm(&tm);
 }
 
+/* host entry attribute -> JSON key (and text column) */
+static const struct { const char *attr, *key; } int_attrs[] = {
+	{ "hcoopCapacity", "capacity" }, { "hcoopCPUs", "cpus" },
+	{ "hcoopMemTotal", "mem_total" }, { "hcoopMemAvailable", "mem_available" },
+	{ "hcoopHomeSize", "home_size" }, { "hcoopHomeFree", "home_free" },
+	{ "hcoopMembersHere", "members_here" },
+	{ "hcoopHomesPresent", "homes_present" }, { "hcoopSkipped", "skipped" },
+	{ "hcoopCacheAge", "cache_age" },
+}, str_attrs[] = {
+	{ "hcoopLoadAverage", "load_average" }, { "hcoopSyncServer", "sync_server" },
+	{ "hcoopSyncState", "sync_state" }, { "hcoopSyncVersion", "sync_version" },
+};
+
 static int add_host(LDAP *ld, LDAPMessage *e, void *ctx)
 {
-	static const char *const ints[] = {
-		"hcoopCapacity", "hcoopCPUs", "hcoopMemTotal",
-		"hcoopMemAvailable", "hcoopHomeSize", "hcoopHomeFree",
-		"hcoopMembersHere", "hcoopHomesPresent", "hcoopSkipped",
-		"hcoopCacheAge",
-	};
 	json_object *hosts = ctx, *h = json_object_new_object();
 	char buf[600];
 	const char *v;
@@ -75,15 +82,14 @@ static int add_host(LDAP *ld, LDAPMessage *e, void *ctx)
 	ctl_jset_str(h, "name", first(ld, e, "cn", buf, sizeof(buf)));
 	v = first(ld, e, "hcoopRole", buf, sizeof(buf));
 	ctl_jset_str(h, "role", v ? v : "member");
-	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
-		if ((v = first(ld, e, ints[i], buf, sizeof(buf))))
-			ctl_jset_int(h, ints[i] + 5, strtoll(v, NULL, 10));
-	ctl_jset_int(h, "StatusTime", parse_gentime(first(ld, e, "hcoopStatusTime",
-							  buf, sizeof(buf))));
-	ctl_jset_str(h, "LoadAverage", first(ld, e, "hcoopLoadAverage", buf, sizeof(buf)));
-	ctl_jset_str(h, "SyncServer", first(ld, e, "hcoopSyncServer", buf, sizeof(buf)));
-	ctl_jset_str(h, "SyncState", first(ld, e, "hcoopSyncState", buf, sizeof(buf)));
-	ctl_jset_str(h, "SyncVersion", first(ld, e, "hcoopSyncVersion", buf, sizeof(buf)));
+	for (size_t i = 0; i < sizeof(int_attrs) / sizeof(int_attrs[0]); i++)
+		if ((v = first(ld, e, int_attrs[i].attr, buf, sizeof(buf))))
+			ctl_jset_int(h, int_attrs[i].key, strtoll(v, NULL, 10));
+	for (size_t i = 0; i < sizeof(str_attrs) / sizeof(str_attrs[0]); i++)
+		ctl_jset_str(h, str_attrs[i].key,
+			     first(ld, e, str_attrs[i].attr, buf, sizeof(buf)));
+	ctl_jset_int(h, "status_time", parse_gentime(first(ld, e, "hcoopStatusTime",
+							   buf, sizeof(buf))));
 	json_object_array_add(hosts, h);
 	return 0;
 }
@@ -133,7 +139,7 @@ static int count_member(LDAP *ld, LDAPMessage *e, void *ctx)
 /* Fullest first: by assigned/capacity, hosts without capacity after. */
 static double fullness(json_object *h)
 {
-	int64_t cap = ctl_jget_int(h, "Capacity");
+	int64_t cap = ctl_jget_int(h, "capacity");
 
 	return cap > 0 ? (double)ctl_jget_int(h, "assigned") / (double)cap : -1.0;
 }
@@ -154,7 +160,7 @@ static void mark_stale(json_object *hosts, int64_t stale_s)
 
 	for (size_t i = 0; i < json_object_array_length(hosts); i++) {
 		json_object *h = json_object_array_get_idx(hosts, i);
-		int64_t t = ctl_jget_int(h, "StatusTime");
+		int64_t t = ctl_jget_int(h, "status_time");
 
 		ctl_jset_bool(h, "stale", t == 0 || now - t > stale_s);
 		if (!json_object_object_get_ex(h, "assigned", NULL))
@@ -169,21 +175,21 @@ static void print_hosts(json_object *hosts)
 	       "HOME-FREE", "STATUS");
 	for (size_t i = 0; i < json_object_array_length(hosts); i++) {
 		json_object *h = json_object_array_get_idx(hosts, i);
-		const char *load = ctl_jget_str(h, "LoadAverage");
+		const char *load = ctl_jget_str(h, "load_average");
 		char cap[24] = "-";
 
-		if (ctl_jget_int(h, "Capacity") > 0)
-			snprintf(cap, sizeof(cap), "%" PRId64, ctl_jget_int(h, "Capacity"));
+		if (ctl_jget_int(h, "capacity") > 0)
+			snprintf(cap, sizeof(cap), "%" PRId64, ctl_jget_int(h, "capacity"));
 		printf("%-24s %-8s %8" PRId64 " %8s %8" PRId64 " %-15s %8" PRId64
 		       "M %8" PRId64 "M %s %s\n",
 		       ctl_jget_str(h, "name"), ctl_jget_str(h, "role"),
 		       ctl_jget_int(h, "assigned"), cap,
-		       ctl_jget_int(h, "MembersHere"), load ? load : "-",
-		       ctl_jget_int(h, "MemAvailable") >> 20,
-		       ctl_jget_int(h, "HomeFree") >> 20,
+		       ctl_jget_int(h, "members_here"), load ? load : "-",
+		       ctl_jget_int(h, "mem_available") >> 20,
+		       ctl_jget_int(h, "home_free") >> 20,
 		       json_object_get_boolean(json_object_object_get(h, "stale"))
 			       ? "STALE" : "ok",
-		       ctl_jget_str(h, "SyncVersion") ? ctl_jget_str(h, "SyncVersion") : "");
+		       ctl_jget_str(h, "sync_version") ? ctl_jget_str(h, "sync_version") : "");
 	}
 }
 

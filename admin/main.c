@@ -89,6 +89,16 @@ int main(int argc, char **argv)
 	ctl.out = json_object_new_object();
 	argv += optind;
 	argc -= optind;
+	/* --json may also follow the command, as admins type it */
+	for (int i = 1, j = 1; i <= argc; i++) {
+		if (i < argc && strcmp(argv[i], "--json") == 0) {
+			ctl.json = true;
+			continue;
+		}
+		argv[j++] = argv[i]; /* argv[argc] is NULL: copied last */
+		if (i == argc)
+			argc = j - 1;
+	}
 	optind = 1; /* the command parses its own options */
 	code = cmd->run(&ctl, argc, argv);
 	json_object_put(ctl.out);

@@ -63,6 +63,10 @@ struct hc_config {
 				 connected (bind, page, passwd); default 10 */
 	unsigned liveness;    /* hcoop-sync: seconds a followed server may stay
 				 silent (probed meanwhile); 0: 3 x timeout */
+	unsigned status_interval; /* hcoop-sync: seconds between status
+				     writes to the host's entry; 0: never */
+	char *metrics_dir;    /* Prometheus textfile dir; NULL: Debian's
+				 node-exporter dir when it exists */
 	char *heartbeat;      /* hcoop-sync state file; NULL means
 				 HC_HEARTBEAT_DEFAULT_PATH */
 

@@ -29,6 +29,8 @@ const struct keyword hc_config_keywords[] = {
 	{"op_timeout", KT_UINT, 0, FIELD(op_timeout), 0, 1, 3600},
 	{"liveness", KT_UINT, 0, FIELD(liveness), 0, 0, 3600},
 	{"heartbeat", KT_PATH, KF_NOTROOT, FIELD(heartbeat), 0, 0, 0},
+	{"status_interval", KT_UINT, 0, FIELD(status_interval), 0, 0, 86400},
+	{"metrics_dir", KT_PATH, KF_NONE | KF_NOTROOT, FIELD(metrics_dir), 0, 0, 0},
 	{"host", KT_HOST, 0, FIELD(host), 0, 0, 0},
 	{"admin_group", KT_NAME, 0, FIELD(admin_group), 0, 0, 0},
 	{"min_uid", KT_UINT, 0, FIELD(min_uid), 0, 0, UINT32_MAX - 1},
@@ -130,6 +132,7 @@ int hc_config_defaults(struct hc_config *cfg)
 	cfg->tls_reqcert = HC_REQCERT_DEMAND;
 	cfg->timeout = 3;
 	cfg->op_timeout = 10;
+	cfg->status_interval = 60;
 	cfg->heartbeat = strdup(HC_HEARTBEAT_DEFAULT_PATH); /* NULL: default */
 	cfg->min_uid = 1000;
 	cfg->shell_fallback = strdup("/usr/sbin/nologin");

@@ -258,6 +258,8 @@ int hs_daemon(struct hc_config *cfg, bool force)
 	hs_hb_init(cfg);
 	hc_info("hcoop-sync %s starting; cache %s", HC_VERSION, cfg->cache);
 	hs_notify_ready_if_valid(cfg);
+	if (hs_statusd_start(cfg) < 0)
+		hc_warn("status: cannot start the status thread; no status published");
 	while (!hs_stop) {
 		one_connection(&d);
 		if (hs_hup && !hs_stop) {
@@ -265,6 +267,7 @@ int hs_daemon(struct hc_config *cfg, bool force)
 			reload(&d);
 		}
 	}
+	hs_statusd_stop();
 	hs_hb_state(HC_HB_STOPPED, "", "");
 	hc_info("stopping");
 	hs_notify_stopping();

@@ -1,16 +1,19 @@
 # sync/: hcoop-sync, the LDAP -> cache mirror (hcoop-sync(8)).
-SYNC_SRCS := sync/main.c sync/refresh.c sync/entry.c sync/attrs.c sync/model.c \
-	sync/strmap.c sync/index.c sync/view.c sync/persist.c sync/daemon.c sync/write.c \
-	sync/guard.c sync/nscd.c sync/precreate.c sync/status.c sync/publish.c
-SYNC_SRCS += sync/local.c sync/policy.c sync/report.c sync/skipfile.c
+SYNC_SRCS := sync/main.c sync/lock.c sync/notify.c \
+	sync/refresh.c sync/entry.c sync/attrs.c sync/sshkey.c sync/policy.c \
+	sync/local.c sync/report.c sync/model.c sync/strmap.c sync/index.c \
+	sync/view.c sync/guard.c sync/write.c sync/skipfile.c sync/nscd.c \
+	sync/precreate.c sync/persist.c sync/daemon.c sync/backoff.c \
+	sync/heartbeat.c sync/hbstatus.c sync/status.c sync/publish.c \
+	sync/statusd.c sync/metrics.c
 SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))
-
-SYNC_SRCS += sync/lock.c sync/notify.c
-SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))
-# libsystemd for sd_notify (Type=notify): hcoop-sync only, never the modules
+# libsystemd for sd_notify (Type=notify) and GnuTLS for base64 of SSH keys:
+# hcoop-sync only, never the modules
 SYSTEMD_LDLIBS := $(shell pkg-config --libs libsystemd 2>/dev/null || echo -lsystemd)
+SYNC_LDLIBS := $(LDAP_LDLIBS) -lgnutls $(SYSTEMD_LDLIBS) -lpthread
+
 $(BUILD)/hcoop-sync: $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB)
-	$(CC) $(EXE_LDFLAGS) -o $@ $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB) $(LDAP_LDLIBS) $(SYSTEMD_LDLIBS)
+	$(CC) $(EXE_LDFLAGS) -o $@ $(SYNC_OBJS) $(LDAP_LIB) $(CORE_LIB) $(SYNC_LDLIBS)
 
 BINS += $(BUILD)/hcoop-sync
 
@@ -21,12 +24,3 @@ install-sync: $(BUILD)/hcoop-sync
 	install -m 0644 sync/hcoop-sync.service $(DESTDIR)$(SYSTEMDDIR)/
 INSTALL_TARGETS += install-sync
 .PHONY: install-sync
-# H2: heartbeat and back-off (objects listed again: SYNC_OBJS is already expanded above)
-SYNC_SRCS += sync/heartbeat.c sync/backoff.c sync/hbstatus.c
-SYNC_OBJS += $(BUILD)/sync/heartbeat.o $(BUILD)/sync/backoff.o $(BUILD)/sync/hbstatus.o
-$(BUILD)/hcoop-sync: $(BUILD)/sync/heartbeat.o $(BUILD)/sync/backoff.o $(BUILD)/sync/hbstatus.o
-# SSH public keys (issue 17): key validation, base64 through GnuTLS
-SYNC_SRCS += sync/sshkey.c
-SYNC_OBJS += $(BUILD)/sync/sshkey.o
-$(BUILD)/hcoop-sync: $(BUILD)/sync/sshkey.o
-$(BUILD)/hcoop-sync: LDAP_LDLIBS += -lgnutls

@@ -299,6 +299,12 @@ struct hs_metrics {
 const char *hs_metrics_dir(const struct hc_config *cfg);
 int hs_metrics_write(const struct hc_config *cfg, const struct hs_metrics *m);
 
+/* statusd.c: the status thread (publish + metrics); no-op without a
+ * config path. */
+int hs_statusd_start(const struct hc_config *cfg);
+void hs_statusd_wake(void);
+void hs_statusd_stop(void);
+
 /* status.c */
 int hs_status(const struct hc_config *cfg);
 

@@ -216,6 +216,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 		goto out;
 	hs_nscd_invalidate();
 	hs_notify_ready(); /* the unit's Type=notify: getent can answer now */
+	hs_statusd_wake(); /* members here may have changed: publish */
 	/* after the write: mkhome re-checks the assignment in the cache */
 	precreate_all(cfg, fresh, n_fresh);
 out:
