@@ -212,6 +212,14 @@ static int split_value(struct parser *p, const struct keyword *kw, char *v)
 		    rest);
 }
 
+static int store_one(struct parser *p, struct hc_config *cfg,
+		     const struct keyword *kw, const char *v)
+{
+	int r = check_repeat(p, cfg, kw);
+
+	return r < 0 ? r : store_value(p, cfg, kw, v);
+}
+
 /* "uri A B C": each blank-separated word is one value, as in ldap.conf;
  * the total over all lines stays bounded by kw->max. */
 static int store_list(struct parser *p, struct hc_config *cfg,
@@ -221,11 +229,8 @@ static int store_list(struct parser *p, struct hc_config *cfg,
 	int r = 0;
 
 	for (word = strtok_r(v, " \t", &save); word && r == 0;
-	     word = strtok_r(NULL, " \t", &save)) {
-		r = check_repeat(p, cfg, kw);
-		if (r == 0)
-			r = store_value(p, cfg, kw, word);
-	}
+	     word = strtok_r(NULL, " \t", &save))
+		r = store_one(p, cfg, kw, word);
 	return r;
 }
 
@@ -258,12 +263,9 @@ static int parse_line(struct parser *p, struct hc_config *cfg, char *line)
 		return perr(p, kw->name, "control character (byte 0x%02x) in value",
 			    (unsigned char)*bad);
 	r = split_value(p, kw, v);
-	if (r == 0 && (kw->flags & KF_LIST))
-		r = store_list(p, cfg, kw, v);
-	else if (r == 0)
-		r = check_repeat(p, cfg, kw);
-	if (r == 0 && !(kw->flags & KF_LIST))
-		r = store_value(p, cfg, kw, v);
+	if (r == 0)
+		r = (kw->flags & KF_LIST) ? store_list(p, cfg, kw, v)
+					  : store_one(p, cfg, kw, v);
 	if (r == 0)
 		p->seen[kw - hc_config_keywords] = p->line;
 	return r;

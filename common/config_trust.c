@@ -90,8 +90,10 @@ static int check_dir_of_name(const char *path, char *err, size_t errlen)
 		snprintf(dir, sizeof(dir), ".");
 	} else {
 		n = slash == path ? 1 : (size_t)(slash - path);
-		if (n >= sizeof(dir))
-			n = sizeof(dir) - 1;
+		if (n >= sizeof(dir)) {
+			hc_set_err(err, errlen, "%s: name too long", path);
+			return -ENAMETOOLONG;
+		}
 		memcpy(dir, path, n);
 		dir[n] = '\0';
 	}
