@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		if (i == argc)
 			argc = j - 1;
 	}
-	optind = 1; /* the command parses its own options */
+	optind = 0; /* the command parses its own options (0: glibc re-initialises getopt, permuting again) */
 	code = cmd->run(&ctl, argc, argv);
 	json_object_put(ctl.out);
 	hc_config_free(&ctl.cfg);
