@@ -104,8 +104,15 @@ out=$($A check); rc=$?
 is "check: unusable cache is CRITICAL" "$rc" 2
 mv "$T/host1/cache.away" "$T/host1/cache"
 
-# status writes never cause persist traffic: host1's cache generation stays
+# status writes never cause persist traffic: host1's cache generation and
+# the daemon's count of changes received stay put while host1 and spare
+# keep writing their status every second
 g1=$(python3 -c "import json; print(json.load(open('$T/status.json'))['generation'])")
+c1=$(sed -n 's/^changes_applied=//p' "$T/host1/state")
+t1=$(slapd_search -b "cn=host1.hcoop.test,ou=Hosts,$LDAP_BASE" -s base hcoopStatusTime | sed -n 's/^hcoopStatusTime: //p')
 sleep 2.5
-is "2 s of status writes (interval 1 s) cause no cache rewrite" \
+t2=$(slapd_search -b "cn=host1.hcoop.test,ou=Hosts,$LDAP_BASE" -s base hcoopStatusTime | sed -n 's/^hcoopStatusTime: //p')
+check "host1 kept writing its status ($t1 -> $t2)" test "$t2" != "$t1"
+is "status writes cause no cache rewrite" \
 	"$($A status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["generation"])')" "$g1"
+is "status writes cause no change traffic to the daemon" "$(sed -n 's/^changes_applied=//p' "$T/host1/state")" "$c1"
