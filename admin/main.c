@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hcoopctl.h"
+#include "version.h"
 
 static const struct ctl_cmd commands[] = {
 	{ "status", "", "this host's view: cache, daemon, skipped entries", ctl_cmd_status },
@@ -30,6 +31,7 @@ static int parse_global(struct ctl *ctl, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -50,6 +52,7 @@ static int parse_global(struct ctl *ctl, int argc, char **argv)
 			break;
 		case 'j': ctl->json = true; break;
 		case 'h': usage(stdout); exit(CTL_EXIT_OK);
+		case 'V': printf("hcoopctl %s\n", HC_VERSION); exit(CTL_EXIT_OK);
 		default: usage(stderr); return -1;
 		}
 	}
@@ -82,9 +85,19 @@ int main(int argc, char **argv)
 		ctl_err("unknown command '%s' (try --help)", name);
 		return CTL_EXIT_USAGE;
 	}
+	for (int i = optind + 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0) {
+			printf("usage: hcoopctl [OPTIONS] %s %s\n  %s\nSee hcoopctl(8).\n",
+			       cmd->name, cmd->usage, cmd->summary);
+			return CTL_EXIT_OK;
+		}
 	if (hc_config_load(ctl.config_path, &ctl.cfg, err, sizeof(err)) < 0) {
+		if (strcmp(name, "check") == 0) { /* a plugin always says one line */
+			printf("HCOOP UNKNOWN - %s\n", err);
+			return 3;
+		}
 		ctl_err("%s", err);
-		return strcmp(name, "check") == 0 ? 3 : CTL_EXIT_USAGE;
+		return CTL_EXIT_USAGE;
 	}
 	ctl.out = json_object_new_object();
 	argv += optind;
