@@ -184,7 +184,9 @@ struct hs_local_db {
 	const char *path;
 	struct hs_local_ent *v;
 	size_t n, cap;
-	struct hs_strmap names, ids; /* -> index in v; the first line wins */
+	struct hs_strmap names;       /* -> index in v; the first line wins */
+	struct hs_local_ent **byid;   /* entries with an id, by (id, line) */
+	size_t n_ids;
 };
 struct hs_local {
 	struct hs_local_db users, groups;
