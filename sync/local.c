@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "numparse.h"
@@ -161,12 +162,57 @@ static int shells_load(struct hs_local *l, char *err, size_t errlen)
 	return r;
 }
 
+/* What the files looked like at the last load: inode, size, mtime, ctime
+ * (ctime also moves on a rename over the file, as adduser's tools do). */
+struct file_sig {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim, ctim;
+	bool present;
+};
+static struct file_sig last_sig[3];
+
+static void sign(const char *path, struct file_sig *s)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	if (stat(path, &st) < 0)
+		return;
+	s->present = true;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	s->size = st.st_size;
+	s->mtim = st.st_mtim;
+	s->ctim = st.st_ctim;
+}
+
+static void sign_all(struct file_sig sig[3])
+{
+	sign(hs_passwd_file, &sig[0]);
+	sign(hs_group_file, &sig[1]);
+	sign(hs_shells_file, &sig[2]);
+}
+
+bool hs_local_changed(void)
+{
+	struct file_sig now[3];
+
+	sign_all(now);
+	if (memcmp(now, last_sig, sizeof(now)) == 0)
+		return false;
+	memcpy(last_sig, now, sizeof(now)); /* say it once per change */
+	return true;
+}
+
 int hs_local_load(struct hs_local *l, char *err, size_t errlen)
 {
 	int r;
 
 	memset(l, 0, sizeof(*l));
 	err[0] = '\0';
+	sign_all(last_sig); /* before reading: a change during it is seen */
 	if ((r = db_load(&l->users, hs_passwd_file, err, errlen)) < 0 ||
 	    (r = db_load(&l->groups, hs_group_file, err, errlen)) < 0 ||
 	    (r = shells_load(l, err, errlen)) < 0) {

@@ -252,6 +252,10 @@ static int settle(struct persist *p, bool force)
 		hc_info("refresh applied; following changes on %s", server);
 		return 0;
 	}
+	if (!p->dirty && hs_local_changed()) {
+		hc_info("local account files changed: rewriting the cache");
+		p->dirty = true;
+	}
 	if (!p->dirty)
 		return 0;
 	r = hs_write(p->cfg, &p->model, server, 0);
