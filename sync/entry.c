@@ -267,7 +267,7 @@ static void sanitize_gecos(struct parse *p, char *g)
 {
 	size_t len = strlen(g), i;
 	bool cut = false, fixed = false;
-	char why[96];
+	char why[128];
 
 	if (len > HS_MAX_GECOS) {
 		len = HS_MAX_GECOS;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "log.h"
 #include "numparse.h"
@@ -22,7 +23,6 @@ static int db_add(struct hs_local_db *d, const char *name, size_t nlen,
 		  const char *idtext)
 {
 	struct hs_local_ent *e;
-	char key[16];
 	uint32_t id;
 	int r;
 
@@ -43,15 +43,36 @@ static int db_add(struct hs_local_db *d, const char *name, size_t nlen,
 	e->id = e->has_id ? id : 0;
 	d->n++;
 	/* the first line wins, as in the files source of glibc */
-	if (!hs_strmap_get(&d->names, e->name, &(size_t){ 0 }) &&
+	if (!hs_strmap_get(&d->names, e->name, NULL) &&
 	    (r = hs_strmap_put(&d->names, e->name, d->n - 1)) < 0)
 		return r;
-	if (!e->has_id)
-		return 0;
-	snprintf(key, sizeof(key), "%u", (unsigned)e->id);
-	if (!hs_strmap_get(&d->ids, key, &(size_t){ 0 }) &&
-	    (r = hs_strmap_put(&d->ids, key, d->n - 1)) < 0)
-		return r;
+	return 0;
+}
+
+/* by id, then line: bsearch then finds the first line with an id */
+static int by_id(const void *a, const void *b)
+{
+	const struct hs_local_ent *x = *(const struct hs_local_ent *const *)a,
+				  *y = *(const struct hs_local_ent *const *)b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* The id lookup runs for every LDAP entry at every write: a sorted array
+ * of pointers and a binary search, no formatting or hashing. */
+static int db_sort_ids(struct hs_local_db *d)
+{
+	size_t i;
+
+	d->byid = calloc(d->n + 1, sizeof(*d->byid));
+	if (!d->byid)
+		return -ENOMEM;
+	for (i = 0; i < d->n; i++)
+		if (d->v[i].has_id)
+			d->byid[d->n_ids++] = &d->v[i];
+	qsort(d->byid, d->n_ids, sizeof(*d->byid), by_id);
 	return 0;
 }
 
@@ -100,6 +121,8 @@ static int db_load(struct hs_local_db *d, const char *path, char *err,
 		r = db_line(d, line);
 	if (r == 0 && ferror(f))
 		r = -EIO;
+	if (r == 0)
+		r = db_sort_ids(d);
 	if (r < 0)
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(-r));
 	free(line);
@@ -139,12 +162,57 @@ static int shells_load(struct hs_local *l, char *err, size_t errlen)
 	return r;
 }
 
+/* What the files looked like at the last load: inode, size, mtime, ctime
+ * (ctime also moves on a rename over the file, as adduser's tools do). */
+struct file_sig {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim, ctim;
+	bool present;
+};
+static struct file_sig last_sig[3];
+
+static void sign(const char *path, struct file_sig *s)
+{
+	struct stat st;
+
+	memset(s, 0, sizeof(*s));
+	if (stat(path, &st) < 0)
+		return;
+	s->present = true;
+	s->dev = st.st_dev;
+	s->ino = st.st_ino;
+	s->size = st.st_size;
+	s->mtim = st.st_mtim;
+	s->ctim = st.st_ctim;
+}
+
+static void sign_all(struct file_sig sig[3])
+{
+	sign(hs_passwd_file, &sig[0]);
+	sign(hs_group_file, &sig[1]);
+	sign(hs_shells_file, &sig[2]);
+}
+
+bool hs_local_changed(void)
+{
+	struct file_sig now[3];
+
+	sign_all(now);
+	if (memcmp(now, last_sig, sizeof(now)) == 0)
+		return false;
+	memcpy(last_sig, now, sizeof(now)); /* say it once per change */
+	return true;
+}
+
 int hs_local_load(struct hs_local *l, char *err, size_t errlen)
 {
 	int r;
 
 	memset(l, 0, sizeof(*l));
 	err[0] = '\0';
+	sign_all(last_sig); /* before reading: a change during it is seen */
 	if ((r = db_load(&l->users, hs_passwd_file, err, errlen)) < 0 ||
 	    (r = db_load(&l->groups, hs_group_file, err, errlen)) < 0 ||
 	    (r = shells_load(l, err, errlen)) < 0) {
@@ -167,11 +235,16 @@ const struct hs_local_ent *hs_local_byname(const struct hs_local_db *d,
 const struct hs_local_ent *hs_local_byid(const struct hs_local_db *d,
 					 uint32_t id)
 {
-	char key[16];
-	size_t i;
+	size_t lo = 0, hi = d->n_ids, mid;
 
-	snprintf(key, sizeof(key), "%u", (unsigned)id);
-	return hs_strmap_get(&d->ids, key, &i) ? &d->v[i] : NULL;
+	while (lo < hi) { /* first entry with an id >= id */
+		mid = lo + (hi - lo) / 2;
+		if (d->byid[mid]->id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n_ids && d->byid[lo]->id == id ? d->byid[lo] : NULL;
 }
 
 bool hs_local_shell_ok(const struct hs_local *l, const char *shell)
@@ -188,8 +261,8 @@ static void db_free(struct hs_local_db *d)
 	for (i = 0; i < d->n; i++)
 		free(d->v[i].name);
 	free(d->v);
+	free(d->byid);
 	hs_strmap_free(&d->names);
-	hs_strmap_free(&d->ids);
 	memset(d, 0, sizeof(*d));
 }
 

@@ -398,6 +398,12 @@ static int settle(struct persist *p, bool force)
 
 	if (!p->applied && (!p->s[0].done || !p->s[1].done))
 		return 0;
+	if (p->applied && !p->dirty && hs_local_changed()) {
+		/* a local account added or removed: the cache must follow
+		 * without waiting for an LDAP change */
+		hc_info("local account files changed: rewriting the cache");
+		p->dirty = true;
+	}
 	if (p->applied && !p->dirty)
 		return 0;
 	r = hs_write(p->cfg, &p->model, server,

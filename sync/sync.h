@@ -193,7 +193,9 @@ struct hs_local_db {
 	const char *path;
 	struct hs_local_ent *v;
 	size_t n, cap;
-	struct hs_strmap names, ids; /* -> index in v; the first line wins */
+	struct hs_strmap names;       /* -> index in v; the first line wins */
+	struct hs_local_ent **byid;   /* entries with an id, by (id, line) */
+	size_t n_ids;
 };
 struct hs_local {
 	struct hs_local_db users, groups;
@@ -207,6 +209,10 @@ const struct hs_local_ent *hs_local_byid(const struct hs_local_db *d,
 					 uint32_t id);
 bool hs_local_shell_ok(const struct hs_local *l, const char *shell);
 void hs_local_free(struct hs_local *l);
+/* Have the files changed (inode, size, mtime, ctime) since the last load
+ * or the last true answer? A daemon following changes asks once a second,
+ * so a local account created meanwhile wins within about a second. */
+bool hs_local_changed(void);
 
 /* policy.c: may e go into the cache on this host? false, or true with the
  * reason (naming the local entry it collides with) in why. */

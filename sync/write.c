@@ -144,6 +144,7 @@ static int write_view(const struct hc_config *cfg,
 	struct hc_cache_builder *b = hc_cache_builder_new();
 	uint64_t gen = next_generation(old);
 	double t0 = now_ms(), t1;
+	size_t skipped;
 	int r = -ENOMEM;
 
 	if (!b)
@@ -159,6 +160,7 @@ static int write_view(const struct hc_config *cfg,
 	}
 	/* the skip file lists the model's rejected entries: before the drop */
 	hs_skipfile_write(cfg, v);
+	skipped = v->n_skips + v->m->rejected.n;
 	if (drop)
 		hs_model_free(drop);
 	t1 = now_ms();
@@ -169,9 +171,10 @@ static int write_view(const struct hc_config *cfg,
 		goto out;
 	}
 	last_generation = gen;
-	hc_info("wrote %s: generation %llu, %zu users, %zu groups from %s",
+	hc_info("wrote %s: generation %llu, %zu users, %zu groups from %s "
+		"(%zu entries skipped, see --status)",
 		cfg->cache, (unsigned long long)gen, v->n_users, v->n_groups,
-		server ? server : "?");
+		server ? server : "?", skipped);
 	hc_debug("cache builder filled in %.1f ms, written in %.1f ms",
 		 t1 - t0, now_ms() - t1);
 out:

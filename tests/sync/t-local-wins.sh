@@ -45,13 +45,14 @@ group() { # name gid members...
 	user gid27 30005 27          # primary gid: local sudo
 	user gid0 30006 0            # primary gid 0
 	user lateuser 30010 20000    # fine until a local lateuser appears
+	user lateuser3 30012 20000   # idem, with no LDAP change after it
 	group sudo 30100 alice
 	group staff 30101 alice
 	group users 30102 alice
 	group ldapgrp 31100 alice    # gid of local hostgrp
 	group gidzero 0 alice
 } | slapd_add >/dev/null
-is "entries loaded into LDAP" "$(hs_search -b "$LDAP_BASE" '(|(uid=root)(uid=localadmin)(uid=clone)(uid=zero)(uid=gid27)(uid=gid0)(uid=lateuser)(cn=sudo)(cn=staff)(cn=users)(cn=ldapgrp)(cn=gidzero))' dn | grep -c '^dn:')" 12
+is "entries loaded into LDAP" "$(hs_search -b "$LDAP_BASE" '(|(uid=root)(uid=localadmin)(uid=clone)(uid=zero)(uid=gid27)(uid=gid0)(uid=lateuser)(uid=lateuser3)(cn=sudo)(cn=staff)(cn=users)(cn=ldapgrp)(cn=gidzero))' dn | grep -c '^dn:')" 13
 
 # name -> the collision the log line and --status must name
 declare -A why=(
@@ -148,6 +149,17 @@ like "daemon: lateuser logged with its collision" "$(cat "$SLAPD_DIR/daemon.log"
 like "daemon: --status lists lateuser" "$("$HS_SYNC" -c "$HS_CONF" --status)" \
 	"skipped user: uid=lateuser,$P: name \"lateuser\" is a local user"
 is "daemon: NSS gives the local lateuser" "$(getent passwd lateuser | cut -d: -f3)" 998
+
+# ... and without any LDAP change: the daemon notices the files change
+check "daemon: lateuser3 synced" grep -q '^U:lateuser3:30012:' <(hs_dump)
+echo 'lateuser3:x:996:65534::/nonexistent:/usr/sbin/nologin' >>/etc/passwd
+gone3() { ! hs_dump | grep -q '^U:lateuser3:'; }
+hs_wait 5 gone3
+check "daemon: a local account wins without an LDAP change" gone3
+like "daemon: the rewrite is logged" "$(cat "$SLAPD_DIR/daemon.log")" \
+	'local account files changed: rewriting the cache'
+like "daemon: lateuser3 logged" "$(cat "$SLAPD_DIR/daemon.log")" \
+	"skipping user uid=lateuser3,$P: name \"lateuser3\" is a local user \\(uid 996"
 hc_stop_pid "$HS_DAEMON_PID"
 
 # --once: a local user added since the last refresh wins too.

@@ -4,6 +4,7 @@
 # sanitised (entry kept, logged), loginShell only if /etc/shells on this
 # host lists it, else shell_fallback (default /usr/sbin/nologin, logged).
 # /etc is a private overlay (tests/lib/ns.sh), so /etc/shells can change.
+# san: yes
 source "$(dirname "$0")/../lib/tap.sh"
 source "$HC_SRC/tests/lib/ns.sh"
 hc_ns_enter "$@"
