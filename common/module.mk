@@ -6,10 +6,11 @@ CORE_SRCS := common/config.c common/numparse.c common/escape.c common/log.c \
 	common/names.c common/errbuf.c common/cache_reader.c common/cache_writer.c
 LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c
 CORE_SRCS += common/heartbeat.c
+LDAP_SRCS += common/ldap_tlsdiag.c
 
 CORE_LIB := $(BUILD)/libhcoop-core.a
 LDAP_LIB := $(BUILD)/libhcoop-ldap.a
-LDAP_LDLIBS := -lldap -llber
+LDAP_LDLIBS := -lldap -llber -lgnutls
 
 $(CORE_LIB): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(CORE_SRCS)))
 	@mkdir -p $(dir $@)

@@ -6,7 +6,7 @@ set -eu
 
 PACKAGES="
 build-essential pkg-config
-libldap-dev libpam0g-dev libacl1-dev libcmocka-dev
+libldap-dev libpam0g-dev libacl1-dev libcmocka-dev libgnutls28-dev
 clang libclang-rt-14-dev
 slapd ldap-utils openssl
 openssh-server openssh-client sshpass
