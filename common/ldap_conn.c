@@ -252,6 +252,7 @@ static int conn_add_cb(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv,
 	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) == 1) {
 		pthread_mutex_lock(&c->fd_mu);
 		c->fd = fd;
+		c->tcp_up = true;
 		pthread_mutex_unlock(&c->fd_mu);
 	}
 	return 0;
@@ -404,7 +405,7 @@ int ldc_parse_final(LDAP *ld, LDAPMessage *res, char **diag)
  * our own would race with its shutdown and write an abandon to a dead
  * socket. */
 static int start_tls(LDAP *ld, const char *uri, const struct timeval *tv,
-		     char *err, size_t errlen)
+		     bool *handshake_failed, char *err, size_t errlen)
 {
 	LDAPMessage *res = NULL;
 	char *diag = NULL;
@@ -425,6 +426,7 @@ static int start_tls(LDAP *ld, const char *uri, const struct timeval *tv,
 	}
 	rc = ldap_install_tls(ld);
 	if (rc != LDAP_SUCCESS) {
+		*handshake_failed = true;
 		ldc_rc_err(err, errlen, uri, "TLS handshake", rc, ldc_diag(ld));
 		return LDAP_CONNECT_ERROR;
 	}
@@ -495,13 +497,68 @@ static int conn_init(struct hc_ldap *c, const struct hc_config *cfg,
 	return rc;
 }
 
-/* TCP connect, the ldaps handshake or StartTLS: all within cfg->timeout,
- * enforced by the watchdog. */
 static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
-		      const char *uri, bool starttls, char *err, size_t errlen)
+		      const char *uri, bool starttls, bool explain, char *err,
+		      size_t errlen);
+static void conn_free(struct hc_ldap *c);
+
+/* Append "; text" to err, bounded. */
+static void err_append(char *err, size_t errlen, const char *text)
+{
+	size_t used = strnlen(err, errlen);
+
+	if (used + 3 < errlen)
+		snprintf(err + used, errlen - used, "; %s", text);
+}
+
+/* The handshake refused the server's certificate: fetch it on a second
+ * connection that does not check it (bounded the same way, nothing sent
+ * but the handshake) and say why: unknown CA, expired, name mismatch, and
+ * which CA file was used. */
+static void tls_explain(const struct hc_config *cfg, const char *uri,
+			bool starttls, char *err, size_t errlen)
+{
+	struct hc_config loose = *cfg;
+	struct hc_ldap *d = calloc(1, sizeof(*d));
+	struct berval der = { 0, NULL };
+	LDAPURLDesc *lud = NULL;
+	char why[400], scratch[256];
+
+	if (!d)
+		return;
+	pthread_mutex_init(&d->fd_mu, NULL);
+	loose.tls_reqcert = HC_REQCERT_NEVER;
+	if (conn_init(d, &loose, uri, scratch, sizeof(scratch)) == LDAP_SUCCESS &&
+	    conn_setup(d, &loose, uri, starttls, false, scratch,
+		       sizeof(scratch)) == LDAP_SUCCESS &&
+	    ldap_get_option(d->ld, LDAP_OPT_X_TLS_PEERCERT, &der) ==
+		    LDAP_OPT_SUCCESS &&
+	    der.bv_val) {
+		if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS)
+			lud = NULL;
+		ldc_tls_cause(&der, lud ? lud->lud_host : NULL, cfg->tls_cacert,
+			      why, sizeof(why));
+		err_append(err, errlen, why);
+		ldap_free_urldesc(lud);
+		ber_memfree(der.bv_val);
+	} else {
+		snprintf(why, sizeof(why), "CA file: %s", cfg->tls_cacert ?
+			 cfg->tls_cacert : "none configured (tls_cacert unset)");
+		err_append(err, errlen, why);
+	}
+	conn_free(d);
+}
+
+/* TCP connect, the ldaps handshake or StartTLS: all within cfg->timeout,
+ * enforced by the watchdog. With explain, a refused certificate is
+ * explained (tls_explain). */
+static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
+		      const char *uri, bool starttls, bool explain, char *err,
+		      size_t errlen)
 {
 	unsigned secs = cfg->timeout ? cfg->timeout : 3;
 	struct timeval net = { .tv_sec = secs };
+	bool handshake_failed = false;
 	struct watchdog w;
 	int rc;
 
@@ -509,13 +566,14 @@ static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
 	if (w.running)
 		net.tv_sec = secs + 60; /* the watchdog fires first */
 	rc = ldap_connect(c->ld);
-	if (rc != LDAP_SUCCESS)
-		ldc_rc_err(err, errlen, uri,
-		       uri_scheme(uri) == SCHEME_LDAPS ? "connect or TLS handshake"
-						       : "connect",
-		       rc, ldc_diag(c->ld));
-	else if (starttls)
-		rc = start_tls(c->ld, uri, &net, err, errlen);
+	if (rc != LDAP_SUCCESS) {
+		handshake_failed = c->tcp_up && uri_scheme(uri) == SCHEME_LDAPS;
+		ldc_rc_err(err, errlen, uri, handshake_failed ? "TLS handshake"
+							      : "connect",
+			   rc, ldc_diag(c->ld));
+	} else if (starttls) {
+		rc = start_tls(c->ld, uri, &net, &handshake_failed, err, errlen);
+	}
 	if (watchdog_stop(&w)) {
 		if (ldc_cancelled())
 			hc_set_err(err, errlen, "%s: cancelled", uri);
@@ -523,6 +581,8 @@ static int conn_setup(struct hc_ldap *c, const struct hc_config *cfg,
 			hc_set_err(err, errlen, "%s: no answer within %u s "
 				   "(connect/TLS)", uri, secs);
 		rc = ldc_cancelled() ? LDAP_USER_CANCELLED : LDAP_TIMEOUT;
+	} else if (handshake_failed && explain) {
+		tls_explain(cfg, uri, starttls, err, errlen);
 	}
 	return rc;
 }
@@ -552,7 +612,7 @@ static int try_uri(const struct hc_config *cfg, const char *uri,
 	hc_debug("ldap: trying %s", uri);
 	rc = conn_init(c, cfg, uri, err, errlen);
 	if (rc == LDAP_SUCCESS)
-		rc = conn_setup(c, cfg, uri, want_starttls, err, errlen);
+		rc = conn_setup(c, cfg, uri, want_starttls, true, err, errlen);
 	if (rc != LDAP_SUCCESS)
 		return rc;
 	/* belt and braces: never let a password out unprotected */

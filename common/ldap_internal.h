@@ -23,6 +23,7 @@ struct hc_ldap {
 	pthread_mutex_t fd_mu;
 	int fd;
 	bool cut; /* the watchdog shut the socket down: never write to it */
+	bool tcp_up; /* the TCP connection was made (a later failure is TLS's) */
 };
 
 /* SIGPIPE safety of a library call inside someone else's process (sshd,
@@ -34,6 +35,13 @@ struct ldc_sigpipe {
 };
 void ldc_sigpipe_block(struct ldc_sigpipe *s);
 void ldc_sigpipe_restore(const struct ldc_sigpipe *s);
+
+/* ldap_tlsdiag.c: why the certificate der, presented by host, fails the
+ * checks of a handshake with cafile (NULL: the system CA list): unknown
+ * CA, expired, not yet valid, name mismatch, into why (never empty). */
+struct berval;
+void ldc_tls_cause(const struct berval *der, const char *host,
+		   const char *cafile, char *why, size_t len);
 
 /* The stop flag of hc_ldap_set_cancel, or NULL. */
 bool ldc_cancelled(void);

@@ -9,10 +9,11 @@ CORE_SRCS := common/config.c common/config_table.c common/config_check.c \
 	common/spawn.c common/hoststat.c common/skiplist.c
 LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c common/ldap_modify.c
 CORE_SRCS += common/heartbeat.c
+LDAP_SRCS += common/ldap_tlsdiag.c
 
 CORE_LIB := $(BUILD)/libhcoop-core.a
 LDAP_LIB := $(BUILD)/libhcoop-ldap.a
-LDAP_LDLIBS := -lldap -llber
+LDAP_LDLIBS := -lldap -llber -lgnutls
 
 $(CORE_LIB): $(patsubst %.c,$(BUILD)/%.o,$(wildcard $(CORE_SRCS)))
 	@mkdir -p $(dir $@)

@@ -156,10 +156,8 @@ static int sync_on(struct daemon *d, struct hc_ldap *c)
 		d->no_sync = true;
 	}
 	r = fallback_refresh(d, c);
-	if (r == 0) {
+	if (r == 0)
 		d->force = false;
-		nap_ms(d->cfg->refresh_interval * 1000u);
-	}
 	return r;
 }
 
@@ -211,9 +209,12 @@ static void one_connection(struct daemon *d)
 		d->next_uri = hc_ldap_uri_index(c);
 	hc_ldap_close(c);
 	if (r == 0) {
-		/* stop or SIGHUP; or the fallback's periodic refresh */
+		/* stop or SIGHUP; or a fallback refresh done: the next one in
+		 * refresh_interval, with no connection held meanwhile */
 		d->force = false;
 		hs_backoff_reset(&d->bo);
+		if (d->no_sync)
+			nap_ms(d->cfg->refresh_interval * 1000u);
 		return;
 	}
 	if (hs_stop)

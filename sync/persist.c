@@ -46,6 +46,7 @@ struct persist {
 	LDAP *ld;
 	struct session s[2]; /* [HS_USER], [HS_GROUP] */
 	struct hs_model model;
+	bool force;          /* --force: the first refresh skips the guard */
 	bool applied;        /* the refresh result has been written */
 	bool dirty;          /* changes not yet written */
 	int ended;           /* a session's final result code, 0: none */
@@ -390,7 +391,7 @@ static int receive(struct persist *p)
 
 /* Apply the refresh once both sessions finished it, else write the changes
  * read so far. 0, -EPERM (guard), or HS_PERSIST_WRITE_FAILED. */
-static int settle(struct persist *p, bool force)
+static int settle(struct persist *p)
 {
 	const char *server = hc_ldap_uri(p->c);
 	long t0 = now_ms();
@@ -407,7 +408,7 @@ static int settle(struct persist *p, bool force)
 	if (p->applied && !p->dirty)
 		return 0;
 	r = hs_write(p->cfg, &p->model, server,
-		     p->applied || force ? 0 : HS_WRITE_GUARDED);
+		     p->applied || p->force ? 0 : HS_WRITE_GUARDED);
 	/* our own busy time is not the server's silence */
 	p->last_rx += now_ms() - t0;
 	if (r == -EPERM)
@@ -416,6 +417,7 @@ static int settle(struct persist *p, bool force)
 		return HS_PERSIST_WRITE_FAILED;
 	if (!p->applied) {
 		p->applied = true;
+		p->force = false; /* the periodic refreshes are guarded */
 		hs_hb_full_refresh();
 		hs_hb_state(HC_HB_CONNECTED, server, "");
 		hc_info("refresh applied; following changes on %s", server);
@@ -426,7 +428,7 @@ static int settle(struct persist *p, bool force)
 	return 0;
 }
 
-static int follow(struct persist *p, bool force)
+static int follow(struct persist *p)
 {
 	int r = 0;
 
@@ -437,7 +439,7 @@ static int follow(struct persist *p, bool force)
 			r = ended(p);
 			break;
 		}
-		if ((r = settle(p, force)) != 0)
+		if ((r = settle(p)) != 0)
 			break;
 		if ((r = check_alive(p)) < 0)
 			break;
@@ -459,6 +461,7 @@ int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 				      : 3 * (cfg->timeout ? cfg->timeout : 3);
 	struct persist p = {
 		.cfg = cfg, .c = c, .ld = hc_ldap_handle(c), .probe = -1,
+		.force = force,
 		.live_ms = live * 1000L,
 		.s = { { -1, false }, { -1, false } },
 	};
@@ -470,7 +473,7 @@ int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 	hs_model_init(&p.model);
 	r = begin_refresh(&p);
 	if (r == 0)
-		r = follow(&p, force);
+		r = follow(&p);
 	stop_sessions(&p);
 	hs_model_free(&p.model);
 	return r;

@@ -13,3 +13,9 @@ TEST_BINS += $(BUILD)/tests/badserver
 faults: all
 	FAULTS_LONG=1 tests/run.sh $$(ls tests/faults/t-*.sh | sort)
 	@cat build/faults.md
+
+$(BUILD)/tests/lookuptime: $(BUILD)/tests/faults/lookuptime.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+
+TEST_BINS += $(BUILD)/tests/lookuptime

@@ -35,6 +35,18 @@ for mode in starttls ldaps; do
 	is "$mode with a wrong CA: refused as unreachable (exit 10)" "$rc" 10
 	like "$mode wrong CA: the message names the server and TLS" "$OUT" \
 		"127\.0\.0\.1:[0-9]+.*(TLS|Connect error)"
+	# issue 18: the cause and the CA file, not just "Connect error"
+	like "$mode wrong CA: says unknown CA and names the CA file" "$OUT" \
+		"unknown CA .*CA file: $SLAPD_DIR/other-ca.crt"
+	slapd_write_config "$C.noca" "uri $u" "ssl $s" "timeout 2"
+	sed -i '/^tls_cacert /d' "$C.noca"
+	run_rc rc "$LDAPCHECK" -c "$C.noca" -D "$ALICE" -w alice-secret-1 bind
+	like "$mode without tls_cacert: says no CA is configured" "$OUT" \
+		"unknown CA .*CA file: none configured \(tls_cacert unset"
+	slapd_write_config "$C.name" "uri ${u/127.0.0.1/localhost}" "ssl $s" "timeout 2"
+	run_rc rc "$LDAPCHECK" -c "$C.name" -D "$ALICE" -w alice-secret-1 bind
+	like "$mode by a name the certificate lacks: says name mismatch" "$OUT" \
+		"name mismatch \(the certificate is not for 'localhost'\); CA file: $LDAP_CACERT"
 done
 slapd_write_config "$C.never" "timeout 2" "tls_cacert $SLAPD_DIR/other-ca.crt" \
 	"tls_reqcert never"
