@@ -10,6 +10,10 @@
  *         200 times; each child looks names up and enumerates under a
  *         5 s alarm: a child that blocks (a lock copied in the held state)
  *         is killed by the alarm and counted.
+ *   chroot  a child looks a name up, chroots into an empty directory
+ *         (so the path can no longer be stat'ed) and keeps looking up for
+ *         2.5 s, past the once-a-second check: every answer must still
+ *         come from the mapping.
  *   rewrite  8 threads look names up while the cache is rewritten in
  *         place (same inode, never shorter: dd conv=notrunc) 20 times
  *         with the other version, the last time with a larger file whose
@@ -291,6 +295,34 @@ static int mode_rewrite(void)
 	return seen == v ? 0 : 1;
 }
 
+/* ---- chroot ---- */
+
+static int mode_chroot(void)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	char dir[] = "/tmp/nss-lifetime.XXXXXX";
+	int i, st, bad = 0;
+	pid_t pid;
+
+	if (write_version(cache_path, 0) < 0 || !mkdtemp(dir))
+		return 2;
+	pid = fork();
+	if (pid == 0) {
+		if (version_now() != 0 || chroot(dir) < 0 || chdir("/") < 0)
+			_exit(2);
+		for (i = 0; i < 25; i++) {
+			nanosleep(&ts, NULL);
+			bad += version_now() != 0;
+		}
+		_exit(bad ? 1 : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return 2;
+	rmdir(dir);
+	printf("chroot: child exit %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -300,6 +332,8 @@ int main(int argc, char **argv)
 		return mode_tsd();
 	if (strcmp(argv[2], "fork") == 0)
 		return mode_fork();
+	if (strcmp(argv[2], "chroot") == 0)
+		return mode_chroot();
 	if (strcmp(argv[2], "rewrite") == 0)
 		return mode_rewrite();
 	return 2;

@@ -33,6 +33,14 @@ $(NSS_LIFETIME): $(BUILD)/tests/nss/lifetime.o $(NSS_OBJS) $(BUILD)/common/cache
 	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
 TEST_BINS += $(NSS_LIFETIME)
 
+# The hang detector for damaged caches (tests/nss/t-corrupt.sh).
+NSS_TIMING := $(BUILD)/tests/nss-timing
+$(NSS_TIMING): $(BUILD)/tests/nss/timing.o $(NSS_OBJS) $(BUILD)/common/cache_reader.o \
+		$(BUILD)/common/names.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
+TEST_BINS += $(NSS_TIMING)
+
 TSAN_CC ?= clang
 NSS_STRESS_TSAN := $(BUILD)/tests/nss-stress-tsan
 $(NSS_STRESS_TSAN): tests/nss/stress.c $(NSS_SRCS) common/cache_reader.c \

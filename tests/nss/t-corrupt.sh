@@ -1,8 +1,9 @@
 #!/bin/bash
 # Damaged cache files (truncated at many offsets, bit-flipped at many
 # offsets, wrong version/magic/byte order, empty, huge counts, hostile
-# offsets): every entry point survives (no crash, no hang) and answers
-# UNAVAIL or a plain answer; through glibc, files still answers.
+# offsets, strings longer than their limit): every entry point survives
+# (no crash, no hang, no lookup over 50 ms) and answers UNAVAIL or a plain
+# answer; through glibc, files still answers.
 # san: yes
 source "$(dirname "$0")/../lib/tap.sh"
 source "$HC_SRC/tests/lib/ns.sh"
@@ -39,6 +40,33 @@ for f in empty magic version byteorder filesize nousers-huge trunc-128 no-final-
 	cp "$T"/bad/*-"$f" "$CACHE"
 	is "$f: UNAVAIL" "$("$NSS_DLOPEN" "$SO" status pwnam alice)" UNAVAIL
 done
+
+# Hostile strings (issue 10 item 7): 100,000 member offsets of group
+# "big", or one of alice's strings, pointing at one 8 MiB string. Then the
+# hang detector over every damaged and hostile file: no lookup (glibc-style
+# ERANGE retries included) takes more than 50 ms. A generous bound, not a
+# benchmark: a reader that scans unbounded strings takes seconds.
+mkdir "$T/hostile"
+{ nss_spec 20 30 | grep -v '^G:big:'
+  awk 'BEGIN { printf "G:big:20001:"; for (i = 1; i <= 100000; i++) printf "%sx%06d", (i > 1 ? "," : ""), i; print "" }'
+} >"$T/spec-big"
+"$MKCACHE" "$T/good-big" <"$T/spec-big"
+python3 "$HC_SRC/tests/nss/hostile.py" "$T/good-big" "$T/hostile" >/dev/null
+for f in "$T"/hostile/long-user-*; do
+	cp "$f" "$CACHE"
+	like "$(basename "$f"): alice by uid UNAVAIL (string over its limit)" \
+		"$(timeout 60 "$HC_BUILD/tests/nss-timing" 1000)" "pwuid 10001 UNAVAIL"
+done
+cp "$T"/hostile/long-members "$CACHE"
+like "long-members: getgrnam big UNAVAIL" "$(timeout 60 "$HC_BUILD/tests/nss-timing" 1000)" \
+	"grnam big UNAVAIL"
+slow=0
+for f in "$T"/bad/* "$T"/hostile/* "$T/good-big"; do
+	cp "$f" "$CACHE"
+	out=$(timeout 60 "$HC_BUILD/tests/nss-timing" 50 2>&1) ||
+		{ slow=$((slow + 1)); diag "$(basename "$f"): $(tail -1 <<<"${out:-timed out}")"; }
+done
+is "no lookup over 50 ms on any damaged or hostile cache" "$slow" 0
 
 if [ "${HC_SAN:-0}" != 1 ]; then
 	# real glibc (not under the sanitizer build: system programs)
