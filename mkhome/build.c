@@ -171,23 +171,6 @@ static int copy_entry(int srcdir, int dstdir, const char *name,
 	return 0;
 }
 
-DIR *mk_opendir_fd(int fd)
-{
-	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-	DIR *d;
-
-	if (dup_fd < 0)
-		return NULL;
-	d = fdopendir(dup_fd);
-	if (!d) {
-		int e = errno;
-
-		close(dup_fd);
-		errno = e;
-	}
-	return d;
-}
-
 static int copy_tree(int srcdir, int dstdir, const struct mk_user *u,
 		     int depth)
 {
@@ -241,100 +224,22 @@ static int copy_skel(const struct hc_config *cfg, const struct mk_user *u,
 	return r;
 }
 
-/* mkdir that accepts a directory the skeleton already provided, then opens
- * it without following a link. */
-static int make_dir(int dirfd, const char *name, const struct mk_user *u,
-		    mode_t mode, int *out)
-{
-	int fd;
-
-	if (mkdirat(dirfd, name, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	fd = openat(dirfd, name, MK_DIR_FLAGS);
-	if (fd < 0)
-		return -errno;
-	if (fchown(fd, u->uid, u->gid) < 0 || fchmod(fd, mode) < 0) {
-		int r = -errno;
-
-		close(fd);
-		return r;
-	}
-	*out = fd;
-	return 0;
-}
-
 static int make_maildir(int homefd, const struct mk_user *u)
 {
 	static const char *const sub[] = { "cur", "new", "tmp" };
 	int md, fd, r = 0;
 	size_t i;
 
-	r = make_dir(homefd, "Maildir", u, 0700, &md);
+	r = mk_make_dir(homefd, "Maildir", u, 0700, &md);
 	if (r < 0)
 		return r;
 	for (i = 0; i < 3 && r == 0; i++) {
-		r = make_dir(md, sub[i], u, 0700, &fd);
+		r = mk_make_dir(md, sub[i], u, 0700, &fd);
 		if (r == 0)
 			close(fd);
 	}
 	close(md);
 	return r;
-}
-
-int mk_apply_public(const struct mk_template *t, const struct mk_user *u,
-		    int pubfd)
-{
-	int r;
-
-	if (fchown(pubfd, u->uid, u->gid) < 0 ||
-	    fchmod(pubfd, t->public_mode) < 0)
-		return -errno;
-	r = mk_acl_apply_access(pubfd, t->public_acl);
-	if (r == 0)
-		r = mk_acl_apply_default(pubfd, t->public_def);
-	return r;
-}
-
-/* Open the relative path rel below dirfd one component at a time, never
- * following a link (O_NOFOLLOW alone guards only the last component).
- * With u, missing components are created for the member: 0755 so the web
- * server can pass through; the caller sets the last one's mode. */
-int mk_open_rel(int dirfd, const char *rel, const struct mk_user *u,
-		int *out)
-{
-	char comp[256];
-	const char *s = rel;
-	int fd, next, r = 0;
-
-	fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return -errno;
-	while (*s && r == 0) {
-		const char *e = strchrnul(s, '/');
-		size_t n = (size_t)(e - s);
-
-		if (n == 0 || n >= sizeof(comp)) {
-			r = -EINVAL;
-			break;
-		}
-		memcpy(comp, s, n);
-		comp[n] = '\0';
-		if (u)
-			r = make_dir(fd, comp, u, 0755, &next);
-		else if ((next = openat(fd, comp, MK_DIR_FLAGS)) < 0)
-			r = -errno;
-		if (r == 0) {
-			close(fd);
-			fd = next;
-		}
-		s = *e ? e + 1 : e;
-	}
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	*out = fd;
-	return 0;
 }
 
 static int make_public(const struct hc_config *cfg,
@@ -351,17 +256,6 @@ static int make_public(const struct hc_config *cfg,
 	r = mk_apply_public(t, u, fd);
 	close(fd);
 	return r;
-}
-
-int mk_apply_top(const struct hc_config *cfg, const struct mk_template *t,
-		 const struct mk_user *u, int homefd)
-{
-	(void)cfg;
-	/* chmod first: it rewrites the mask, which the ACL then sets */
-	if (fchown(homefd, u->uid, u->gid) < 0 ||
-	    fchmod(homefd, t->home_mode) < 0)
-		return -errno;
-	return mk_acl_apply_access(homefd, t->home_acl);
 }
 
 static int make_tmpname(const struct mk_user *u, char *buf, size_t len)
@@ -394,7 +288,7 @@ static int fill_home(const struct hc_config *cfg, const struct mk_template *t,
 	if (r == 0 && cfg->maildir)
 		r = make_maildir(homefd, u);
 	if (r == 0)
-		r = mk_apply_top(cfg, t, u, homefd);
+		r = mk_apply_top(t, u, homefd);
 	if (r == 0 && fsync(homefd) < 0)
 		r = -errno;
 	return r;

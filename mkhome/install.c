@@ -8,8 +8,8 @@
  * holds an flock on its temporary until the rename, so a leftover is one
  * nobody holds locked (the kernel drops the lock when a process dies, even
  * by SIGKILL) and whose creator PID is dead or which is older than a
- * minute (PID reused). Removal goes through descriptors with unlinkat and
- * never follows a symlink. */
+ * minute (PID reused). Removal is fdutil.c's mk_remove_tree: through
+ * descriptors with unlinkat, never following a symlink. */
 #include "mkhome.h"
 
 #include <dirent.h>
@@ -18,7 +18,6 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,67 +26,6 @@
 #include "numparse.h"
 
 #define STALE_AGE 60 /* seconds */
-
-int mk_lock_fd(int fd)
-{
-	return flock(fd, LOCK_EX | LOCK_NB) < 0 ? -errno : 0;
-}
-
-static int remove_at(int dirfd, const char *name, int depth);
-
-/* One pass over dirfd removing what it finds; *removed counts entries. */
-static int remove_pass(int dirfd, int depth, unsigned *removed)
-{
-	struct dirent *de;
-	DIR *d;
-	int r = 0;
-
-	d = mk_opendir_fd(dirfd);
-	if (!d)
-		return -errno;
-	while (r == 0 && (de = readdir(d)) != NULL) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		r = remove_at(dirfd, de->d_name, depth + 1);
-		(*removed)++;
-	}
-	closedir(d);
-	return r;
-}
-
-static int remove_at(int dirfd, const char *name, int depth)
-{
-	struct stat st;
-	unsigned removed;
-	int fd, r = 0;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISDIR(st.st_mode))
-		return (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT) ?
-			       -errno : 0;
-	if (depth > MK_MAX_DEPTH + 4)
-		return -ELOOP;
-	fd = openat(dirfd, name, MK_DIR_FLAGS);
-	if (fd < 0)
-		return -errno;
-	/* entries removed while reading may hide others: repeat until a
-	 * pass finds nothing */
-	do {
-		removed = 0;
-		r = remove_pass(fd, depth, &removed);
-	} while (r == 0 && removed > 0);
-	close(fd);
-	if (r == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) < 0 &&
-	    errno != ENOENT)
-		r = -errno;
-	return r;
-}
-
-int mk_remove_tree(int dirfd, const char *name)
-{
-	return remove_at(dirfd, name, 0);
-}
 
 /* The PID in ".hcoop-mkhome.<user>.<pid>.<random>", or 0. */
 static pid_t tmp_pid(const char *name)

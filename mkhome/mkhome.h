@@ -58,17 +58,30 @@ struct mk_template {
 	acl_t public_def;   /* its default ACL; NULL: none expected */
 };
 
-/* checks.c */
-enum mk_exit mk_require_root(void);
-enum mk_exit mk_lookup_user(const struct hc_config *cfg, const char *name,
-			    struct mk_user *u);
-enum mk_exit mk_check_path(const struct hc_config *cfg, struct mk_user *u);
-enum mk_exit mk_open_parent(const struct hc_config *cfg, int *parentfd);
-/* Is there something at the home path? MK_OK with *exists false: nothing;
- * MK_OK with *exists true: a directory owned by the user; otherwise the
- * refusal (logged). */
-enum mk_exit mk_inspect_home(int parentfd, const struct mk_user *u,
-			     bool *exists);
+/* The files form a line, each using only those above it:
+ *   fdutil.c    descriptors: no-follow walks, DIR streams, lock, removal
+ *   acl.c       the template (modes, ACLs) from the config; ACL primitives
+ *   apply.c     owner/mode/ACLs of the home and public folder
+ *   preflight.c root, the member from the cache, path and parent checks
+ *   build.c     the home under a temporary name (skeleton, Maildir)
+ *   install.c   the rename into place; sweeping crashed runs' temporaries
+ *   repair.c    --check / --repair of an existing home
+ *   main.c      arguments and the order of the steps */
+
+/* fdutil.c */
+/* rel below dirfd without following links; u non-NULL: create what is
+ * missing, owned by u */
+int mk_open_rel(int dirfd, const char *rel, const struct mk_user *u,
+		int *out);
+/* mkdir (an existing directory is fine), then open it without following a
+ * link and give it to u with mode. */
+int mk_make_dir(int dirfd, const char *name, const struct mk_user *u,
+		mode_t mode, int *out);
+/* A DIR stream over a duplicate of fd (fd stays the caller's), or NULL
+ * with errno set. */
+DIR *mk_opendir_fd(int fd);
+int mk_lock_fd(int fd); /* builder's lock on its temp dir */
+int mk_remove_tree(int dirfd, const char *name);
 
 /* acl.c */
 int mk_template_load(const struct hc_config *cfg, struct mk_template *t,
@@ -80,31 +93,36 @@ int mk_acl_read(int fd, acl_type_t type, acl_t *out); /* *out NULL: none */
 bool mk_acl_same(acl_t a, acl_t b);
 char *mk_acl_text(acl_t acl); /* malloc'd one-line text, or NULL */
 
+/* apply.c: owner, mode and ACLs of the home and public folder (also
+ * --repair) */
+int mk_apply_top(const struct mk_template *t, const struct mk_user *u,
+		 int homefd);
+int mk_apply_public(const struct mk_template *t, const struct mk_user *u,
+		    int pubfd);
+
+/* preflight.c */
+enum mk_exit mk_require_root(void);
+enum mk_exit mk_lookup_user(const struct hc_config *cfg, const char *name,
+			    struct mk_user *u);
+enum mk_exit mk_check_path(const struct hc_config *cfg, struct mk_user *u);
+enum mk_exit mk_open_parent(const struct hc_config *cfg, int *parentfd);
+/* Is there something at the home path? MK_OK with *exists false: nothing;
+ * MK_OK with *exists true: a directory owned by the user; otherwise the
+ * refusal (logged). */
+enum mk_exit mk_inspect_home(int parentfd, const struct mk_user *u,
+			     bool *exists);
+
 /* build.c */
 int mk_build(const struct hc_config *cfg, const struct mk_template *t,
 	     const struct mk_user *u, int parentfd, char *tmpname,
 	     size_t tmplen, int *lockfd);
-/* owner, mode and ACLs of the home and public folder (also --repair) */
-int mk_apply_top(const struct hc_config *cfg, const struct mk_template *t,
-		 const struct mk_user *u, int homefd);
-int mk_apply_public(const struct mk_template *t, const struct mk_user *u,
-		    int pubfd);
-/* rel below dirfd without following links; u non-NULL: create what is
- * missing, owned by u */
-int mk_open_rel(int dirfd, const char *rel, const struct mk_user *u,
-		int *out);
-/* A DIR stream over a duplicate of fd (fd stays the caller's), or NULL
- * with errno set. */
-DIR *mk_opendir_fd(int fd);
 
 /* install.c */
 void mk_sweep(int parentfd);
-int mk_remove_tree(int dirfd, const char *name);
 enum mk_exit mk_install(int parentfd, const char *tmpname,
 			const struct mk_user *u);
-int mk_lock_fd(int fd); /* builder's lock on its temp dir */
 
-/* check.c */
+/* repair.c */
 enum mk_exit mk_check(const struct hc_config *cfg,
 		      const struct mk_template *t, const struct mk_user *u,
 		      int parentfd, bool repair);

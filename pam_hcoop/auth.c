@@ -90,5 +90,9 @@ static int auth(struct hc_pam *p)
 
 enum hc_pam_res hc_pam_auth(struct hc_pam *p)
 {
-	return hc_pam_res_errno(auth(p));
+	int r = auth(p);
+
+	if (r == -EACCES)
+		hc_pam_log_authfail(p);
+	return hc_pam_res_errno(r);
 }

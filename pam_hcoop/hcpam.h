@@ -92,6 +92,10 @@ void hc_pam_say(struct hc_pam *p, int style, const char *fmt, ...)
 struct hc_ldap;
 int hc_pam_ldap_login(struct hc_pam *p, const char *pw, struct hc_ldap **out);
 
+/* authlog.c: log a failed password check the way pam_unix does (with
+ * tty=, ruser=, rhost=), for fail2ban and friends. */
+void hc_pam_log_authfail(struct hc_pam *p);
+
 /* the steps */
 enum hc_pam_res hc_pam_auth(struct hc_pam *p);
 enum hc_pam_res hc_pam_account(struct hc_pam *p);

@@ -1,7 +1,8 @@
 # pam_hcoop/: the PAM module pam_hcoop.so (auth, account, password, session).
 PAM_SRCS := pam_hcoop/pam_hcoop.c pam_hcoop/args.c pam_hcoop/prologue.c \
 	pam_hcoop/rc.c pam_hcoop/authtok.c pam_hcoop/auth.c \
-	pam_hcoop/account.c pam_hcoop/password.c pam_hcoop/session.c
+	pam_hcoop/account.c pam_hcoop/password.c pam_hcoop/session.c \
+	pam_hcoop/authlog.c
 PAM_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(PAM_SRCS))
 PAM_SO := $(BUILD)/pam_hcoop.so
 

@@ -61,6 +61,19 @@ pam_make_cache() {
 	fi
 }
 
+# nss_hcoop for every process of the namespace. On the ASan tree the
+# module comes from the plain tree: an ASan-built NSS module would abort
+# every uninstrumented program that looks a name up (chown, stat, su).
+pam_ns_nss() {
+	hc_ns_install_modules
+	if [ "${HC_SAN:-0}" = 1 ]; then
+		local plain=${HC_BUILD%-san}/libnss_hcoop.so.2
+		[ -f "$plain" ] || { fail "$plain is built (make all)"; exit 1; }
+		install -m 0644 "$plain" "$HC_NS_LIBDIR/"
+	fi
+	hc_ns_nsswitch "files hcoop"
+}
+
 pam_setup() {
 	pam_need_build
 	slapd_start || { fail "slapd_start"; exit 1; }
@@ -70,8 +83,7 @@ pam_setup() {
 	mkdir -p "$PAM_CONFDIR"
 	CONF=$PAM_DIR/hcoop.conf
 	CACHE=/var/lib/hcoop/cache # where nss_hcoop reads it
-	hc_ns_install_modules
-	hc_ns_nsswitch "files hcoop"
+	pam_ns_nss
 	# Debian's local group staff (gid 50) would clash with the fixture's
 	# LDAP staff (5000), and pam_hcoop refuses members of a group that
 	# clashes with a local one (t-takeover.sh): this world has no local

@@ -4,7 +4,9 @@
  *            [ANSWER...]
  *
  * OPS is a comma-separated list of auth, setcred, acct, chauthtok, open,
- * close, user:NAME (sets PAM_USER, as a misbehaving module could), run in order (stopping at the first failure unless -k). Each
+ * close, user:NAME (sets PAM_USER, as a misbehaving module could),
+ * rhost:HOST, ruser:NAME, tty:TTY (set those items, as sshd does), run in
+ * order (stopping at the first failure unless -k). Each
  * echo-off/echo-on prompt is answered with the next ANSWER (none left:
  * conversation error). Prints "OP PAM_CODE_NAME" for each operation and
  * "msg error: TEXT" / "msg info: TEXT" / "prompt: TEXT" for what the
@@ -117,6 +119,13 @@ static int do_op(pam_handle_t *pamh, const char *op)
 		return pam_close_session(pamh, 0);
 	if (strncmp(op, "user:", 5) == 0)
 		return pam_set_item(pamh, PAM_USER, op + 5);
+	/* what sshd or login set before authenticating */
+	if (strncmp(op, "rhost:", 6) == 0)
+		return pam_set_item(pamh, PAM_RHOST, op + 6);
+	if (strncmp(op, "ruser:", 6) == 0)
+		return pam_set_item(pamh, PAM_RUSER, op + 6);
+	if (strncmp(op, "tty:", 4) == 0)
+		return pam_set_item(pamh, PAM_TTY, op + 4);
 	fprintf(stderr, "pamdrive: unknown op %s\n", op);
 	exit(2);
 }

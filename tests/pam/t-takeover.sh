@@ -55,8 +55,7 @@ world_local() { # name uid password
 }
 world_local root 0 local-root-pw
 world_local localadmin 4242 local-admin-pw
-hc_ns_install_modules
-hc_ns_nsswitch "files hcoop"
+pam_ns_nss
 HC_CACHE=$CACHE slapd_write_config /etc/hcoop.conf "min_uid 0" \
 	"mkhome /usr/sbin/hcoop-mkhome" "home_base /home" "skel none"
 chmod 0644 /etc/hcoop.conf

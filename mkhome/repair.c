@@ -139,7 +139,7 @@ enum mk_exit mk_check(const struct hc_config *cfg,
 	drift = dir_drift(u->home, homefd, u, t->home_mode, t->home_acl, NULL,
 			  false);
 	if (repair) {
-		r = mk_apply_top(cfg, t, u, homefd);
+		r = mk_apply_top(t, u, homefd);
 		if (r < 0) {
 			hc_err("%s: repairing %.200s: %s", u->name, u->home,
 			       strerror(-r));
