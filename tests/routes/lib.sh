@@ -286,11 +286,12 @@ rt_delivered() {
 	grep -rqs -- "$3" "$1/$2/Maildir/new/"
 }
 
-# rt_named DIR ZONEFILE: BIND for $RT_ZONE on 127.0.0.1 (free port, TCP
-# and UDP), a control channel for rndc. Sets RT_DNS_PORT, RT_RNDC (the
-# reload command line), RT_NAMED_PID.
+# rt_named DIR ZONEFILE [STANZA]: BIND for $RT_ZONE on 127.0.0.1 (free
+# port, TCP and UDP), a control channel for rndc; STANZA is a file holding
+# the zone statement to use instead of the plain one. Sets RT_DNS_PORT,
+# RT_RNDC (the reload command line), RT_NAMED_PID.
 rt_named() {
-	local d=$1 zf=$2 secret ctl
+	local d=$1 zf=$2 stanza=${3:-} secret ctl
 	mkdir -p "$d"
 	secret=$(openssl rand -base64 32)
 	RT_DNS_PORT=$(hc_free_port)
@@ -309,8 +310,12 @@ options {
 	dnssec-validation no;
 };
 controls { inet 127.0.0.1 port $ctl allow { 127.0.0.1; } keys { "rndc-key"; }; };
-zone "$RT_ZONE" { type primary; file "$zf"; };
 EOT
+	if [ -n "$stanza" ]; then
+		cat "$stanza" >>"$d/named.conf"
+	else
+		echo "zone \"$RT_ZONE\" { type primary; file \"$zf\"; };" >>"$d/named.conf"
+	fi
 	cat >"$d/rndc.conf" <<EOT
 include "$d/rndc.key";
 options { default-key "rndc-key"; default-server 127.0.0.1; default-port $ctl; };
