@@ -11,6 +11,10 @@ source "$(dirname "$0")/../lib/tap.sh"
 source "$HC_SRC/tests/routes/lib.sh"
 rt_enter "$@"
 
+# the unpacked packages live under build/, where the Makefile includes
+# every *.d as a dependency file: a directory named *.d there broke make
+check "make still reads its makefiles with the packages unpacked under build/" \
+	bash -c "make -C '$HC_SRC' -n all >/dev/null"
 W=$RT_T
 mkdir -p "$W/out"
 CACHE=$W/cache
