@@ -15,6 +15,7 @@
 #   rt_smtp IP FROM TO...          rt_named DIR ZONEFILE
 
 RT_PKGS="postfix postfix-lmdb postfix-ldap bind9"
+RT_LAYOUT=2 # of the unpacked tree (_rt_prune); a change unpacks again
 RT_CACHE=${RT_CACHE:-$HC_SRC/build/routes-pkgs}
 RT_ROUTES=$HC_BUILD/hcoop-routes
 RT_SYNC=$HC_BUILD/hcoop-sync
@@ -32,7 +33,7 @@ _rt_log() { echo "# routes: $*" >&2; }
 # caller exits), never a skip: Postfix and BIND are required.
 rt_fetch() {
 	local stamp=$RT_CACHE/root/.complete p
-	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$RT_PKGS" ] && return 0
+	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$RT_PKGS $RT_LAYOUT" ] && return 0
 	rm -rf "$RT_CACHE/debs" "$RT_CACHE/root"
 	mkdir -p "$RT_CACHE/debs" "$RT_CACHE/root"
 	if ! (cd "$RT_CACHE/debs" && apt-get download $RT_PKGS) \
@@ -44,7 +45,23 @@ rt_fetch() {
 	for p in "$RT_CACHE"/debs/*.deb; do
 		dpkg-deb -x "$p" "$RT_CACHE/root" || { _rt_log "dpkg-deb -x $p failed"; return 1; }
 	done
-	echo "$RT_PKGS" >"$stamp"
+	_rt_prune "$RT_CACHE/root" || return 1
+	echo "$RT_PKGS $RT_LAYOUT" >"$stamp"
+}
+
+# Keep /usr and /etc/postfix only, with no directory named *.d: the
+# Makefile includes every build/**/*.d as a dependency file. The two
+# /etc/postfix/*.d directories are stored as *.d- and renamed back when
+# copied into the namespace's /etc.
+_rt_prune() {
+	local r=$1 d
+	mv "$r/etc/postfix" "$r/etc-postfix" && rm -rf "$r/etc" "$r/var" "$r/lib" || return 1
+	rm -rf "$r/usr/lib/tmpfiles.d" "$r/usr/lib/networkd-dispatcher"
+	for d in "$r"/etc-postfix/*.d; do mv "$d" "$d-" || return 1; done
+	if [ -n "$(find "$r" -name '*.d')" ]; then
+		_rt_log "unexpected *.d entries in $r: $(find "$r" -name '*.d')"
+		return 1
+	fi
 }
 
 # The unpacked programs find every library they need (installed by
@@ -110,11 +127,14 @@ _rt_setup() {
 	mount -t tmpfs -o mode=0755 hcoop-rt-log /var/log
 	mkdir -p "$RT_NS/home"
 	mount --bind "$RT_NS/home" /home
-	cp -a "$RT_CACHE/root/etc/postfix" /etc/
+	rm -rf /etc/postfix
+	cp -a "$RT_CACHE/root/etc-postfix" /etc/postfix
+	for d in /etc/postfix/*.d-; do mv "$d" "${d%-}"; done
 	cp "$RT_CACHE/root/usr/share/postfix/dynamicmaps.cf" /etc/postfix/
 	# the default instance's main.cf, for postmap/postconf without -c
 	printf 'compatibility_level = 3.6\n' >/etc/postfix/main.cf
-	touch -d '10 seconds ago' /etc/postfix/main.cf
+	_rt_master_cf 127.0.0.1 >/etc/postfix/master.cf
+	touch -d '10 seconds ago' /etc/postfix/main.cf /etc/postfix/master.cf
 	printf 'postfix:x:%s:%s:Postfix:/var/spool/postfix:/usr/sbin/nologin\n' \
 		"$RT_PF_UID" "$RT_PF_GID" >>/etc/passwd
 	printf 'postfix:x:%s:\npostdrop:x:%s:\n' "$RT_PF_GID" "$RT_PD_GID" >>/etc/group
@@ -266,11 +286,12 @@ rt_delivered() {
 	grep -rqs -- "$3" "$1/$2/Maildir/new/"
 }
 
-# rt_named DIR ZONEFILE: BIND for $RT_ZONE on 127.0.0.1 (free port, TCP
-# and UDP), a control channel for rndc. Sets RT_DNS_PORT, RT_RNDC (the
-# reload command line), RT_NAMED_PID.
+# rt_named DIR ZONEFILE [STANZA]: BIND for $RT_ZONE on 127.0.0.1 (free
+# port, TCP and UDP), a control channel for rndc; STANZA is a file holding
+# the zone statement to use instead of the plain one. Sets RT_DNS_PORT,
+# RT_RNDC (the reload command line), RT_NAMED_PID.
 rt_named() {
-	local d=$1 zf=$2 secret ctl
+	local d=$1 zf=$2 stanza=${3:-} secret ctl
 	mkdir -p "$d"
 	secret=$(openssl rand -base64 32)
 	RT_DNS_PORT=$(hc_free_port)
@@ -289,8 +310,12 @@ options {
 	dnssec-validation no;
 };
 controls { inet 127.0.0.1 port $ctl allow { 127.0.0.1; } keys { "rndc-key"; }; };
-zone "$RT_ZONE" { type primary; file "$zf"; };
 EOT
+	if [ -n "$stanza" ]; then
+		cat "$stanza" >>"$d/named.conf"
+	else
+		echo "zone \"$RT_ZONE\" { type primary; file \"$zf\"; };" >>"$d/named.conf"
+	fi
 	cat >"$d/rndc.conf" <<EOT
 include "$d/rndc.key";
 options { default-key "rndc-key"; default-server 127.0.0.1; default-port $ctl; };

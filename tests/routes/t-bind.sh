@@ -98,6 +98,22 @@ for z in "$W"/zone/seen.*; do
 done
 check "named-checkzone accepts all $n zones written by the daemon" test "$n" -ge 2 -a "$bad" -eq 0
 
+# contrib's zone stanza, with its DNSSEC lines enabled: BIND signs the
+# zone hcoop-routes wrote (dnssec-policy + inline-signing)
+mkdir -p "$W/named2/keys"
+sed -e "s/members\.coop\.example/$RT_ZONE/" -e "s|/var/lib/hcoop/routes/members.zone|$ZF|" \
+	-e 's|//dnssec-policy|dnssec-policy|' -e 's|//inline-signing|inline-signing|' \
+	-e "s|//key-directory \"/var/cache/bind/keys\"|key-directory \"$W/named2/keys\"|" \
+	"$HC_SRC/contrib/bind/named.conf.hcoop" >"$W/stanza.conf"
+check "contrib's stanza has the DNSSEC lines to enable" grep -q '^	dnssec-policy default;' "$W/stanza.conf"
+if rt_named "$W/named2" "$ZF" "$W/stanza.conf"; then
+	ok "named starts with contrib's stanza (DNSSEC on)"
+	check "the signed zone answers alice with an RRSIG" rt_wait 10 bash -c \
+		"dig +dnssec +short @127.0.0.1 -p $RT_DNS_PORT alice.$RT_ZONE CNAME | grep -q '^RRSIG\|CNAME [0-9]'"
+else
+	fail "named starts with contrib's stanza (DNSSEC on)"
+fi
+
 # LDAP down: BIND keeps answering (it never depended on LDAP)
 slapd_stop
 is "with slapd stopped alice's name still answers" "$(rt_dig alice.$RT_ZONE CNAME)" "$RT_HOST2."

@@ -11,6 +11,10 @@ source "$(dirname "$0")/../lib/tap.sh"
 source "$HC_SRC/tests/routes/lib.sh"
 rt_enter "$@"
 
+# the unpacked packages live under build/, where the Makefile includes
+# every *.d as a dependency file: a directory named *.d there broke make
+check "make still reads its makefiles with the packages unpacked under build/" \
+	bash -c "make -C '$HC_SRC' -n all >/dev/null"
 W=$RT_T
 mkdir -p "$W/out"
 CACHE=$W/cache
@@ -154,6 +158,21 @@ check "SIGHUP forces a rewrite and a reload" \
 	rt_wait 5 bash -c "[ \$(wc -l <'$W/reload.calls') -eq 3 ]"
 hc_stop_pid "$RT_ROUTES_PID"
 check "SIGTERM stops the daemon" bash -c "! kill -0 $RT_ROUTES_PID 2>/dev/null"
+
+# a daemon started before the first cache exists waits for it
+mkdir -p "$W/late" "$W/late-out"
+rt_conf "$W/late.conf" "$W/late/cache" main.hcoop.test "members_zone $RT_ZONE" \
+	"zone_file $W/late-out/members.zone" "zone_ns ns1.coop.test"
+"$RT_ROUTES" -c "$W/late.conf" --debug >>"$W/late.log" 2>&1 </dev/null &
+LATE_PID=$!
+hc_on_exit "hc_stop_pid $LATE_PID"
+rt_wait 5 grep -q watching "$W/late.log"
+check "with no cache yet it logs why and keeps running" \
+	bash -c "grep -q 'cannot read the cache' '$W/late.log' && kill -0 $LATE_PID"
+u alice 10001 host1.hcoop.test | "$RT_MKCACHE" -g 1 "$W/late/cache"
+check "the first cache is rendered as soon as it appears" \
+	rt_wait 5 grep -q '^alice\.' "$W/late-out/members.zone"
+hc_stop_pid "$LATE_PID"
 
 # configuration errors: clear messages, exit 2
 cerr() { # description expected-regex config-lines...
