@@ -2,12 +2,16 @@
  * --once for its run, so a second daemon, or a --once while the daemon
  * runs, stops with a message instead of racing it on the same file and
  * its generation number. The holder writes its pid into the file, only
- * to name it in that message. */
+ * to name it in that message, and unlinks the file at a normal exit
+ * (while still holding the lock); a taker therefore checks that the file
+ * it locked is still the one at the path, or tries again. A file left by
+ * a crash is harmless: the lock went with the process. */
 #include "lock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,17 +61,27 @@ static void make_dir_of(const char *path)
 		return; /* open() below reports the problem */
 }
 
-int hs_lock_take(const char *cache, char *err, size_t errlen)
+static char lock_path[PATH_MAX];
+static int lock_fd = -1;
+
+/* Is fd still the file at path (not unlinked by a holder exiting)? */
+static bool still_there(int fd, const char *path)
 {
-	char path[PATH_MAX];
+	struct stat a, b;
+
+	return fstat(fd, &a) == 0 && lstat(path, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* One attempt: 0 (locked, *fdp set), -ESTALE (the file was unlinked
+ * by its last holder: try again), or an error with err set
+ * (-EWOULDBLOCK: held). */
+static int try_lock(const char *path, const char *cache, int *fdp, char *err,
+		    size_t errlen)
+{
 	long pid;
 	int fd, r;
 
-	if (snprintf(path, sizeof(path), "%s.lock", cache) >= (int)sizeof(path)) {
-		snprintf(err, errlen, "%s.lock: path too long", cache);
-		return -ENAMETOOLONG;
-	}
-	make_dir_of(path);
 	/* never follow a symlink planted in place of the lock file */
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
@@ -92,7 +106,42 @@ int hs_lock_take(const char *cache, char *err, size_t errlen)
 		close(fd);
 		return r;
 	}
-	record_pid(fd);
-	/* fd stays open (and locked) until the process exits */
+	if (!still_there(fd, path)) {
+		close(fd);
+		return -ESTALE;
+	}
+	*fdp = fd;
 	return 0;
+}
+
+int hs_lock_take(const char *cache, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	int fd = -1, r = -ESTALE, tries;
+
+	if (snprintf(path, sizeof(path), "%s.lock", cache) >= (int)sizeof(path)) {
+		snprintf(err, errlen, "%s.lock: path too long", cache);
+		return -ENAMETOOLONG;
+	}
+	make_dir_of(path);
+	for (tries = 0; tries < 10 && r == -ESTALE; tries++)
+		r = try_lock(path, cache, &fd, err, errlen);
+	if (r == -ESTALE)
+		snprintf(err, errlen, "cannot lock %s: it keeps being replaced",
+			 path);
+	if (r < 0)
+		return r;
+	record_pid(fd);
+	memcpy(lock_path, path, sizeof(path));
+	lock_fd = fd; /* open (and locked) until hs_lock_release or exit */
+	return 0;
+}
+
+void hs_lock_release(void)
+{
+	if (lock_fd < 0)
+		return;
+	unlink(lock_path); /* first, while the lock still keeps others out */
+	close(lock_fd);
+	lock_fd = -1;
 }

@@ -97,6 +97,7 @@ int main(int argc, char **argv)
 	case MODE_ONCE: code = hs_once(&cfg, o.force); break;
 	default: code = hs_daemon(&cfg, o.force); break;
 	}
+	hs_lock_release();
 	hc_config_free(&cfg);
 	return code;
 }

@@ -179,3 +179,13 @@ key_refused() { # description user [message regexp]
 	if [ "$rc" -ne 0 ] && [[ $out =~ ${3:-.} ]]; then ok "$1"
 	else fail "$1 (rc $rc)"; sed 's/^/# /' <<<"$out"; fi
 }
+
+# pkg_apt_install DEB...: as the README says, "apt install ./X.deb" inside
+# the chroot (offline: every dependency is already in the clean root).
+pkg_apt_install() {
+	local f
+	mkdir -p "$PKG_ROOT/tmp/debs"
+	rm -f "$PKG_ROOT"/tmp/debs/*.deb
+	for f in "$@"; do cp "$f" "$PKG_ROOT/tmp/debs/"; done
+	in_root sh -c 'apt-get install -y /tmp/debs/*.deb' >>"$PKG_LOG" 2>&1
+}

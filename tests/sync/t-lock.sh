@@ -2,7 +2,8 @@
 # One hcoop-sync per cache: the daemon holds CACHE.lock for its life, so a
 # second daemon and a --once exit with status 4 and a message naming the
 # lock and the holder's pid, leaving the cache alone; --status still
-# reads; the lock goes with the daemon (no stale lock after SIGKILL).
+# reads; the lock goes with the daemon (no stale lock after SIGKILL); a
+# normal exit removes the file.
 # san: yes
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
@@ -12,7 +13,7 @@ log=$SLAPD_DIR/daemon.log
 
 "$HS_SYNC" -c "$HS_CONF" --once 2>/dev/null
 is "--once alone: exit 0" "$?" 0
-check "--once leaves the lock file beside the cache" test -f "$HS_CACHE.lock"
+check_not "--once removes its lock file at exit" test -e "$HS_CACHE.lock"
 
 hs_start_daemon "$HS_CONF" "$log"
 hs_wait 10 grep -q 'refresh applied' "$log"
@@ -35,8 +36,18 @@ check "the first daemon is still running" kill -0 "$HS_DAEMON_PID"
 
 kill -KILL "$HS_DAEMON_PID"
 wait "$HS_DAEMON_PID" 2>/dev/null
+check "a killed daemon leaves its lock file" test -f "$HS_CACHE.lock"
 "$HS_SYNC" -c "$HS_CONF" --once 2>/dev/null
-is "after the daemon is killed, --once runs (no stale lock)" "$?" 0
+is "... which does not stop the next --once (the lock went with it)" "$?" 0
+check_not "... and is gone after it" test -e "$HS_CACHE.lock"
+
+# SIGTERM: the daemon removes its lock file.
+hs_start_daemon "$HS_CONF" "$log"
+hs_wait 10 test -f "$HS_CACHE.lock"
+check "a new daemon takes the lock" test -f "$HS_CACHE.lock"
+kill -TERM "$HS_DAEMON_PID"
+wait "$HS_DAEMON_PID" 2>/dev/null
+check_not "SIGTERM: the daemon removed its lock file" test -e "$HS_CACHE.lock"
 
 # A symlink planted as the lock file is not followed.
 target=$SLAPD_DIR/not-the-lock
@@ -47,4 +58,3 @@ out=$("$HS_SYNC" -c "$HS_CONF" --once 2>&1); rc=$?
 is "a symlinked lock file: exit 4" "$rc" 4
 like "... with the reason" "$out" "cannot open the lock file $HS_CACHE.lock"
 is "... and the symlink's target untouched" "$(stat -c %s "$target")" 0
-done_testing 2>/dev/null || true
