@@ -20,6 +20,9 @@
 #include "log.h"
 #include "sync.h"
 
+_Static_assert(HC_SSH_KEYS_MAX == 32 && HC_SSH_KEY_MAX == 8192,
+	       "the warnings below and hcoop-sync(8) name these limits");
+
 static const char *const key_types[] = {
 	"ssh-ed25519",
 	"ssh-rsa",
