@@ -58,14 +58,14 @@ is "entries loaded into LDAP" "$(hs_search -b "$LDAP_BASE" '(|(uid=root)(uid=loc
 declare -A why=(
 	[uid=root,$P]='name "root" is a local user \(uid 0 in /etc/passwd\)'
 	[uid=localadmin,$P]='name "localadmin" is a local user \(uid 4242 in /etc/passwd\)'
-	[uid=clone,$P]='uidNumber 31000 is local user "hostsvc".s \(in /etc/passwd\)'
+	[uid=clone,$P]='uidNumber 31000 belongs to local user "hostsvc" \(in /etc/passwd\)'
 	[uid=zero,$P]='uidNumber 0 is reserved'
-	[uid=gid27,$P]='primary gidNumber 27 is local group "sudo".s \(in /etc/group\)'
+	[uid=gid27,$P]='primary gidNumber 27 belongs to local group "sudo" \(in /etc/group\)'
 	[uid=gid0,$P]='primary gidNumber 0 is reserved'
 	[cn=sudo,$G]='name "sudo" is a local group \(gid 27 in /etc/group\)'
 	[cn=staff,$G]='name "staff" is a local group \(gid 50 in /etc/group\)'
 	[cn=users,$G]='name "users" is a local group \(gid 100 in /etc/group\)'
-	[cn=ldapgrp,$G]='gidNumber 31100 is local group "hostgrp".s \(in /etc/group\)'
+	[cn=ldapgrp,$G]='gidNumber 31100 belongs to local group "hostgrp" \(in /etc/group\)'
 	[cn=gidzero,$G]='gidNumber 0 is reserved'
 )
 absent() { # prefix dump-file
