@@ -57,8 +57,8 @@ static bool local_id(const struct hs_local_db *d, const char *attr,
 
 	if (!l)
 		return false;
-	snprintf(why, len, "%s %u is local %s \"%s\"'s (in %s)", attr,
-		 (unsigned)id, kind, l->name, d->path);
+	snprintf(why, len, "%s %u belongs to local %s \"%s\" (in %s)",
+		 attr, (unsigned)id, kind, l->name, d->path);
 	return true;
 }
 

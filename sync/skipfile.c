@@ -4,10 +4,12 @@
  *     KIND<TAB>DN<TAB>REASON
  * KIND is "user" or "group"; tabs and control characters in the DN or the
  * reason are written as '?'. Written beside the cache, atomically (temp
- * file, fsync, rename), mode 0644 like the cache; rewritten only when its
- * content changes. */
+ * file PATH.tmp.PID, fsync, rename), mode 0644 like the cache; rewritten
+ * only when its content changes. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +98,45 @@ static int write_all(int fd, char **lines, size_t n)
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
+/* A crash between open and rename leaves PATH.tmp.PID behind: remove
+ * those whose process is gone (once per process, before the first
+ * write). */
+static void remove_stale(const char *path)
+{
+	char dir[4096], prefix[512], *end;
+	const char *slash = strrchr(path, '/');
+	struct dirent *d;
+	DIR *dh;
+	long pid;
+	int n;
+
+	if (!slash)
+		n = snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		n = snprintf(dir, sizeof(dir), "/");
+	else
+		n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return;
+	n = snprintf(prefix, sizeof(prefix), "%s.tmp.", slash ? slash + 1 : path);
+	if (n < 0 || (size_t)n >= sizeof(prefix))
+		return;
+	if (!(dh = opendir(dir)))
+		return;
+	while ((d = readdir(dh))) {
+		if (strncmp(d->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(d->d_name + strlen(prefix), &end, 10);
+		if (errno || *end || pid <= 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (unlinkat(dirfd(dh), d->d_name, 0) == 0)
+			hc_info("removed stale %s/%s", dir, d->d_name);
+	}
+	closedir(dh);
+}
+
 static int replace_file(const char *path, char **lines, size_t n)
 {
 	char tmp[4200];
@@ -139,6 +180,8 @@ int hs_skipfile_write(const struct hc_config *cfg, const struct hs_view *v)
 	h = content_hash(lines, n);
 	if (h == last_hash && access(path, F_OK) == 0)
 		goto out;
+	if (!last_hash)
+		remove_stale(path);
 	r = replace_file(path, lines, n);
 	if (r == 0)
 		last_hash = h;

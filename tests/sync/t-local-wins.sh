@@ -46,26 +46,27 @@ group() { # name gid members...
 	user gid0 30006 0            # primary gid 0
 	user lateuser 30010 20000    # fine until a local lateuser appears
 	user lateuser3 30012 20000   # idem, with no LDAP change after it
+	user zzroot 30003 20000      # root's LDAP uidNumber: root must not block it
 	group sudo 30100 alice
 	group staff 30101 alice
 	group users 30102 alice
 	group ldapgrp 31100 alice    # gid of local hostgrp
 	group gidzero 0 alice
 } | slapd_add >/dev/null
-is "entries loaded into LDAP" "$(hs_search -b "$LDAP_BASE" '(|(uid=root)(uid=localadmin)(uid=clone)(uid=zero)(uid=gid27)(uid=gid0)(uid=lateuser)(uid=lateuser3)(cn=sudo)(cn=staff)(cn=users)(cn=ldapgrp)(cn=gidzero))' dn | grep -c '^dn:')" 13
+is "entries loaded into LDAP" "$(hs_search -b "$LDAP_BASE" '(|(uid=root)(uid=localadmin)(uid=clone)(uid=zero)(uid=gid27)(uid=gid0)(uid=lateuser)(uid=lateuser3)(uid=zzroot)(cn=sudo)(cn=staff)(cn=users)(cn=ldapgrp)(cn=gidzero))' dn | grep -c '^dn:')" 14
 
 # name -> the collision the log line and --status must name
 declare -A why=(
 	[uid=root,$P]='name "root" is a local user \(uid 0 in /etc/passwd\)'
 	[uid=localadmin,$P]='name "localadmin" is a local user \(uid 4242 in /etc/passwd\)'
-	[uid=clone,$P]='uidNumber 31000 is local user "hostsvc".s \(in /etc/passwd\)'
+	[uid=clone,$P]='uidNumber 31000 belongs to local user "hostsvc" \(in /etc/passwd\)'
 	[uid=zero,$P]='uidNumber 0 is reserved'
-	[uid=gid27,$P]='primary gidNumber 27 is local group "sudo".s \(in /etc/group\)'
+	[uid=gid27,$P]='primary gidNumber 27 belongs to local group "sudo" \(in /etc/group\)'
 	[uid=gid0,$P]='primary gidNumber 0 is reserved'
 	[cn=sudo,$G]='name "sudo" is a local group \(gid 27 in /etc/group\)'
 	[cn=staff,$G]='name "staff" is a local group \(gid 50 in /etc/group\)'
 	[cn=users,$G]='name "users" is a local group \(gid 100 in /etc/group\)'
-	[cn=ldapgrp,$G]='gidNumber 31100 is local group "hostgrp".s \(in /etc/group\)'
+	[cn=ldapgrp,$G]='gidNumber 31100 belongs to local group "hostgrp" \(in /etc/group\)'
 	[cn=gidzero,$G]='gidNumber 0 is reserved'
 )
 absent() { # prefix dump-file
@@ -104,6 +105,8 @@ absent "--once" "$SLAPD_DIR/once.txt"
 logged "--once" "$SLAPD_DIR/once.log"
 listed "--once"
 like "--once: alice synced" "$(grep '^U:alice:' "$SLAPD_DIR/once.txt")" '^U:alice:10001:'
+like "--once: a refused entry never blocks a valid one (zzroot keeps 30003)" \
+	"$(grep '^U:zzroot:' "$SLAPD_DIR/once.txt")" '^U:zzroot:30003:'
 like "--once: lateuser synced (no local twin yet)" "$(grep '^U:lateuser:' "$SLAPD_DIR/once.txt")" '^U:lateuser:30010:'
 is "skip file is mode 0644" "$(stat -c %a "$HS_CACHE.skipped")" 644
 check "skip file: KIND<TAB>DN<TAB>REASON lines" grep -qxF \

@@ -52,6 +52,16 @@ check "a new inode on each write" test "$ino1" != "$ino2"
 is "no temporary files left" "$(ls -A "$SLAPD_DIR/var" | tr '\n' ' ')" 'cache cache.skipped '
 like "generation increases" "$("$HS_SYNC" -c "$HS_CONF" --status)" $'generation: 2\n'
 
+# A skip-file temp left by a crashed run (its process gone) is removed;
+# one of a live process is not.
+sleep 0 & dead=$!; wait "$dead"
+: >"$HS_CACHE.skipped.tmp.$dead"
+: >"$HS_CACHE.skipped.tmp.$$"
+"$HS_SYNC" -c "$HS_CONF" --once 2>/dev/null
+check_not "stale skip-file temp of a dead process removed" test -e "$HS_CACHE.skipped.tmp.$dead"
+check "a live process's temp is left alone" test -e "$HS_CACHE.skipped.tmp.$$"
+rm -f "$HS_CACHE.skipped.tmp.$$"
+
 # Failover: the first uri is a closed port.
 closed=$(hc_free_port)
 HC_CACHE=$HS_CACHE slapd_write_config "$SLAPD_DIR/fo.conf" \
