@@ -20,15 +20,15 @@ static size_t hash_id(uint32_t id)
 static size_t hash_of(const struct hs_index *ix, const struct hs_entry *e)
 {
 	switch (ix->field) {
-	case HS_BY_KEY: return hs_hash_str(e->key);
-	case HS_BY_NAME: return hs_hash_str(e->name);
+	case HS_BY_KEY: return hc_hash_str(e->key);
+	case HS_BY_NAME: return hc_hash_str(e->name);
 	default: return hash_id(e->id);
 	}
 }
 
 static size_t hash_key(const struct hs_index *ix, const char *s, uint32_t id)
 {
-	return ix->field == HS_BY_ID ? hash_id(id) : hs_hash_str(s);
+	return ix->field == HS_BY_ID ? hash_id(id) : hc_hash_str(s);
 }
 
 static bool matches(const struct hs_index *ix, const struct hs_entry *e,

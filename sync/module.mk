@@ -1,7 +1,7 @@
 # sync/: hcoop-sync, the LDAP -> cache mirror (hcoop-sync(8)).
 SYNC_SRCS := sync/main.c sync/lock.c sync/notify.c \
 	sync/refresh.c sync/entry.c sync/attrs.c sync/sshkey.c sync/policy.c \
-	sync/local.c sync/report.c sync/model.c sync/strmap.c sync/index.c \
+	sync/local.c sync/report.c sync/model.c sync/index.c \
 	sync/view.c sync/guard.c sync/write.c sync/skipfile.c sync/nscd.c \
 	sync/precreate.c sync/persist.c sync/daemon.c sync/backoff.c \
 	sync/heartbeat.c sync/hbstatus.c sync/status.c sync/publish.c \

@@ -33,11 +33,11 @@ static bool reserved(const struct hc_config *cfg, const char *attr,
 	return true;
 }
 
-static bool local_name(const struct hs_local_db *d, const char *kind,
+static bool local_name(const struct hc_local_db *d, const char *kind,
 		       const char *idword, const char *name, char *why,
 		       size_t len)
 {
-	const struct hs_local_ent *l = hs_local_byname(d, name);
+	const struct hc_local_ent *l = hc_local_byname(d, name);
 
 	if (!l)
 		return false;
@@ -50,10 +50,10 @@ static bool local_name(const struct hs_local_db *d, const char *kind,
 	return true;
 }
 
-static bool local_id(const struct hs_local_db *d, const char *attr,
+static bool local_id(const struct hc_local_db *d, const char *attr,
 		     const char *kind, uint32_t id, char *why, size_t len)
 {
-	const struct hs_local_ent *l = hs_local_byid(d, id);
+	const struct hc_local_ent *l = hc_local_byid(d, id);
 
 	if (!l)
 		return false;
@@ -62,7 +62,7 @@ static bool local_id(const struct hs_local_db *d, const char *attr,
 	return true;
 }
 
-bool hs_policy_refuse(const struct hc_config *cfg, const struct hs_local *l,
+bool hs_policy_refuse(const struct hc_config *cfg, const struct hc_local *l,
 		      const struct hs_entry *e, char *why, size_t len)
 {
 	if (e->kind == HS_USER)
@@ -79,7 +79,7 @@ bool hs_policy_refuse(const struct hc_config *cfg, const struct hs_local *l,
 }
 
 const char *hs_policy_shell(const struct hc_config *cfg,
-			    const struct hs_local *l, const struct hs_entry *e)
+			    const struct hc_local *l, const struct hs_entry *e)
 {
 	const char *fb = cfg->shell_fallback ? cfg->shell_fallback
 					     : HS_SHELL_FALLBACK;
@@ -89,12 +89,12 @@ const char *hs_policy_shell(const struct hc_config *cfg,
 	if (!e->shell || !e->shell[0])
 		return "";
 	if (strlen(e->shell) <= HS_MAX_SHELL && hc_valid_field(e->shell) &&
-	    hs_local_shell_ok(l, e->shell))
+	    hc_local_shell_ok(l, e->shell))
 		return e->shell;
 	snprintf(why, sizeof(why),
 		 "loginShell \"%.*s\" is not listed in %s; serving %s",
 		 HS_MAX_SHELL, hc_valid_field(e->shell) ? e->shell : "(bad)",
-		 hs_shells_file, fb);
+		 HC_SHELLS_FILE, fb);
 	hs_report("user", e->dn, why);
 	return fb;
 }

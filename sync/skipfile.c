@@ -164,7 +164,7 @@ static size_t content_hash(char **lines, size_t n)
 	size_t h = 1469598103934665603ULL, i;
 
 	for (i = 0; i < n; i++)
-		h = h * 31 + hs_hash_str(lines[i]);
+		h = h * 31 + hc_hash_str(lines[i]);
 	return h ? h : 1;
 }
 

@@ -13,6 +13,8 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "localdb.h"
+#include "strmap.h"
 
 /* exit codes, documented in hcoop-sync(8) */
 enum {
@@ -97,18 +99,6 @@ int hs_sshkeys_parse(const char *dn, const struct hs_attrs *a, char **out);
 struct hc_cache_builder;
 int hs_sshkeys_store(struct hc_cache_builder *b, const struct hs_entry *e);
 
-/* strmap.c: string -> size_t hash map (keys copied). */
-struct hs_strmap {
-	char **keys;
-	size_t *vals;
-	size_t cap, n;
-};
-/* The one string hash of the program (FNV-1a). */
-size_t hs_hash_str(const char *s);
-int hs_strmap_put(struct hs_strmap *m, const char *key, size_t val);
-bool hs_strmap_get(const struct hs_strmap *m, const char *key, size_t *val);
-void hs_strmap_del(struct hs_strmap *m, const char *key);
-void hs_strmap_free(struct hs_strmap *m);
 
 /* index.c: entries by key, name or id; the slot holds the entry (for
  * names and ids: the head of the chain sharing that value). */
@@ -172,56 +162,29 @@ struct hs_view {
 	struct hs_skip *skips; /* refused by policy.c or lost a duplicate */
 	size_t n_skips, cap_skips;
 };
-struct hs_local;
 /* Entries policy.c refuses (local collisions, reserved ids) are left out
  * before the de-duplication, so they never block a valid entry. */
 int hs_view_build(struct hs_model *m, const struct hc_config *cfg,
-		  const struct hs_local *local, struct hs_view *v);
+		  const struct hc_local *local, struct hs_view *v);
 /* Does the view hold a user (group) of this name? */
 bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name);
 void hs_view_free(struct hs_view *v);
 
-/* local.c: the host's own accounts and shells, read from the files
- * themselves (never through NSS) before every write. */
-extern const char hs_passwd_file[], hs_group_file[], hs_shells_file[];
-struct hs_local_ent {
-	char *name;
-	uint32_t id;
-	bool has_id;
-};
-struct hs_local_db {
-	const char *path;
-	struct hs_local_ent *v;
-	size_t n, cap;
-	struct hs_strmap names;       /* -> index in v; the first line wins */
-	struct hs_local_ent **byid;   /* entries with an id, by (id, line) */
-	size_t n_ids;
-};
-struct hs_local {
-	struct hs_local_db users, groups;
-	struct hs_strmap shells;
-};
-/* 0, or negative errno with the file and the reason in err. */
-int hs_local_load(struct hs_local *l, char *err, size_t errlen);
-const struct hs_local_ent *hs_local_byname(const struct hs_local_db *d,
-					   const char *name);
-const struct hs_local_ent *hs_local_byid(const struct hs_local_db *d,
-					 uint32_t id);
-bool hs_local_shell_ok(const struct hs_local *l, const char *shell);
-void hs_local_free(struct hs_local *l);
-/* Have the files changed (inode, size, mtime, ctime) since the last load
- * or the last true answer? A daemon following changes asks once a second,
- * so a local account created meanwhile wins within about a second. */
+/* local.c: have /etc/passwd, /etc/group or /etc/shells changed (inode,
+ * size, mtime, ctime) since the last hs_local_load or the last true
+ * answer? A daemon following changes asks once a second, so a local account
+ * created meanwhile wins within about a second. */
+int hs_local_load(struct hc_local *l, char *err, size_t errlen);
 bool hs_local_changed(void);
 
 /* policy.c: may e go into the cache on this host? false, or true with the
  * reason (naming the local entry it collides with) in why. */
-bool hs_policy_refuse(const struct hc_config *cfg, const struct hs_local *l,
+bool hs_policy_refuse(const struct hc_config *cfg, const struct hc_local *l,
 		      const struct hs_entry *e, char *why, size_t len);
 /* The shell to serve for user e: its loginShell if /etc/shells lists it
  * (or it has none), else cfg->shell_fallback (reported). */
 const char *hs_policy_shell(const struct hc_config *cfg,
-			    const struct hs_local *l, const struct hs_entry *e);
+			    const struct hc_local *l, const struct hs_entry *e);
 
 /* report.c: log "WHAT DN: WHY" as a warning once per (WHAT, DN, WHY) for
  * the life of the process, so a reconnect or refresh does not repeat what

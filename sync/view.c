@@ -51,14 +51,14 @@ static int skip(struct hs_view *v, struct hs_entry *e, const char *why)
  * normalised-DN order. names/ids map to the index of the winner in out. */
 static int dedup_one(struct hs_view *v, struct hs_entry *e,
 		     const struct hs_entry **out, size_t *n,
-		     struct hs_strmap *names, struct hs_strmap *ids)
+		     struct hc_strmap *names, struct hc_strmap *ids)
 {
 	char idkey[16], why[512];
 	size_t w;
 	int r;
 
 	snprintf(idkey, sizeof(idkey), "%" PRIu32, e->id);
-	if (hs_strmap_get(names, e->name, &w) || hs_strmap_get(ids, idkey, &w)) {
+	if (hc_strmap_get(names, e->name, &w) || hc_strmap_get(ids, idkey, &w)) {
 		snprintf(why, sizeof(why),
 			 "%s %.32s / %s %" PRIu32 " already used by %.300s "
 			 "(the DN sorting first wins)",
@@ -67,8 +67,8 @@ static int dedup_one(struct hs_view *v, struct hs_entry *e,
 			 out[w]->dn);
 		return skip(v, e, why);
 	}
-	if ((r = hs_strmap_put(names, e->name, *n)) < 0 ||
-	    (r = hs_strmap_put(ids, idkey, *n)) < 0)
+	if ((r = hc_strmap_put(names, e->name, *n)) < 0 ||
+	    (r = hc_strmap_put(ids, idkey, *n)) < 0)
 		return r;
 	e->dropped = false;
 	out[(*n)++] = e;
@@ -77,14 +77,14 @@ static int dedup_one(struct hs_view *v, struct hs_entry *e,
 
 struct dedup_ctx {
 	const struct hc_config *cfg;
-	const struct hs_local *local;
+	const struct hc_local *local;
 	struct hs_view *v;
 };
 
 static int dedup(const struct dedup_ctx *c, struct hs_list *l,
 		 const struct hs_entry **out, size_t *n)
 {
-	struct hs_strmap names = { 0 }, ids = { 0 };
+	struct hc_strmap names = { 0 }, ids = { 0 };
 	struct hs_entry *e;
 	char why[512];
 	size_t i;
@@ -102,13 +102,13 @@ static int dedup(const struct dedup_ctx *c, struct hs_list *l,
 			out[(*n)++] = e;
 		}
 	}
-	hs_strmap_free(&names);
-	hs_strmap_free(&ids);
+	hc_strmap_free(&names);
+	hc_strmap_free(&ids);
 	return r;
 }
 
 int hs_view_build(struct hs_model *m, const struct hc_config *cfg,
-		  const struct hs_local *local, struct hs_view *v)
+		  const struct hc_local *local, struct hs_view *v)
 {
 	struct hs_list *u = &m->list[HS_USER], *g = &m->list[HS_GROUP];
 	struct dedup_ctx c = { .cfg = cfg, .local = local, .v = v };

@@ -55,7 +55,7 @@ static int make_parent(const char *path)
 }
 
 static int fill_builder(const struct hc_config *cfg,
-			const struct hs_local *local, struct hc_cache_builder *b,
+			const struct hc_local *local, struct hc_cache_builder *b,
 			const struct hs_view *v)
 {
 	size_t i;
@@ -137,7 +137,7 @@ static void precreate_all(const struct hc_config *cfg, const char **names,
 /* drop: a model to free once the builder is filled (v then only gives
  * counts), or NULL. */
 static int write_view(const struct hc_config *cfg,
-		      const struct hs_local *local, const struct hs_view *v,
+		      const struct hc_local *local, const struct hs_view *v,
 		      const struct hc_cache *old, const char *server,
 		      struct hs_model *drop)
 {
@@ -189,7 +189,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	struct hs_model *drop = (flags & HS_WRITE_CONSUME) &&
 					!cfg->precreate_homes ? m : NULL;
 	struct hs_view v;
-	struct hs_local local;
+	struct hc_local local;
 	struct hc_cache *old = NULL;
 	const char **fresh = NULL;
 	size_t n_fresh = 0;
@@ -203,7 +203,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 		return r;
 	}
 	if ((r = hs_view_build(m, cfg, &local, &v)) < 0) {
-		hs_local_free(&local);
+		hc_local_free(&local);
 		return r;
 	}
 	hc_debug("view of %zu entries in %.1f ms", m->n, now_ms() - t0);
@@ -227,6 +227,6 @@ out:
 	if (old)
 		hc_cache_close(old);
 	hs_view_free(&v);
-	hs_local_free(&local);
+	hc_local_free(&local);
 	return r;
 }

@@ -1,13 +1,11 @@
-/* A small open-addressing hash map from strings to indexes: the model's
- * entryUUID index and the de-duplication sets. Linear probing, deletion by
- * backward shift (no tombstones), load factor kept under 1/2. */
+/* hc_strmap: see strmap.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sync.h"
+#include "strmap.h"
 
-size_t hs_hash_str(const char *s)
+size_t hc_hash_str(const char *s)
 {
 	/* FNV-1a: keys are UUIDs, names and numbers written by the LDAP
 	 * admins, not by anyone who gains by making them collide. */
@@ -20,19 +18,19 @@ size_t hs_hash_str(const char *s)
 	return h;
 }
 
-static size_t slot_of(const struct hs_strmap *m, const char *key)
+static size_t slot_of(const struct hc_strmap *m, const char *key)
 {
-	size_t i = hs_hash_str(key) & (m->cap - 1);
+	size_t i = hc_hash_str(key) & (m->cap - 1);
 
 	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
 		i = (i + 1) & (m->cap - 1);
 	return i;
 }
 
-static int grow(struct hs_strmap *m)
+static int grow(struct hc_strmap *m)
 {
 	size_t ncap = m->cap ? m->cap * 2 : 64, i;
-	struct hs_strmap n = { 0 };
+	struct hc_strmap n = { 0 };
 
 	n.keys = calloc(ncap, sizeof(*n.keys));
 	n.vals = calloc(ncap, sizeof(*n.vals));
@@ -56,7 +54,7 @@ static int grow(struct hs_strmap *m)
 	return 0;
 }
 
-int hs_strmap_put(struct hs_strmap *m, const char *key, size_t val)
+int hc_strmap_put(struct hc_strmap *m, const char *key, size_t val)
 {
 	size_t i;
 
@@ -76,7 +74,7 @@ int hs_strmap_put(struct hs_strmap *m, const char *key, size_t val)
 	return 0;
 }
 
-bool hs_strmap_get(const struct hs_strmap *m, const char *key, size_t *val)
+bool hc_strmap_get(const struct hc_strmap *m, const char *key, size_t *val)
 {
 	size_t i;
 
@@ -90,32 +88,7 @@ bool hs_strmap_get(const struct hs_strmap *m, const char *key, size_t *val)
 	return true;
 }
 
-void hs_strmap_del(struct hs_strmap *m, const char *key)
-{
-	size_t i, j, k, mask = m->cap - 1;
-
-	if (!m->cap)
-		return;
-	i = slot_of(m, key);
-	if (!m->keys[i])
-		return;
-	free(m->keys[i]);
-	m->keys[i] = NULL;
-	m->n--;
-	/* backward shift: move later members of the probe run into the hole
-	 * when their home slot does not lie cyclically in (i, j]. */
-	for (j = (i + 1) & mask; m->keys[j]; j = (j + 1) & mask) {
-		k = hs_hash_str(m->keys[j]) & mask;
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		m->keys[i] = m->keys[j];
-		m->vals[i] = m->vals[j];
-		m->keys[j] = NULL;
-		i = j;
-	}
-}
-
-void hs_strmap_free(struct hs_strmap *m)
+void hc_strmap_free(struct hc_strmap *m)
 {
 	size_t i;
 
