@@ -1,18 +1,18 @@
 /* Prometheus textfile-collector metrics: when metrics_dir is set, or
  * Debian's node-exporter textfile directory exists, the daemon writes
- * METRICS_DIR/hcoop.prom (temp file + rename, so the collector never reads
- * half a file) after each cache write and each heartbeat. Format: the
+ * METRICS_DIR/hcoop.prom (common/fileio.c: temp file + rename, so the
+ * collector never reads half a file) after each cache write and each heartbeat. Format: the
  * Prometheus text exposition format, version 0.0.4. */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cache.h"
+#include "fileio.h"
 #include "heartbeat.h"
 #include "log.h"
 #include "skiplist.h"
@@ -81,34 +81,20 @@ static void render(FILE *f, const struct hc_config *cfg,
 int hs_metrics_write(const struct hc_config *cfg, const struct hs_metrics *m)
 {
 	const char *dir = hs_metrics_dir(cfg);
-	char path[4096], tmp[4200];
+	char path[4096], *buf = NULL;
+	size_t len = 0;
 	FILE *f;
-	int fd, r = 0;
+	int r;
 
 	if (!dir)
 		return 0;
-	if (snprintf(path, sizeof(path), "%s/hcoop.prom", dir) >= (int)sizeof(path) ||
-	    snprintf(tmp, sizeof(tmp), "%s/.hcoop.prom.%ld", dir, (long)getpid()) >=
-		    (int)sizeof(tmp))
+	if (snprintf(path, sizeof(path), "%s/hcoop.prom", dir) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
+	f = open_memstream(&buf, &len);
+	if (!f)
 		return -errno;
-	f = fdopen(fd, "w");
-	if (!f) {
-		r = -errno;
-		close(fd);
-		unlink(tmp);
-		return r;
-	}
 	render(f, cfg, m);
-	if (fflush(f) != 0 || ferror(f))
-		r = -EIO;
-	if (fclose(f) != 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
+	r = fclose(f) == 0 ? hc_atomic_write(path, buf, len, 0644) : -ENOMEM;
+	free(buf);
 	return r;
 }

@@ -6,17 +6,15 @@
  * reason are written as '?'. Written beside the cache, atomically (temp
  * file PATH.tmp.PID, fsync, rename), mode 0644 like the cache; rewritten
  * only when its content changes. */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
+#include "skiplist.h"
 #include "sync.h"
 
 #define SKIP_SUFFIX ".skipped"
@@ -25,9 +23,7 @@ static size_t last_hash; /* of the content last written; 0: none */
 
 static int skip_path(const struct hc_config *cfg, char *buf, size_t len)
 {
-	int n = snprintf(buf, len, "%s" SKIP_SUFFIX, cfg->cache);
-
-	return n >= 0 && (size_t)n < len ? 0 : -ENAMETOOLONG;
+	return hc_skiplist_path(cfg->cache, buf, len);
 }
 
 static int by_line(const void *a, const void *b)
@@ -80,82 +76,25 @@ nomem:
 	return -ENOMEM;
 }
 
-static int write_all(int fd, char **lines, size_t n)
+static void removed_stale(const char *file)
 {
-	size_t i, len, off;
-	ssize_t w;
-
-	for (i = 0; i < n; i++) {
-		len = strlen(lines[i]);
-		for (off = 0; off < len; off += (size_t)w) {
-			w = write(fd, lines[i] + off, len - off);
-			if (w < 0 && errno == EINTR)
-				w = 0;
-			else if (w < 0)
-				return -errno;
-		}
-	}
-	return fsync(fd) < 0 ? -errno : 0;
+	hc_info("removed stale %s (left by a crash)", file);
 }
 
-/* A crash between open and rename leaves PATH.tmp.PID behind: remove
- * those whose process is gone (once per process, before the first
- * write). */
-static void remove_stale(const char *path)
-{
-	char dir[4096], prefix[512], *end;
-	const char *slash = strrchr(path, '/');
-	struct dirent *d;
-	DIR *dh;
-	long pid;
-	int n;
-
-	if (!slash)
-		n = snprintf(dir, sizeof(dir), ".");
-	else if (slash == path)
-		n = snprintf(dir, sizeof(dir), "/");
-	else
-		n = snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (n < 0 || (size_t)n >= sizeof(dir))
-		return;
-	n = snprintf(prefix, sizeof(prefix), "%s.tmp.", slash ? slash + 1 : path);
-	if (n < 0 || (size_t)n >= sizeof(prefix))
-		return;
-	if (!(dh = opendir(dir)))
-		return;
-	while ((d = readdir(dh))) {
-		if (strncmp(d->d_name, prefix, strlen(prefix)) != 0)
-			continue;
-		errno = 0;
-		pid = strtol(d->d_name + strlen(prefix), &end, 10);
-		if (errno || *end || pid <= 0 || pid == (long)getpid() ||
-		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue;
-		if (unlinkat(dirfd(dh), d->d_name, 0) == 0)
-			hc_info("removed stale %s/%s", dir, d->d_name);
-	}
-	closedir(dh);
-}
-
+/* The lines, joined, to path (common/fileio.c: temp file, fsync, rename). */
 static int replace_file(const char *path, char **lines, size_t n)
 {
-	char tmp[4200];
-	int fd, r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	if (fd < 0)
+	if (!mem)
 		return -errno;
-	r = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, lines, n);
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
+	for (size_t i = 0; i < n; i++)
+		fputs(lines[i], mem);
+	r = fclose(mem) == 0 ? hc_atomic_write(path, buf, len, 0644) : -ENOMEM;
+	free(buf);
 	return r;
 }
 
@@ -181,7 +120,7 @@ int hs_skipfile_write(const struct hc_config *cfg, const struct hs_view *v)
 	if (h == last_hash && access(path, F_OK) == 0)
 		goto out;
 	if (!last_hash)
-		remove_stale(path);
+		hc_remove_stale_tmp(path, removed_stale);
 	r = replace_file(path, lines, n);
 	if (r == 0)
 		last_hash = h;
@@ -195,30 +134,21 @@ out:
 	return r;
 }
 
+static int print_one(const struct hc_skip *sk, void *ctx)
+{
+	struct { FILE *out; int n; } *p = ctx;
+
+	if (strcmp(sk->kind, "?") == 0)
+		return 0; /* not a line this program wrote */
+	fprintf(p->out, "skipped %s: %s: %s\n", sk->kind, sk->dn, sk->reason);
+	p->n++;
+	return 0;
+}
+
 int hs_skipfile_print(const struct hc_config *cfg, FILE *out)
 {
-	char path[4096], *line = NULL, *dn, *why;
-	size_t cap = 0;
-	int n = 0, r;
-	FILE *f;
+	struct { FILE *out; int n; } p = { out, 0 };
+	int r = hc_skiplist_each(cfg->cache, print_one, &p);
 
-	if ((r = skip_path(cfg, path, sizeof(path))) < 0)
-		return r;
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (getline(&line, &cap, f) >= 0) {
-		line[strcspn(line, "\n")] = '\0';
-		dn = strchr(line, '\t');
-		why = dn ? strchr(dn + 1, '\t') : NULL;
-		if (!why)
-			continue;
-		*dn++ = '\0';
-		*why++ = '\0';
-		fprintf(out, "skipped %s: %s: %s\n", line, dn, why);
-		n++;
-	}
-	free(line);
-	fclose(f);
-	return n;
+	return r < 0 ? r : p.n;
 }

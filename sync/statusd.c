@@ -122,7 +122,8 @@ static void *run(void *arg)
 		int r = hs_metrics_write(&cfg, &m);
 		if (r < 0)
 			hc_debug("metrics: %s", strerror(-r));
-	} while (nap(TICK_S));
+	} while (nap(cfg.status_interval > 0 && cfg.status_interval < TICK_S
+			     ? cfg.status_interval : TICK_S));
 	hc_config_free(&cfg);
 	return NULL;
 }

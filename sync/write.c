@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cache.h"
+#include "fileio.h"
 #include "log.h"
 #include "names.h"
 #include "notify.h"
@@ -18,13 +19,6 @@
 
 static uint64_t last_generation;
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* mkdir -p of the directory holding path, 0755 for what it creates. */
 static int make_parent(const char *path)
@@ -143,7 +137,7 @@ static int write_view(const struct hc_config *cfg,
 {
 	struct hc_cache_builder *b = hc_cache_builder_new();
 	uint64_t gen = next_generation(old);
-	double t0 = now_ms(), t1;
+	double t0 = hc_now_ms(), t1;
 	size_t skipped;
 	int r = -ENOMEM;
 
@@ -163,7 +157,7 @@ static int write_view(const struct hc_config *cfg,
 	skipped = v->n_skips + v->m->rejected.n;
 	if (drop)
 		hs_model_free(drop);
-	t1 = now_ms();
+	t1 = hc_now_ms();
 	r = hc_cache_builder_write(b, cfg->cache, gen, server ? server : "",
 				   (int64_t)time(NULL));
 	if (r < 0) {
@@ -176,7 +170,7 @@ static int write_view(const struct hc_config *cfg,
 		cfg->cache, (unsigned long long)gen, v->n_users, v->n_groups,
 		server ? server : "?", skipped);
 	hc_debug("cache builder filled in %.1f ms, written in %.1f ms",
-		 t1 - t0, now_ms() - t1);
+		 t1 - t0, hc_now_ms() - t1);
 out:
 	hc_cache_builder_free(b);
 	return r;
@@ -193,7 +187,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	struct hc_cache *old = NULL;
 	const char **fresh = NULL;
 	size_t n_fresh = 0;
-	double t0 = now_ms();
+	double t0 = hc_now_ms();
 	char err[512];
 	int r = hs_local_load(&local, err, sizeof(err));
 
@@ -206,7 +200,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 		hc_local_free(&local);
 		return r;
 	}
-	hc_debug("view of %zu entries in %.1f ms", m->n, now_ms() - t0);
+	hc_debug("view of %zu entries in %.1f ms", m->n, hc_now_ms() - t0);
 	if (hc_cache_open(cfg->cache, &old) < 0)
 		old = NULL; /* missing or invalid: nothing to compare with */
 	if ((flags & HS_WRITE_GUARDED) &&

@@ -1,0 +1,117 @@
+/* hc_write_all, hc_now_ms, hc_atomic_write, hc_remove_stale_tmp: see
+ * fileio.h. */
+#include "fileio.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+int hc_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+double hc_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+int hc_atomic_write(const char *path, const void *data, size_t len,
+		    mode_t mode)
+{
+	char tmp[4200];
+	int fd, r;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	unlink(tmp); /* our own leftover from a failed attempt */
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		  0600);
+	if (fd < 0)
+		return -errno;
+	r = hc_write_all(fd, data, len);
+	if (r == 0 && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+/* The directory of path and the prefix "NAME.tmp." of its temp files. */
+static int split(const char *path, char *dir, size_t dlen, char *prefix,
+		 size_t plen)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (!slash)
+		n = snprintf(dir, dlen, ".");
+	else if (slash == path)
+		n = snprintf(dir, dlen, "/");
+	else
+		n = snprintf(dir, dlen, "%.*s", (int)(slash - path), path);
+	if (n < 0 || (size_t)n >= dlen)
+		return -ENAMETOOLONG;
+	n = snprintf(prefix, plen, "%s.tmp.", slash ? slash + 1 : path);
+	return n < 0 || (size_t)n >= plen ? -ENAMETOOLONG : 0;
+}
+
+int hc_remove_stale_tmp(const char *path, void (*removed)(const char *file))
+{
+	char dir[4096], prefix[512], *end;
+	struct dirent *d;
+	int count = 0;
+	DIR *dh;
+	long pid;
+
+	if (split(path, dir, sizeof(dir), prefix, sizeof(prefix)) < 0 ||
+	    !(dh = opendir(dir)))
+		return 0;
+	while ((d = readdir(dh))) {
+		if (strncmp(d->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		errno = 0;
+		pid = strtol(d->d_name + strlen(prefix), &end, 10);
+		/* "PID" or "PID.N"; a live (or unknown) process keeps its file */
+		if (errno || (*end && *end != '.') || pid <= 0 ||
+		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
+		    errno != ESRCH)
+			continue;
+		if (unlinkat(dirfd(dh), d->d_name, 0) == 0) {
+			count++;
+			if (removed)
+				removed(d->d_name);
+		}
+	}
+	closedir(dh);
+	return count;
+}

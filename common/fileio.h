@@ -1,0 +1,30 @@
+/* Small file and clock tools every program needs, written once: a write
+ * loop that survives EINTR and short writes, a monotonic millisecond
+ * clock, and the atomic replacement of a small file (temporary file beside
+ * it, fsync, rename) with the clean-up of temporary files a crash left. */
+#ifndef HCOOP_FILEIO_H
+#define HCOOP_FILEIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* All of buf to fd: 0 or a negative errno. */
+int hc_write_all(int fd, const void *buf, size_t len);
+
+/* Milliseconds of CLOCK_MONOTONIC, to the microsecond (for deadlines and
+ * durations only). */
+double hc_now_ms(void);
+
+/* Replace path by a file holding data: PATH.tmp.PID written (O_EXCL,
+ * O_NOFOLLOW), fsynced, chmod'ed to mode, renamed over path; readers see
+ * the old file or the new one, never a part. 0 or a negative errno (the
+ * temporary file removed). */
+int hc_atomic_write(const char *path, const void *data, size_t len,
+		    mode_t mode);
+
+/* Remove PATH.tmp.PID... files whose process is gone (a crash between
+ * open and rename), calling removed() for each; returns how many. */
+int hc_remove_stale_tmp(const char *path, void (*removed)(const char *file));
+
+#endif
