@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hcoopctl.h"
+#include "log.h"
 #include "version.h"
 
 static const struct ctl_cmd commands[] = {
@@ -69,6 +70,10 @@ int main(int argc, char **argv)
 	char err[1024];
 	int code;
 
+	/* an interactive tool: messages of the shared code go to the
+	 * admin's terminal, not to the host's log */
+	hc_log_set_syslog(false);
+	hc_log_init("hcoopctl", false, true);
 	if (parse_global(&ctl, argc, argv) < 0)
 		return CTL_EXIT_USAGE;
 	if (optind >= argc) {

@@ -52,11 +52,6 @@ void hc_log_set_debug(bool debug)
 	log_debug = debug;
 }
 
-bool hc_log_debug_enabled(void)
-{
-	return log_debug;
-}
-
 static void sanitize(char *s)
 {
 	for (; *s; s++)

@@ -24,7 +24,6 @@ void hc_log_set_facility(int facility);
  * (unit tests, interactive one-shot commands). */
 void hc_log_set_syslog(bool on);
 void hc_log_set_debug(bool debug);
-bool hc_log_debug_enabled(void);
 
 /* prio is a LOG_* level; errno is preserved, so "%m" works. Control bytes
  * in the final message are replaced by '?' (no forged log lines). */
