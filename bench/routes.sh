@@ -4,7 +4,9 @@
 # -> hcoop-routes (daemon, inotify) -> postmap + `postfix reload` / zone +
 # `rndc reload` -> Postfix / BIND. Not run by make check.
 #
-#   bench/routes.sh            20 moves (BENCH_MOVES=N for another count)
+#   bench/routes.sh            20 moves (BENCH_MOVES=N for another count;
+#                              BENCH_ROUTES_BIN=WRAPPER runs hcoop-routes
+#                              through e.g. an strace wrapper script)
 #
 # Per move, from the moment ldapmodify returns:
 #   mail: one message per 25 ms is submitted to Postfix main over SMTP,
