@@ -38,6 +38,27 @@ double hc_now_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
+/* Durability of the rename: without it a crash can bring back the old
+ * file (or neither). */
+static void sync_dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	int fd, n;
+
+	n = !slash ? snprintf(dir, sizeof(dir), ".")
+		   : slash == path ? snprintf(dir, sizeof(dir), "/")
+				   : snprintf(dir, sizeof(dir), "%.*s",
+					      (int)(slash - path), path);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	(void)fsync(fd); /* the rename already happened: best effort */
+	close(fd);
+}
+
 int hc_atomic_write(const char *path, const void *data, size_t len,
 		    mode_t mode)
 {
@@ -63,6 +84,8 @@ int hc_atomic_write(const char *path, const void *data, size_t len,
 		r = -errno;
 	if (r < 0)
 		unlink(tmp);
+	else
+		sync_dir_of(path);
 	return r;
 }
 

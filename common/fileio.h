@@ -17,8 +17,8 @@ int hc_write_all(int fd, const void *buf, size_t len);
 double hc_now_ms(void);
 
 /* Replace path by a file holding data: PATH.tmp.PID written (O_EXCL,
- * O_NOFOLLOW), fsynced, chmod'ed to mode, renamed over path; readers see
- * the old file or the new one, never a part. 0 or a negative errno (the
+ * O_NOFOLLOW), fsynced, chmod'ed to mode, renamed over path, the directory
+ * fsynced; readers see the old file or the new one, never a part. 0 or a negative errno (the
  * temporary file removed). */
 int hc_atomic_write(const char *path, const void *data, size_t len,
 		    mode_t mode);

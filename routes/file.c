@@ -1,11 +1,10 @@
 /* Output files. A reader (Postfix, BIND, an admin's cat) sees the old file
- * or the new one, never a part: rt_write_atomic writes a temporary file
- * beside the target and renames it over. */
+ * or the new one, never a part: rt_write_atomic is common/fileio.c's
+ * atomic write (temporary file beside the target, fsync, rename). */
 #include "routes.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,75 +12,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "log.h"
-
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, data, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		data += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-/* data into the open fd, mode 0644, fsync, close (always) */
-static int finish_fd(int fd, const char *data, size_t len)
-{
-	int r = write_all(fd, data, len);
-
-	if (r == 0 && fchmod(fd, 0644) < 0)
-		r = -errno;
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	return r;
-}
-
-static void sync_dir_of(const char *path)
-{
-	char copy[PATH_MAX];
-	int fd;
-
-	if (snprintf(copy, sizeof(copy), "%s", path) >= (int)sizeof(copy))
-		return;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	(void)fsync(fd); /* durability only: the rename already happened */
-	close(fd);
-}
 
 int rt_write_atomic(const char *path, const char *data, size_t len)
 {
-	char tmp[PATH_MAX];
-	int fd, r;
+	int r = hc_atomic_write(path, data, len, 0644);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		r = -errno;
-		hc_err("cannot create a file beside %s: %m", path);
-		return r;
-	}
-	r = finish_fd(fd, data, len);
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
 	if (r < 0) {
 		errno = -r;
 		hc_err("cannot write %s: %m", path);
-		unlink(tmp);
-		return r;
 	}
-	sync_dir_of(path);
-	return 0;
+	return r;
 }
 
 int rt_write_plain(const char *path, const char *data, size_t len)
@@ -95,7 +37,13 @@ int rt_write_plain(const char *path, const char *data, size_t len)
 		hc_err("cannot create %s: %m", path);
 		return r;
 	}
-	r = finish_fd(fd, data, len);
+	r = hc_write_all(fd, data, len);
+	if (r == 0 && fchmod(fd, 0644) < 0)
+		r = -errno;
+	if (r == 0 && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
 	if (r < 0) {
 		errno = -r;
 		hc_err("cannot write %s: %m", path);

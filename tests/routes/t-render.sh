@@ -190,7 +190,7 @@ cerr "a relative reload command" "c.conf:3: dns_reload: .*absolute path" \
 	"cache $CACHE" "members_zone $RT_ZONE" "dns_reload rndc reload"
 cerr "an unknown map type" "map_type 'foo': expected lmdb" \
 	"cache $CACHE" "mail_domain $RT_DOMAIN" "map_type foo"
-cerr "a domain with '_'" "mail_domain 'a_b.test' is not a valid" \
+cerr "a domain with '_'" "mail_domain: 'a_b.test': '_' is not allowed in a host name" \
 	"cache $CACHE" "mail_domain a_b.test"
 "$RT_ROUTES" -c "$W/hcoop.conf" --once --bogus >/dev/null 2>&1
 is "an unknown option: exit 2" "$?" 2
