@@ -45,7 +45,11 @@ is "alice stores her keys in LDAP with ldapmodify as herself" "$?" 0
 # hostile values on alice's entry (an admin's mistake or a compromised
 # tool): an extra line with command= after a newline, 1 MB, and mallory's
 # ed25519 blob announced as ssh-rsa
-HOSTILE=$(pub alice_a)$'\n''command="touch /tmp/hcoop-pwned" '$(pub mallory)
+# (the forced command, if it ever ran, would leave a file in PWN: a
+# directory of this run that alice may write to)
+PWN=$T/pwn
+mkdir -m 1777 "$PWN"
+HOSTILE=$(pub alice_a)$'\n''command="touch '"$PWN"'/pwned" '$(pub mallory)
 slapd_modify >/dev/null <<LDIF
 dn: uid=alice,$P
 changetype: modify
@@ -109,7 +113,7 @@ case2() {
 	check_not "2: mallory's key is not in the output" \
 		grep -qF "$(pub mallory | cut -d' ' -f2)" <<<"$o"
 	is "2: no output line over 8192 bytes" "$(awk 'length > 8192' <<<"$o" | wc -l)" 0
-	check_not "2: nothing hostile in the cache file" grep -qa -e hcoop-pwned -e wrongtype \
+	check_not "2: nothing hostile in the cache file" grep -qa -e "$PWN" -e wrongtype \
 		-e AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA /var/lib/hcoop/cache
 	like "2: hcoop-sync logged the smuggled newline, naming the DN" "$log" \
 		"uid=alice,$P: ignoring sshPublicKey value 3: it contains a control character"
@@ -117,9 +121,9 @@ case2() {
 		"uid=alice,$P: ignoring sshPublicKey value 4: it is longer than 8192 bytes"
 	like "2: ... the blob of another type" "$log" \
 		"uid=alice,$P: ignoring sshPublicKey value 5: its key blob is not of the type"
-	key alice "$T/mallory" 'touch /tmp/hcoop-pwned2'
+	key alice "$T/mallory" "touch $PWN/pwned2"
 	login_refused "2: mallory's smuggled key does not log in as alice"
-	check_not "2: no command ran" test -e /tmp/hcoop-pwned -o -e /tmp/hcoop-pwned2
+	check_not "2: no command ran" test -e "$PWN/pwned" -o -e "$PWN/pwned2"
 }
 
 # --- 3. bob lives on host2: refused here with the host message ----------
