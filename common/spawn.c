@@ -197,7 +197,7 @@ static int reap(int pidfd, int stfd, bool have_prog, struct hc_spawn_res *res)
 
 /* The deadline passed: kill the program's group, let the intermediate reap
  * it (it does nothing else; 1 s at most), then reap the intermediate. */
-static int kill_at_deadline(pid_t pid, int pidfd, int stfd,
+static int kill_at_deadline(int pidfd, int stfd,
 			    struct hc_spawn_res *res)
 {
 	struct pollfd p = { .fd = pidfd, .events = POLLIN };
@@ -209,15 +209,13 @@ static int kill_at_deadline(pid_t pid, int pidfd, int stfd,
 		kill(-(pid_t)prog, SIGKILL); /* what it started, too */
 		kill((pid_t)prog, SIGKILL);  /* before its setpgid, if ever */
 	}
-	if (!have_prog || poll(&p, 1, 1000) <= 0) {
-		kill(-pid, SIGKILL); /* an old-style group, if any */
+	if (!have_prog || poll(&p, 1, 1000) <= 0)
 		pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
-	}
 	return reap(pidfd, stfd, have_prog, res);
 }
 
 /* Wait for the child (pidfd) until the deadline, reading its stderr. */
-static int wait_child(const struct hc_spawn_req *req, pid_t pid, int pidfd,
+static int wait_child(const struct hc_spawn_req *req, int pidfd,
 		      int errfd, int stfd, struct hc_spawn_res *res)
 {
 	struct timespec deadline;
@@ -255,7 +253,7 @@ static int wait_child(const struct hc_spawn_req *req, pid_t pid, int pidfd,
 			return reap(pidfd, stfd, false, res);
 		}
 	}
-	return kill_at_deadline(pid, pidfd, stfd, res);
+	return kill_at_deadline(pidfd, stfd, res);
 }
 
 int hc_spawn_run(const struct hc_spawn_req *req, struct hc_spawn_res *res)
@@ -282,7 +280,7 @@ int hc_spawn_run(const struct hc_spawn_req *req, struct hc_spawn_res *res)
 	close(pfd[1]);
 	close(st[1]);
 	if (r == 0) {
-		r = wait_child(req, pid, pidfd, pfd[0], st[0], res);
+		r = wait_child(req, pidfd, pfd[0], st[0], res);
 		close(pidfd);
 	}
 	close(pfd[0]);

@@ -65,8 +65,9 @@ void hc_pam_args_parse(pam_handle_t *pamh, int argc, const char **argv,
 /* prologue.c: fill p for this hook (user, config, cache lookup, and the
  * "is it really ours" check of admission.h). On any return p must be
  * released with hc_pam_end(). */
-enum hc_pam_res hc_pam_begin(struct hc_pam *p, pam_handle_t *pamh, enum hc_hook hook,
-		 int flags, int argc, const char **argv);
+enum hc_pam_res hc_pam_begin(struct hc_pam *p, pam_handle_t *pamh,
+			     enum hc_hook hook, int flags, int argc,
+			     const char **argv);
 void hc_pam_end(struct hc_pam *p);
 bool hc_pam_debug(const struct hc_pam *p);
 /* The admission input for p's user (this host, the config, now). */

@@ -79,8 +79,8 @@ static enum hc_pam_res check_ours(struct hc_pam *p)
 	pam_syslog(p->pamh, LOG_WARNING,
 		   "%s: cache entry %.200s is not ours (%s): %s; "
 		   "left to the local modules",
-		   p->name, p->user.dn ? p->user.dn : "", hc_admit_name(out.result),
-		   out.why);
+		   p->name, p->user.dn ? p->user.dn : "",
+		   hc_admit_name(out.result), out.why);
 	return hc_pam_res_admit(out.result);
 }
 
@@ -117,8 +117,9 @@ static enum hc_pam_res config_failed(struct hc_pam *p, const char *err)
 	return r == HC_PAM_OK ? HC_PAM_FAULT : r;
 }
 
-enum hc_pam_res hc_pam_begin(struct hc_pam *p, pam_handle_t *pamh, enum hc_hook hook,
-		 int flags, int argc, const char **argv)
+enum hc_pam_res hc_pam_begin(struct hc_pam *p, pam_handle_t *pamh,
+			     enum hc_hook hook, int flags, int argc,
+			     const char **argv)
 {
 	char err[512];
 	enum hc_pam_res res;

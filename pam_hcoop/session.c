@@ -31,17 +31,6 @@ static void log_helper(struct hc_pam *p, int prio, const char *what,
 		   p->cfg.mkhome, what, text[0] ? ": " : "", text);
 }
 
-static void describe(const struct hc_spawn_res *res, char *buf, size_t len)
-{
-	if (res->timed_out)
-		snprintf(buf, len, "killed after %u s",
-			 HC_MKHOME_TIMEOUT_MS / 1000);
-	else if (res->exited)
-		snprintf(buf, len, "exited with status %d", res->code);
-	else
-		snprintf(buf, len, "killed by signal %d", res->code);
-}
-
 static enum home_state run_mkhome(struct hc_pam *p)
 {
 	char name[HC_NAME_MAX + 2], opt[] = "-c", what[64], text[512];
@@ -68,7 +57,7 @@ static enum home_state run_mkhome(struct hc_pam *p)
 			   p->name, p->cfg.mkhome, strerror(-r));
 		return HOME_FAILED;
 	}
-	describe(&res, what, sizeof(what));
+	hc_spawn_describe(&req, &res, what, sizeof(what));
 	if (res.exited && res.code == 0) {
 		log_helper(p, LOG_INFO, what, text);
 		return HOME_OK;

@@ -220,3 +220,19 @@ echo "latecomer:x:20009:20009::/nonexistent:/usr/sbin/nologin" >>/etc/passwd
 sed -i '/^user0009:/d' /etc/passwd
 pcase "user0009 whose uid a local account took: not ours" hc_only user0009 acct PAM_IGNORE ""
 logged "uid taken" 'user0009: .*uid 20009 of "user0009" belongs to the local user latecomer'
+
+# --- 4: what NSS answers must be the cached account ---
+# pam_hcoop reads another cache than the one nss_hcoop serves: alice has
+# another uid there, ghost is only there.
+OTHER=$PAM_DIR/other.cache
+printf '%s\n' 'U:alice:10099:10099:alice:/home/alice:/bin/bash:uid=alice,ou=People,dc=hcoop,dc=test:host1.hcoop.test:0:' \
+	'U:ghost:10098:10098:ghost:/home/ghost:/bin/bash:uid=ghost,ou=People,dc=hcoop,dc=test:host1.hcoop.test:0:' |
+	"$MKCACHE" "$OTHER" || fail "other cache written"
+HC_CACHE=$OTHER slapd_write_config "$PAM_DIR/other.conf"
+pam_service other "auth [success=done ignore=ignore default=die] pam_hcoop.so config=$PAM_DIR/other.conf" \
+	"account [success=done ignore=ignore default=die] pam_hcoop.so config=$PAM_DIR/other.conf" \
+	"account optional pam_echo.so $PAM_ECHO_IGNORED"
+pcase "NSS gives alice another uid than the cache: not ours" other alice auth PAM_USER_UNKNOWN "" alice-secret-1
+logged "uid mismatch" 'alice: .*not ours \(SHADOWED_BY_LOCAL\): name "alice" resolves to uid 10001, not the cached uid 10099'
+pcase "a name NSS does not know: not ours" other ghost acct PAM_IGNORE ""
+logged "unknown to NSS" 'ghost: .*name "ghost" does not resolve through NSS'
