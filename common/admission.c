@@ -11,136 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "localdb.h"
 #include "names.h"
-#include "numparse.h"
 
-#define LOCAL_FILE_MAX (16u << 20)   /* a bigger /etc/passwd is refused */
 #define NSS_BUF_MAX (1u << 20)
-#define NO_ID UINT32_MAX             /* an id field we could not parse */
-
-/* One local database (passwd or group) as the files source sees it: the
- * name (field 1) and the id (field 3) of every line. */
-struct local_ent {
-	const char *name;
-	uint32_t id;
-};
-
-struct local_db {
-	const char *path;
-	char *buf;
-	struct local_ent *ent;
-	size_t n;
-};
-
-static void local_free(struct local_db *db)
-{
-	free(db->buf);
-	free(db->ent);
-	db->buf = NULL;
-	db->ent = NULL;
-	db->n = 0;
-}
-
-/* The whole file, NUL-terminated (a line growing under us is cut). */
-static int read_file(const char *path, char **out)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	size_t used = 0, size;
-	struct stat st;
-	char *buf;
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > LOCAL_FILE_MAX) {
-		close(fd);
-		return -EINVAL; /* not a regular file of a sane size */
-	}
-	size = (size_t)st.st_size;
-	buf = malloc(size + 1);
-	if (buf == NULL) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (used < size) {
-		n = read(fd, buf + used, size - used);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		used += (size_t)n;
-	}
-	close(fd);
-	buf[used] = '\0';
-	*out = buf;
-	return 0;
-}
-
-/* name:x:ID:... ; lines without three fields still define their name. */
-static void parse_line(char *line, struct local_ent *e)
-{
-	char *f2 = strchr(line, ':'), *f3 = NULL, *end;
-
-	e->name = line;
-	e->id = NO_ID;
-	if (f2 == NULL)
-		return;
-	*f2++ = '\0';
-	f3 = strchr(f2, ':');
-	if (f3 == NULL)
-		return;
-	f3++;
-	end = strchr(f3, ':');
-	if (end != NULL)
-		*end = '\0';
-	if (hc_parse_u32(f3, 0, UINT32_MAX - 1, &e->id) < 0)
-		e->id = NO_ID;
-}
-
-static int local_load(struct local_db *db, const char *path)
-{
-	size_t lines = 1;
-	char *s, *nl;
-	int r;
-
-	memset(db, 0, sizeof(*db));
-	db->path = path;
-	r = read_file(path, &db->buf);
-	if (r < 0)
-		return r;
-	for (s = db->buf; *s; s++)
-		lines += *s == '\n';
-	db->ent = calloc(lines, sizeof(*db->ent));
-	if (db->ent == NULL) {
-		local_free(db);
-		return -ENOMEM;
-	}
-	for (s = db->buf; *s; s = nl) {
-		nl = strchr(s, '\n');
-		if (nl != NULL)
-			*nl++ = '\0';
-		else
-			nl = s + strlen(s);
-		if (*s == '\0' || *s == '#')
-			continue;
-		parse_line(s, &db->ent[db->n++]);
-	}
-	return 0;
-}
-
-/* The local entry with this name, or else with this id; NULL for none. */
-static const struct local_ent *local_find(const struct local_db *db,
-					  const char *name, uint32_t id)
-{
-	for (size_t i = 0; i < db->n; i++)
-		if (name != NULL && strcmp(db->ent[i].name, name) == 0)
-			return &db->ent[i];
-	for (size_t i = 0; i < db->n; i++)
-		if (db->ent[i].id != NO_ID && db->ent[i].id == id)
-			return &db->ent[i];
-	return NULL;
-}
 
 static void say(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -218,13 +92,36 @@ static bool nss_agrees(const struct hc_user *u, struct hc_admit_out *out)
 	return false;
 }
 
+/* The local files of in (common/localdb.c), read afresh: a local account
+ * made a second ago counts. false (and out->why) when they cannot be read:
+ * we cannot prove a name is free. */
+static bool load_local(const struct hc_admit_in *in, struct hc_local *l,
+		       struct hc_admit_out *out)
+{
+	const struct hc_local_paths paths = { .passwd = in->passwd_path,
+					      .group = in->group_path };
+	char err[300];
+
+	if (hc_local_load(l, &paths, err, sizeof(err)) == 0)
+		return true;
+	say(out->why, sizeof(out->why), "%s", err);
+	return false;
+}
+
+/* By name, else by id, as the files source would answer either. */
+static const struct hc_local_ent *local_find(const struct hc_local_db *d,
+					     const char *name, uint32_t id)
+{
+	const struct hc_local_ent *e = name ? hc_local_byname(d, name) : NULL;
+
+	return e ? e : hc_local_byid(d, id);
+}
+
 bool hc_admit_is_ours(const struct hc_admit_in *in, struct hc_admit_out *out)
 {
-	const char *path = in->passwd_path ? in->passwd_path : HC_PASSWD_PATH;
 	const struct hc_user *u = in->user;
-	const struct local_ent *hit;
-	struct local_db db;
-	int r;
+	const struct hc_local_ent *hit;
+	struct hc_local local;
 
 	memset(out, 0, sizeof(*out));
 	if (missing_input(in, out))
@@ -236,22 +133,18 @@ bool hc_admit_is_ours(const struct hc_admit_in *in, struct hc_admit_out *out)
 		    (unsigned)id_floor(in));
 		return false;
 	}
-	r = local_load(&db, path);
-	if (r < 0) {
-		say(out->why, sizeof(out->why), "cannot read %s: %s", path,
-		    strerror(-r));
+	if (!load_local(in, &local, out))
 		return false;
-	}
-	hit = local_find(&db, u->name, u->uid);
+	hit = local_find(&local.users, u->name, u->uid);
 	if (hit != NULL && strcmp(hit->name, u->name) == 0)
 		say(out->why, sizeof(out->why),
 		    "name \"%s\" is the local user %s (uid %u in %s)", u->name,
-		    hit->name, (unsigned)hit->id, path);
+		    hit->name, (unsigned)hit->id, local.users.path);
 	else if (hit != NULL)
 		say(out->why, sizeof(out->why),
 		    "uid %u of \"%s\" belongs to the local user %s (in %s)",
-		    (unsigned)u->uid, u->name, hit->name, path);
-	local_free(&db);
+		    (unsigned)u->uid, u->name, hit->name, local.users.path);
+	hc_local_free(&local);
 	if (hit != NULL)
 		return false;
 	if (!in->skip_nss && !nss_agrees(u, out))
@@ -263,11 +156,11 @@ bool hc_admit_is_ours(const struct hc_admit_in *in, struct hc_admit_out *out)
 /* One group (gid, and its cached name when known) against the local group
  * file and the reserved range. */
 static bool group_is_local(const struct hc_admit_in *in,
-			   const struct local_db *db, uint32_t gid,
+			   const struct hc_local_db *db, uint32_t gid,
 			   const char *what, struct hc_admit_out *out)
 {
 	struct hc_group g = { 0 };
-	const struct local_ent *hit;
+	const struct hc_local_ent *hit;
 	const char *name = NULL;
 
 	if (hc_cache_group_bygid(in->cache, gid, &g) == 0)
@@ -295,18 +188,14 @@ static bool group_is_local(const struct hc_admit_in *in,
 static bool groups_collide(const struct hc_admit_in *in,
 			   struct hc_admit_out *out)
 {
-	const char *path = in->group_path ? in->group_path : HC_GROUP_PATH;
 	const struct hc_user *u = in->user;
-	struct local_db db;
+	struct hc_local local;
 	bool bad;
-	int r = local_load(&db, path);
+	int r;
 
-	if (r < 0) {
-		say(out->why, sizeof(out->why), "cannot read %s: %s", path,
-		    strerror(-r));
+	if (!load_local(in, &local, out))
 		return true;
-	}
-	bad = group_is_local(in, &db, u->gid, "primary group", out);
+	bad = group_is_local(in, &local.groups, u->gid, "primary group", out);
 	for (uint32_t i = 0; !bad && i < u->ngroups; i++) {
 		uint32_t gid;
 
@@ -316,10 +205,10 @@ static bool groups_collide(const struct hc_admit_in *in,
 			    (unsigned)i, strerror(-r));
 			bad = true;
 		} else {
-			bad = group_is_local(in, &db, gid, "group", out);
+			bad = group_is_local(in, &local.groups, gid, "group", out);
 		}
 	}
-	local_free(&db);
+	hc_local_free(&local);
 	return bad;
 }
 

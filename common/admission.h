@@ -40,8 +40,6 @@ enum hc_admit {
 	HC_CACHE_UNUSABLE,      /* cannot tell: no usable cache */
 };
 
-#define HC_PASSWD_PATH "/etc/passwd"
-#define HC_GROUP_PATH "/etc/group"
 
 struct hc_admit_in {
 	const struct hc_cache *cache; /* NULL: HC_CACHE_UNUSABLE */
@@ -50,8 +48,8 @@ struct hc_admit_in {
 	const char *admin_group;      /* NULL or "": none */
 	uint32_t min_uid;
 	int64_t now;                  /* unix time */
-	const char *passwd_path;      /* NULL: HC_PASSWD_PATH */
-	const char *group_path;       /* NULL: HC_GROUP_PATH */
+	const char *passwd_path;      /* NULL: HC_PASSWD_FILE (localdb.h) */
+	const char *group_path;       /* NULL: HC_GROUP_FILE (localdb.h) */
 	bool skip_nss;                /* tests of the pure logic only */
 };
 

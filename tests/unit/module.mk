@@ -16,3 +16,10 @@ $(UNIT_BINS): $(BUILD)/tests/unit/test-%: $(BUILD)/tests/unit/test-%.o \
 TEST_BINS += $(UNIT_BINS)
 .PHONY: unit-tests
 unit-tests: $(UNIT_BINS)
+
+# test-admission exercises the decision over a real cache file and real
+# local files, so it links the whole core library.
+$(BUILD)/tests/unit/test-admission: $(BUILD)/tests/unit/test-admission.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lcmocka
+TEST_BINS += $(BUILD)/tests/unit/test-admission

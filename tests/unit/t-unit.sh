@@ -1,5 +1,6 @@
 #!/bin/bash
-# cmocka unit tests of common/ (config, numparse, escape, names, log).
+# cmocka unit tests of common/ (config, numparse, escape, names, log,
+# admission).
 # Runs each unit binary with cmocka's TAP output and renumbers its results
 # into one TAP stream: one ok/not ok line per cmocka test case, named
 # "binary: case". A binary that is missing, crashes, or reports fewer
@@ -7,7 +8,7 @@
 # san: yes
 . "$(dirname "$0")/../lib/tap.sh"
 
-units="config numparse escape names log"
+units="config numparse escape names log admission"
 
 run_unit() { # name
 	local name=$1 bin="$HC_BUILD/tests/unit/test-$1" out rc line
