@@ -18,83 +18,57 @@ size_t hc_hash_str(const char *s)
 	return h;
 }
 
-static size_t slot_of(const struct hc_strmap *m, const char *key)
+static bool eq(const void *ctx, uintptr_t item, const void *key)
 {
-	size_t i = hc_hash_str(key) & (m->cap - 1);
+	const struct hc_strmap *m = ctx;
 
-	while (m->keys[i] && strcmp(m->keys[i], key) != 0)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static int grow(struct hc_strmap *m)
-{
-	size_t ncap = m->cap ? m->cap * 2 : 64, i;
-	struct hc_strmap n = { 0 };
-
-	n.keys = calloc(ncap, sizeof(*n.keys));
-	n.vals = calloc(ncap, sizeof(*n.vals));
-	if (!n.keys || !n.vals) {
-		free(n.keys);
-		free(n.vals);
-		return -ENOMEM;
-	}
-	n.cap = ncap;
-	for (i = 0; i < m->cap; i++) {
-		if (!m->keys[i])
-			continue;
-		size_t j = slot_of(&n, m->keys[i]);
-		n.keys[j] = m->keys[i];
-		n.vals[j] = m->vals[i];
-	}
-	n.n = m->n;
-	free(m->keys);
-	free(m->vals);
-	*m = n;
-	return 0;
+	return strcmp(m->v[item - 1].key, key) == 0;
 }
 
 int hc_strmap_put(struct hc_strmap *m, const char *key, size_t val)
 {
-	size_t i;
+	uint32_t h = (uint32_t)hc_hash_str(key);
+	uintptr_t *hit = hc_hidx_find(&m->ix, h, eq, m, key);
+	int r;
 
-	if ((m->n + 1) * 2 > m->cap) {
-		int r = grow(m);
-		if (r < 0)
-			return r;
+	if (hit) {
+		m->v[*hit - 1].val = val;
+		return 0;
 	}
-	i = slot_of(m, key);
-	if (!m->keys[i]) {
-		m->keys[i] = strdup(key);
-		if (!m->keys[i])
+	if (m->n == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 16;
+		struct hc_strent *nv = reallocarray(m->v, ncap, sizeof(*nv));
+
+		if (!nv)
 			return -ENOMEM;
-		m->n++;
+		m->v = nv;
+		m->cap = ncap;
 	}
-	m->vals[i] = val;
-	return 0;
+	if ((r = hc_hidx_reserve(&m->ix, 1)) < 0)
+		return r;
+	m->v[m->n].key = strdup(key);
+	if (!m->v[m->n].key)
+		return -ENOMEM;
+	m->v[m->n].val = val;
+	m->n++;
+	return hc_hidx_insert(&m->ix, h, m->n); /* reserved: cannot fail */
 }
 
 bool hc_strmap_get(const struct hc_strmap *m, const char *key, size_t *val)
 {
-	size_t i;
+	uintptr_t *hit = hc_hidx_find(&m->ix, (uint32_t)hc_hash_str(key), eq,
+				      m, key);
 
-	if (!m->cap)
-		return false;
-	i = slot_of(m, key);
-	if (!m->keys[i])
-		return false;
-	if (val)
-		*val = m->vals[i];
-	return true;
+	if (hit && val)
+		*val = m->v[*hit - 1].val;
+	return hit != NULL;
 }
 
 void hc_strmap_free(struct hc_strmap *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->vals);
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].key);
+	free(m->v);
+	hc_hidx_free(&m->ix);
 	memset(m, 0, sizeof(*m));
 }

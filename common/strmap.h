@@ -1,17 +1,23 @@
-/* A small open-addressing hash map from strings to indexes (keys copied):
- * linear probing, load factor kept under 1/2, no deletion (every map is
- * built and dropped whole). The one string hash table of the project: hcoop-sync's
- * model and de-duplication sets, the local account files (localdb.c). */
+/* A map from strings (copied) to indexes, over the one hash table
+ * (hidx.h): hcoop-sync's de-duplication sets and the local account files
+ * (localdb.c). No deletion: every map is built and dropped whole. */
 #ifndef HCOOP_STRMAP_H
 #define HCOOP_STRMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "hidx.h"
+
+struct hc_strent {
+	char *key;
+	size_t val;
+};
+
 struct hc_strmap {
-	char **keys;
-	size_t *vals;
-	size_t cap, n;
+	struct hc_hidx ix; /* items: index in v + 1 */
+	struct hc_strent *v;
+	size_t n, cap;
 };
 /* The one string hash (FNV-1a). */
 size_t hc_hash_str(const char *s);

@@ -1,8 +1,7 @@
-/* Hash indexes of the model's entries by entryUUID key, by name and by id.
- * A slot holds an entry pointer (the key is read from the entry, never
- * copied), so an index costs one pointer per slot. Open addressing with
- * linear probing, deletion by backward shift (no tombstones), load factor
- * kept under 1/2. For names and ids a slot holds the head of the chain of
+/* Hash indexes of the model's entries by entryUUID key, by name and by id,
+ * over the one hash table (common/hidx.h). An item is the entry pointer
+ * (the key is read from the entry, never copied), so an index costs one
+ * slot per entry. For names and ids an item is the head of the chain of
  * entries that share the value (model.c links the chains). */
 #include <errno.h>
 #include <stdlib.h>
@@ -10,134 +9,84 @@
 
 #include "sync.h"
 
-static size_t hash_id(uint32_t id)
+static uint32_t hash_id(uint32_t id)
 {
 	uint64_t h = id * 0x9E3779B97F4A7C15ULL;
 
-	return (size_t)(h ^ (h >> 29));
+	return (uint32_t)(h ^ (h >> 29));
 }
 
-static size_t hash_of(const struct hs_index *ix, const struct hs_entry *e)
+static uint32_t hash_key(const struct hs_index *ix, const char *s, uint32_t id)
 {
-	switch (ix->field) {
-	case HS_BY_KEY: return hc_hash_str(e->key);
-	case HS_BY_NAME: return hc_hash_str(e->name);
-	default: return hash_id(e->id);
+	return ix->field == HS_BY_ID ? hash_id(id) : (uint32_t)hc_hash_str(s);
+}
+
+struct probe {
+	enum hs_field field;
+	const char *s;
+	uint32_t id;
+};
+
+static bool matches(const void *ctx, uintptr_t item, const void *key)
+{
+	const struct hs_entry *e = (const struct hs_entry *)item;
+	const struct probe *p = key;
+
+	(void)ctx;
+	switch (p->field) {
+	case HS_BY_KEY: return strcmp(e->key, p->s) == 0;
+	case HS_BY_NAME: return strcmp(e->name, p->s) == 0;
+	default: return e->id == p->id;
 	}
 }
 
-static size_t hash_key(const struct hs_index *ix, const char *s, uint32_t id)
+static struct probe probe_of(const struct hs_index *ix, const struct hs_entry *e)
 {
-	return ix->field == HS_BY_ID ? hash_id(id) : hc_hash_str(s);
-}
+	struct probe p = { ix->field, ix->field == HS_BY_KEY ? e->key : e->name,
+			   e->id };
 
-static bool matches(const struct hs_index *ix, const struct hs_entry *e,
-		    const char *s, uint32_t id)
-{
-	switch (ix->field) {
-	case HS_BY_KEY: return strcmp(e->key, s) == 0;
-	case HS_BY_NAME: return strcmp(e->name, s) == 0;
-	default: return e->id == id;
-	}
-}
-
-static size_t slot_of(const struct hs_index *ix, const char *s, uint32_t id)
-{
-	size_t mask = ix->cap - 1, i = hash_key(ix, s, id) & mask;
-
-	while (ix->slot[i] && !matches(ix, ix->slot[i], s, id))
-		i = (i + 1) & mask;
-	return i;
-}
-
-static const char *str_of(const struct hs_index *ix, const struct hs_entry *e)
-{
-	return ix->field == HS_BY_KEY ? e->key : e->name;
-}
-
-static int grow(struct hs_index *ix)
-{
-	size_t ncap = ix->cap ? ix->cap * 2 : 64, i, mask = ncap - 1, j;
-	struct hs_entry **ns = calloc(ncap, sizeof(*ns));
-
-	if (!ns)
-		return -ENOMEM;
-	for (i = 0; i < ix->cap; i++) {
-		if (!ix->slot[i])
-			continue;
-		for (j = hash_of(ix, ix->slot[i]) & mask; ns[j];
-		     j = (j + 1) & mask)
-			;
-		ns[j] = ix->slot[i];
-	}
-	free(ix->slot);
-	ix->slot = ns;
-	ix->cap = ncap;
-	return 0;
+	return p;
 }
 
 struct hs_entry *hs_index_find(const struct hs_index *ix, const char *s,
 			       uint32_t id)
 {
-	if (!ix->cap)
-		return NULL;
-	return ix->slot[slot_of(ix, s, id)];
+	struct probe p = { ix->field, s, id };
+	uintptr_t *hit = hc_hidx_find(&ix->x, hash_key(ix, s, id), matches,
+				      NULL, &p);
+
+	return hit ? (struct hs_entry *)*hit : NULL;
 }
 
 int hs_index_reserve(struct hs_index *ix, size_t extra)
 {
-	while ((ix->n + extra) * 2 > ix->cap) {
-		int r = grow(ix);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	return extra > UINT32_MAX ? -ENOMEM
+				  : hc_hidx_reserve(&ix->x, (uint32_t)extra);
 }
 
 int hs_index_set(struct hs_index *ix, struct hs_entry *e)
 {
-	size_t i;
-	int r;
+	struct probe p = probe_of(ix, e);
+	uint32_t h = hash_key(ix, p.s, p.id);
+	uintptr_t *hit = hc_hidx_find(&ix->x, h, matches, NULL, &p);
 
-	/* a replaced slot needs no room: after hs_index_reserve(ix, 1)
+	/* a replaced item needs no room: after hs_index_reserve(ix, 1)
 	 * this cannot fail */
-	if (ix->cap && ix->slot[i = slot_of(ix, str_of(ix, e), e->id)]) {
-		ix->slot[i] = e;
+	if (hit) {
+		*hit = (uintptr_t)e;
 		return 0;
 	}
-	if ((r = hs_index_reserve(ix, 1)) < 0)
-		return r;
-	ix->slot[slot_of(ix, str_of(ix, e), e->id)] = e;
-	ix->n++;
-	return 0;
+	return hc_hidx_insert(&ix->x, h, (uintptr_t)e);
 }
 
 void hs_index_del(struct hs_index *ix, const struct hs_entry *e)
 {
-	size_t i, j, k, mask = ix->cap - 1;
+	struct probe p = probe_of(ix, e);
 
-	if (!ix->cap)
-		return;
-	i = slot_of(ix, str_of(ix, e), e->id);
-	if (!ix->slot[i])
-		return;
-	ix->slot[i] = NULL;
-	ix->n--;
-	/* backward shift: move later members of the probe run into the hole
-	 * when their home slot does not lie cyclically in (i, j]. */
-	for (j = (i + 1) & mask; ix->slot[j]; j = (j + 1) & mask) {
-		k = hash_of(ix, ix->slot[j]) & mask;
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		ix->slot[i] = ix->slot[j];
-		ix->slot[j] = NULL;
-		i = j;
-	}
+	hc_hidx_remove(&ix->x, hash_key(ix, p.s, p.id), matches, NULL, &p);
 }
 
 void hs_index_free(struct hs_index *ix)
 {
-	free(ix->slot);
-	ix->slot = NULL;
-	ix->cap = ix->n = 0;
+	hc_hidx_free(&ix->x);
 }

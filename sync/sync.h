@@ -104,8 +104,7 @@ int hs_sshkeys_store(struct hc_cache_builder *b, const struct hs_entry *e);
  * names and ids: the head of the chain sharing that value). */
 enum hs_field { HS_BY_KEY, HS_BY_NAME, HS_BY_ID };
 struct hs_index {
-	struct hs_entry **slot;
-	size_t cap, n;
+	struct hc_hidx x; /* items: struct hs_entry pointers */
 	enum hs_field field;
 };
 /* The entry with this key / name (s) or id, or NULL. */
