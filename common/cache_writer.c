@@ -4,6 +4,7 @@
  * (sizes, then bytes) into one buffer, then replaces the file atomically
  * and flags the old one superseded. */
 #include "cache.h"
+#include "hidx.h"
 #include "cache_format.h"
 
 #include <dirent.h>
@@ -59,60 +60,45 @@ static int arena_add(struct arena *a, const char *s, uint32_t *off)
 	return arena_addn(a, s, strlen(s), off);
 }
 
-/* ---- an index from hash to item number (dup checks, interning) ---- */
-
-struct hslot {
-	uint32_t hash, item1; /* item number + 1; 0 = empty */
-};
+/* ---- an index from hash to item number (dup checks, interning) ----
+ * The one hash table (common/hidx.h), items stored as number + 1. */
 
 struct hmap {
-	struct hslot *s;
-	uint32_t mask, n;
+	struct hc_hidx x;
 };
 
 typedef bool (*hm_eq_fn)(const void *ctx, uint32_t item, const void *key);
 
+struct hm_key {
+	hm_eq_fn eq;
+	const void *ctx, *key;
+};
+
+static bool hm_eq(const void *ctx, uintptr_t item, const void *key)
+{
+	const struct hm_key *k = key;
+
+	(void)ctx;
+	return k->eq(k->ctx, (uint32_t)(item - 1), k->key);
+}
+
 static int64_t hm_find(const struct hmap *m, uint32_t h, hm_eq_fn eq,
 		       const void *ctx, const void *key)
 {
-	uint32_t pos;
+	struct hm_key k = { eq, ctx, key };
+	uintptr_t *hit = hc_hidx_find(&m->x, h, hm_eq, NULL, &k);
 
-	if (!m->s)
-		return -1;
-	for (pos = h & m->mask; m->s[pos].item1; pos = (pos + 1) & m->mask)
-		if (m->s[pos].hash == h && eq(ctx, m->s[pos].item1 - 1, key))
-			return m->s[pos].item1 - 1;
-	return -1;
-}
-
-static void hm_place(struct hslot *s, uint32_t mask, uint32_t h, uint32_t item1)
-{
-	uint32_t pos;
-
-	for (pos = h & mask; s[pos].item1; pos = (pos + 1) & mask)
-		;
-	s[pos].hash = h;
-	s[pos].item1 = item1;
+	return hit ? (int64_t)(*hit - 1) : -1;
 }
 
 static int hm_insert(struct hmap *m, uint32_t h, uint32_t item)
 {
-	if (!m->s || (uint64_t)(m->n + 1) * 2 > (uint64_t)m->mask + 1) {
-		uint32_t nsize = m->s ? (m->mask + 1) * 2 : 64, i;
-		struct hslot *ns = calloc(nsize, sizeof(*ns));
+	return hc_hidx_insert(&m->x, h, (uintptr_t)item + 1);
+}
 
-		if (!ns)
-			return -ENOMEM;
-		for (i = 0; m->s && i <= m->mask; i++)
-			if (m->s[i].item1)
-				hm_place(ns, nsize - 1, m->s[i].hash, m->s[i].item1);
-		free(m->s);
-		m->s = ns;
-		m->mask = nsize - 1;
-	}
-	hm_place(m->s, m->mask, h, item + 1);
-	m->n++;
-	return 0;
+static void hm_free(struct hmap *m)
+{
+	hc_hidx_free(&m->x);
 }
 
 /* ---- the builder ---- */
@@ -170,18 +156,18 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 		return;
 	free(b->str.p);
 	free(b->pool.p);
-	free(b->pmap.s);
+	hm_free(&b->pmap);
 	free(b->u);
 	free(b->g);
 	free(b->mem);
-	free(b->uname.s);
-	free(b->uid.s);
-	free(b->gname.s);
-	free(b->gid.s);
+	hm_free(&b->uname);
+	hm_free(&b->uid);
+	hm_free(&b->gname);
+	hm_free(&b->gid);
 	free(b->ks);
 	free(b->kv);
 	free(b->kstr.p);
-	free(b->kuser.s);
+	hm_free(&b->kuser);
 	free(b);
 }
 
