@@ -7,7 +7,10 @@
  * (tls_reqcert, tls_cacert; a fresh TLS context per connection), refusing
  * to send a password without TLS (except to ldapi://, or allow_cleartext),
  * simple paged results (RFC 2696), "Who am I?" (RFC 4532) and Password
- * Modify (RFC 3062).
+ * Modify (RFC 3062). A certificate the TLS handshake refused is explained
+ * in the error message (unknown CA, expired, name mismatch, and the CA
+ * file used). Every call is safe against SIGPIPE in its host process
+ * (blocked in the calling thread around the I/O, a pending one consumed).
  *
  * Errors are negative errno values with one meaning each; LDAP result codes
  * never leave ldap_conn.c:

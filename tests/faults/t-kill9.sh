@@ -1,9 +1,11 @@
 #!/bin/bash
 # Issue 12, fault suite: kill -9 of hcoop-sync at random moments while it
 # writes a big cache (10,000 users in make check, 100,000 in make faults).
-# After each kill the cache is either the old file (byte-compared) or a
-# complete new one (its content equal to what LDAP holds); the next start
-# leaves no temp file behind (stale ones from a killed writer removed).
+# Half the kills land at a random moment, half inside the write (as soon as
+# its temp file exists). After each kill the cache is either the old file
+# (byte-compared) or a complete new one (its content equal to what LDAP
+# holds); the next start leaves no temp file behind (stale ones from a
+# killed writer removed: issue 10 item 13, in the cache writer).
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
 source "$HC_SRC/tests/faults/lib.sh"
@@ -39,8 +41,17 @@ for ((k = 0; k < KILLS; k++)); do
 	cp "$SLAPD_DIR/old" "$HS_CACHE"
 	"$HS_SYNC" -c "$HS_CONF" --once --force >>"$SLAPD_DIR/once.log" 2>&1 &
 	pid=$!
-	# a random moment within the run (the write is its second half)
-	sleep "$(awk -v d="$dur" -v r="$RANDOM" 'BEGIN{printf "%.3f", d * (0.2 + 0.8 * r / 32768) / 1000}')"
+	if ((k % 2)); then
+		# a random moment within the run (the write is its second half)
+		sleep "$(awk -v d="$dur" -v r="$RANDOM" 'BEGIN{printf "%.3f", d * (0.2 + 0.8 * r / 32768) / 1000}')"
+	else
+		# in the write itself: as soon as its temp file exists
+		for ((w = 0; w < 2000; w++)); do
+			[ "$(temp_files "$D")" = 0 ] || break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.002
+		done
+	fi
 	kill -KILL "$pid" 2>/dev/null
 	rc=0; wait "$pid" || rc=$?
 	[ "$rc" -lt 128 ] || [ "$rc" -eq 137 ] || crashed=$((crashed + 1))

@@ -18,7 +18,7 @@ hc_ns_nsswitch "files hcoop"
 
 RUNS=${FAULTS_LONG:+2000}
 RUNS=${RUNS:-500}   # per kind of dead first server
-BATCH=50
+BATCH=25
 T=1
 
 # the server to freeze (any slapd: it never gets past TCP)
