@@ -30,6 +30,7 @@ openssh-server openssh-client sshpass
 pamtester libpam-wrapper libnss-wrapper libpam-modules
 acl valgrind iproute2 util-linux procps psmisc python3 time strace nscd
 debhelper dh-nss dpkg-dev fakeroot devscripts lintian mmdebstrap systemd
+systemd-container
 "
 
 # Services the build list may bring (and others' test harnesses extract):
