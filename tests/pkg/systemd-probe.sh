@@ -42,4 +42,23 @@ cp /etc/hcoop.conf.good /etc/hcoop.conf
 systemctl reset-failed hcoop-sync.service
 systemctl start hcoop-sync.service
 say good_again_rc $?
+# upgrade to the rebuilt higher version with the unit running: the
+# package restarts it (no policy-rc.d now: this is a booted system)
+systemctl is-active --quiet hcoop-sync.service
+pid_before=$(systemctl show -p MainPID --value hcoop-sync.service)
+gen() { hcoop-sync --status 2>/dev/null | sed -n 's/^generation: //p'; }
+gen_before=$(gen)
+rm -f /usr/sbin/policy-rc.d
+dpkg -i /root/debs-next/*.deb >/tmp/upgrade.out 2>&1
+say upgrade_rc $?
+say upgrade_log "$(tail -3 /tmp/upgrade.out | tr "\n" " ")"
+pid_after=$(systemctl show -p MainPID --value hcoop-sync.service)
+say upgrade_restarted "$([ -n "$pid_after" ] && [ "$pid_after" != 0 ] && [ "$pid_after" != "$pid_before" ] && echo yes || echo no)"
+say upgrade_active "$(systemctl is-active hcoop-sync.service)"
+# kept, not recreated: the generation goes on from where it was (the
+# restarted daemon may already have written the next one)
+gen_after=$(gen)
+say upgrade_cache_kept "$([ -n "$gen_after" ] && [ "$gen_after" -ge "$gen_before" ] && echo yes || echo "no ($gen_before -> $gen_after)")"
+say upgrade_version "$(hcoop-sync --version)"
+say upgrade_journal "$(journalctl -q -u hcoop-sync.service -o cat | grep 'starting' | tail -1)"
 say done yes

@@ -9,10 +9,13 @@
 # the sandbox is in force (capability bounding set, no_new_privs,
 # seccomp, read-only /usr and /etc) and hcoop-mkhome (precreate_homes)
 # still creates a member's home under it; a --once during the daemon
-# exits 4; a configuration error exits 1 and is not restarted.
+# exits 4; a configuration error exits 1 and is not restarted; an
+# upgrade to a rebuilt higher version restarts the running daemon and
+# keeps the cache.
 source "$(dirname "$0")/../lib/tap.sh"
 source "$HC_SRC/tests/lib/ns.sh"
 source "$HC_SRC/tests/pkg/lib.sh"
+PKG_NEXT_VERSION=$(cat "$HC_SRC/VERSION")+test1
 pkg_prepare
 hc_ns_enter "$@"
 HC_FIXTURE_NUSERS=10 # every member assigned here gets a home at the first write
@@ -20,6 +23,8 @@ source "$HC_SRC/tests/lib/slapd.sh"
 
 pkg_debs "$PKG_CACHE/debs" || { fail "the packages build"; exit 1; }
 mapfile -t debs < <(pkg_deb_list "$PKG_CACHE/debs")
+pkg_debs "$PKG_CACHE/debs-next" "$PKG_NEXT_VERSION" ||
+	{ fail "the packages build as $PKG_NEXT_VERSION"; exit 1; }
 PKG_LOG=$(hc_tmpdir)/dpkg.log
 pkg_chroot_up systemd || { fail "a chroot over the clean Debian 12 root"; exit 1; }
 slapd_start || { fail "slapd_start"; exit 1; }
@@ -27,6 +32,8 @@ pkg_apt_install "${debs[@]}"
 is "apt install ./*.deb" "$?" 0
 pkg_admin_setup
 echo "precreate_homes yes" >>"$PKG_ROOT/etc/hcoop.conf"
+mkdir -p "$PKG_ROOT/root/debs-next"
+for f in $(pkg_deb_list "$PKG_CACHE/debs-next"); do cp "$f" "$PKG_ROOT/root/debs-next/"; done
 install -m 0755 "$HC_SRC/tests/pkg/systemd-probe.sh" "$PKG_ROOT/usr/local/sbin/hcoop-probe"
 cat >"$PKG_ROOT/etc/systemd/system/hcoop-probe.service" <<'EOT'
 [Unit]
@@ -44,7 +51,7 @@ ln -s /etc/systemd/system/hcoop-probe.service \
 # nspawn brings its own /proc, /dev and /run
 umount "$PKG_ROOT/proc" "$PKG_ROOT/dev/pts" "$PKG_ROOT/run"
 boot_log=$(hc_tmpdir)/boot.log
-timeout -k 5 120 systemd-nspawn -q -D "$PKG_ROOT" --register=no --keep-unit \
+timeout -k 5 180 systemd-nspawn -q -D "$PKG_ROOT" --register=no --keep-unit \
 	--boot >"$boot_log" 2>&1 </dev/null
 rc=$?
 check "the container booted and exited (nspawn rc $rc)" test "$rc" -ne 124 -a -f "$PKG_ROOT/probe.out"
@@ -72,3 +79,9 @@ is "... exit status 1" "$(f bad_status)" 1
 is "... and the unit stays failed" "$(f bad_active)" failed
 is "... not restarted (RestartPreventExitStatus=1)" "$(f bad_nrestarts)" 0
 is "fixed config, reset-failed, start again: 0" "$(f good_again_rc)" 0
+is "upgrade to $PKG_NEXT_VERSION with the unit running: dpkg -i" "$(f upgrade_rc)" 0
+is "... the package restarted the daemon (new MainPID)" "$(f upgrade_restarted)" yes
+is "... which is active" "$(f upgrade_active)" active
+is "... the cache survived" "$(f upgrade_cache_kept)" yes
+is "... the new version runs" "$(f upgrade_version)" "hcoop-sync $PKG_NEXT_VERSION"
+like "... and logged its start" "$(f upgrade_journal)" "hcoop-sync ${PKG_NEXT_VERSION//+/\\+} starting"
