@@ -32,6 +32,7 @@ pamtester libpam-wrapper libnss-wrapper libpam-modules
 acl valgrind iproute2 util-linux procps psmisc python3 time strace nscd
 debhelper dh-nss dpkg-dev fakeroot devscripts lintian mmdebstrap systemd
 bind9-utils bind9-dnsutils libdb5.3 libicu72 liblmdb0 libjemalloc2 libcap2 libfstrm0 libprotobuf-c1 libjson-c5 libuv1 libnghttp2-14 libmaxminddb0 libxml2 libnsl2
+systemd-container
 "
 
 # Services the build list may bring (and others' test harnesses extract):

@@ -42,8 +42,10 @@ is "... which does not stop the next --once (the lock went with it)" "$?" 0
 check_not "... and is gone after it" test -e "$HS_CACHE.lock"
 
 # SIGTERM: the daemon removes its lock file.
-hs_start_daemon "$HS_CONF" "$log"
-hs_wait 10 test -f "$HS_CACHE.lock"
+log2=$SLAPD_DIR/daemon2.log
+hs_start_daemon "$HS_CONF" "$log2"
+# (after its first refresh: its signal handlers are in place by then)
+hs_wait 10 grep -q 'refresh applied' "$log2"
 check "a new daemon takes the lock" test -f "$HS_CACHE.lock"
 kill -TERM "$HS_DAEMON_PID"
 wait "$HS_DAEMON_PID" 2>/dev/null
