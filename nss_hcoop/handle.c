@@ -51,7 +51,10 @@ static int open_ref(struct hc_ref **out)
 		free(r);
 		if (e == -ENOMEM)
 			return e;
-		hc_nss_log_once("cannot use cache", e);
+		hc_nss_log_once(e == -EPERM ? "refusing untrusted cache (owner not "
+					      "root, or group/other-writable)"
+					    : "cannot use cache",
+				e);
 		/* a missing file is "unavailable", not "no such user" */
 		return -ENOMEDIUM;
 	}
