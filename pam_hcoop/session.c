@@ -14,7 +14,7 @@
 
 #include "hcpam.h"
 #include "names.h"
-#include "spawn.h"
+#include "child.h"
 
 #define MKHOME_EXIT_FOREIGN 7 /* hcoop-mkhome(8): home owned by another uid */
 

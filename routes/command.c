@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "spawn.h"
+#include "child.h"
 
 #define MAX_ARGS 32
 #define LINE_MAX_BYTES 4096

@@ -7,6 +7,7 @@
  * it locked is still the one at the path, or tries again. A file left by
  * a crash is harmless: the lock went with the process. */
 #include "lock.h"
+#include "log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,14 +35,20 @@ static long holder_pid(int fd)
 	return end != buf && pid > 0 ? pid : 0;
 }
 
-static void record_pid(int fd)
+/* Through a second, short-lived descriptor: the one holding the lock
+ * stays read-only (see try_lock). */
+static void record_pid(const char *path)
 {
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
 
-	/* best effort: the lock itself is what counts */
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) < 0)
-		return;
+	if (fd < 0)
+		return; /* best effort: the lock itself is what counts */
+	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) != n &&
+	    ftruncate(fd, 0) < 0) /* no half a pid */
+		hc_debug("lock file %s: cannot record the pid", path);
+	close(fd);
 }
 
 /* The cache's directory, if missing (a first run): one level only, 0755
@@ -83,7 +90,10 @@ static int try_lock(const char *path, const char *cache, int *fdp, char *err,
 	int fd, r;
 
 	/* never follow a symlink planted in place of the lock file */
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/* read-only: flock needs no write access, and a descriptor open for
+	 * writing would keep the cache's filesystem from being remounted
+	 * read-only (an admin repairing a disk) */
+	fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		r = -errno;
 		snprintf(err, errlen, "cannot open the lock file %s: %s", path,
@@ -131,7 +141,7 @@ int hs_lock_take(const char *cache, char *err, size_t errlen)
 			 path);
 	if (r < 0)
 		return r;
-	record_pid(fd);
+	record_pid(path);
 	memcpy(lock_path, path, sizeof(path));
 	lock_fd = fd; /* open (and locked) until hs_lock_release or exit */
 	return 0;

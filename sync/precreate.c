@@ -1,7 +1,7 @@
 /* precreate_homes: run hcoop-mkhome for a member newly assigned to this
  * host, so mail forwarded here can land before their first login. mkhome
  * trusts no caller and re-checks everything from the cache; we start it
- * through the one spawn helper (common/spawn.h: clean environment and
+ * through the one spawn helper (common/child.h: clean environment and
  * signal state, no inherited descriptor, the same deadline as pam_hcoop's
  * session step) and log what it said on stderr. */
 #include <errno.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "log.h"
-#include "spawn.h"
+#include "child.h"
 #include "sync.h"
 
 /* What the helper wrote, on one line. */

@@ -1,4 +1,4 @@
-/* Test driver for common/spawn.c: runs one command through hc_spawn_run
+/* Test driver for common/child.c: runs one command through hc_spawn_run
  * with the caller's process state set up the way a hostile or careless
  * host application might (blocked and ignored signals, SIGCHLD ignored or
  * handled by a reaping handler, a leaked descriptor, a secret in the
@@ -18,7 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "spawn.h"
+#include "child.h"
 
 static volatile sig_atomic_t handler_reaped;
 

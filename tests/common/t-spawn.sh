@@ -1,5 +1,5 @@
 #!/bin/bash
-# common/spawn.c, the one spawn helper (pam_hcoop's session step,
+# common/child.c, the one spawn helper (pam_hcoop's session step,
 # hcoop-sync's precreate_homes, route reloads): the child starts clean
 # whatever state the host process is in, and the host process's signal
 # state is never touched.

@@ -26,8 +26,8 @@ old_dump=$(hs_dump "$SLAPD_DIR/old")
 slapd_modify >/dev/null <<EOT
 dn: uid=alice,ou=People,$LDAP_BASE
 changetype: modify
-replace: loginShell
-loginShell: /bin/killed
+replace: gecos
+gecos: killed
 EOT
 t0=$(now_ms)
 "$HS_SYNC" -c "$HS_CONF" --once --force >>"$SLAPD_DIR/once.log" 2>&1

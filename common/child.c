@@ -1,5 +1,5 @@
-/* hc_spawn_run: see spawn.h for the contract. */
-#include "spawn.h"
+/* hc_spawn_run: see child.h for the contract. */
+#include "child.h"
 
 #include <errno.h>
 #include <fcntl.h>
