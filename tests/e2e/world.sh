@@ -11,20 +11,23 @@ WORLD_SYNC_PID=
 
 # The four stacks of pam_hcoop(8), Debian style, in /etc/pam.d/common-*
 # (inside the namespace's /etc overlay), so sshd, passwd and su all use them
-# as on a real member server: pam_hcoop first, pam_unix for root and local
-# accounts (a user not in the cache is ignored by pam_hcoop). README.md
-# shows the same lines.
+# as on a real member server: pam_unix first, so root and local accounts
+# never depend on pam_hcoop.so (a missing or broken module cannot lock them
+# out); members, whom pam_unix cannot authenticate or account for (no
+# shadow entry), fall through to pam_hcoop. These are the stacks
+# pam-auth-update writes from debian/pam-configs/hcoop (pam_hcoop(8)
+# EXAMPLES).
 world_pam_stacks() { # pam.d directory
 	local d=$1
 	cat >"$d/common-auth" <<'EOF'
-auth      [success=2 default=ignore]  pam_hcoop.so
-auth      [success=1 default=ignore]  pam_unix.so nullok try_first_pass
+auth      [success=2 default=ignore]  pam_unix.so nullok
+auth      [success=1 default=ignore]  pam_hcoop.so try_first_pass
 auth      requisite                   pam_deny.so
 auth      required                    pam_permit.so
 EOF
 	cat >"$d/common-account" <<'EOF'
-account   [success=2 new_authtok_reqd=done ignore=ignore default=die]  pam_hcoop.so
-account   [success=1 new_authtok_reqd=done default=ignore]  pam_unix.so
+account   [success=2 new_authtok_reqd=done default=ignore]  pam_unix.so
+account   [success=1 new_authtok_reqd=done ignore=ignore default=die]  pam_hcoop.so
 account   requisite                   pam_deny.so
 account   required                    pam_permit.so
 EOF
