@@ -31,6 +31,7 @@ static int parse_global(struct ctl *ctl, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -64,7 +65,32 @@ static int parse_global(struct ctl *ctl, int argc, char **argv)
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* Run as check_hcoop (the monitoring plugins' directory links there):
+ * "check_hcoop [--config FILE] ARGS" is "hcoopctl --config FILE check
+ * ARGS" (a plugin's -c is its critical threshold). */
+static char **as_plugin(int *argc, char **argv)
+{
+	static char check[] = "check";
+	const char *base = strrchr(argv[0], '/');
+	int lead = 1;
+	char **v;
+
+	base = base ? base + 1 : argv[0];
+	if (strcmp(base, "check_hcoop") != 0)
+		return argv;
+	if (*argc >= 3 && strcmp(argv[1], "--config") == 0)
+		lead = 3;
+	v = calloc((size_t)*argc + 2, sizeof(*v));
+	if (!v)
+		return argv;
+	memcpy(v, argv, (size_t)lead * sizeof(*v));
+	v[lead] = check;
+	memcpy(v + lead + 1, argv + lead, (size_t)(*argc - lead) * sizeof(*v));
+	(*argc)++;
+	return v;
+}
+
+static int run(int argc, char **argv)
 {
 	struct ctl ctl = { 0 };
 	char err[1024];
@@ -121,5 +147,16 @@ int main(int argc, char **argv)
 	code = cmd->run(&ctl, argc, argv);
 	json_object_put(ctl.out);
 	hc_config_free(&ctl.cfg);
+
+	return code;
+}
+
+int main(int argc, char **argv)
+{
+	char **v = as_plugin(&argc, argv);
+	int code = run(argc, v);
+
+	if (v != argv)
+		free(v);
 	return code;
 }

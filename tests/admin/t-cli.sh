@@ -28,3 +28,7 @@ is "bad config under check: UNKNOWN (3), as monitoring expects" "$rc" 3
 like "... with the plugin's one line" "$out" '^HCOOP UNKNOWN - .*bad.conf:2:' 
 out=$("$CTL" -c "$t/bad.conf" explain 2>&1); rc=$?
 is "explain without a user: exit 1" "$rc" 1
+ln -s "$CTL" "$t/check_hcoop"
+out=$("$t/check_hcoop" --config "$t/bad.conf" -w 60 2>&1); rc=$?
+is "run as check_hcoop it is the check command (config error: UNKNOWN)" "$rc" 3
+like "... naming the config it was given" "$out" "^HCOOP UNKNOWN - $t/bad.conf:2:"
