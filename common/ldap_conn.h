@@ -102,7 +102,7 @@ int hc_ldap_authzid_is_dn(const char *authzid, const char *dn);
 int hc_ldap_passwd(struct hc_ldap *c, const char *dn, const char *oldpw,
 		   const char *newpw, char *err, size_t errlen);
 
-/* ldap_modify with a deadline of op_timeout (ldap_modify.c); ctrls may
+/* ldap_modify with a deadline of op_timeout (ldap_ops.c); ctrls may
  * carry e.g. an RFC 4528 assertion (a failed assertion is -EPROTO with the
  * server's text in err). */
 int hc_ldap_modify(struct hc_ldap *c, const char *dn, LDAPMod **mods,

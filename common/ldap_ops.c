@@ -214,13 +214,25 @@ static struct berval bv_of(const char *s)
 	return b;
 }
 
+/* The answer to a write (msgid, sent if rc says so): LDAP_SUCCESS or the
+ * failing code, the server's text in *diag (ldap_memfree it). */
+static int final_answer(struct hc_ldap *c, int rc, int msgid, char **diag)
+{
+	LDAPMessage *res = NULL;
+
+	if (rc == LDAP_SUCCESS)
+		rc = ldc_wait_result(c->ld, msgid, LDAP_MSG_ALL, &c->op_tv, &res);
+	if (rc == LDAP_SUCCESS)
+		rc = ldc_parse_final(c->ld, res, diag);
+	return rc;
+}
+
 static int passwd_op(struct hc_ldap *c, const char *dn, const char *oldpw,
 		     const char *newpw, char *err, size_t errlen)
 {
 	struct berval user = bv_of(dn), old = bv_of(oldpw), new = bv_of(newpw);
-	LDAPMessage *res = NULL;
 	char *diag = NULL;
-	int msgid, rc, r;
+	int msgid = -1, rc, r;
 
 	if (!c || !oldpw || !*oldpw || !newpw || !*newpw) {
 		hc_set_err(err, errlen, "password change: empty password refused");
@@ -228,10 +240,7 @@ static int passwd_op(struct hc_ldap *c, const char *dn, const char *oldpw,
 	}
 	rc = ldap_passwd(c->ld, dn ? &user : NULL, &old, &new, NULL, NULL,
 			 &msgid);
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_wait_result(c->ld, msgid, LDAP_MSG_ALL, &c->op_tv, &res);
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_parse_final(c->ld, res, &diag);
+	rc = final_answer(c, rc, msgid, &diag);
 	if (rc == LDAP_SUCCESS) {
 		r = 0;
 	} else {
@@ -242,6 +251,23 @@ static int passwd_op(struct hc_ldap *c, const char *dn, const char *oldpw,
 			r = -EACCES;
 	}
 	ldap_memfree(diag);
+	return r;
+}
+
+int hc_ldap_modify(struct hc_ldap *c, const char *dn, LDAPMod **mods,
+		   LDAPControl **ctrls, char *err, size_t errlen)
+{
+	struct ldc_sigpipe sp;
+	char *diag = NULL;
+	int msgid = -1, rc, r = 0;
+
+	ldc_sigpipe_block(&sp);
+	rc = ldap_modify_ext(c->ld, dn, mods, ctrls, NULL, &msgid);
+	rc = final_answer(c, rc, msgid, &diag);
+	if (rc != LDAP_SUCCESS)
+		r = op_fail(c, "modify", rc, diag, err, errlen);
+	ldap_memfree(diag);
+	ldc_sigpipe_restore(&sp);
 	return r;
 }
 

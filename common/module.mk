@@ -8,7 +8,7 @@ CORE_SRCS := common/config.c common/config_table.c common/config_check.c \
 	common/errbuf.c common/cache_reader.c common/cache_writer.c \
 	common/child.c common/hoststat.c common/skiplist.c \
 	common/hidx.c common/strmap.c common/localdb.c common/fileio.c
-LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c common/ldap_modify.c
+LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c
 CORE_SRCS += common/heartbeat.c
 LDAP_SRCS += common/ldap_tlsdiag.c
 

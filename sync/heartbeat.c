@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "fileio.h"
 #include "heartbeat.h"
 #include "log.h"
 #include "sync.h"
@@ -70,50 +71,20 @@ static void read_generation(void)
 	hc_cache_close(c);
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int write_file(void)
 {
-	char text[HC_HB_FILE_MAX], tmp[PATH_MAX];
+	char text[HC_HB_FILE_MAX];
 	const char *path = hb_path();
-	int fd, n, r;
+	int n, r;
 
 	hb.hb.updated = (int64_t)time(NULL);
 	read_generation();
 	n = hc_heartbeat_format(&hb.hb, text, sizeof(text));
 	if (n < 0)
 		return n;
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
 	if ((r = make_dirs(path)) < 0)
 		return r;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0644);
-	if (fd < 0)
-		return -errno;
-	r = write_all(fd, text, (size_t)n);
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	return hc_atomic_write(path, text, (size_t)n, 0644);
 }
 
 static void flush(void)
@@ -127,47 +98,12 @@ static void flush(void)
 	hb.warned = r < 0;
 }
 
-/* A daemon killed while writing leaves PATH.tmp.PID: remove the ones
- * whose process is gone (kill(pid, 0) fails with ESRCH). */
-static void remove_stale_temps(void)
-{
-	char dir[PATH_MAX], prefix[PATH_MAX], victim[PATH_MAX];
-	const char *path = hb_path(), *slash = strrchr(path, '/'), *base;
-	struct dirent *de;
-	size_t plen;
-	DIR *d;
-	long pid;
-	char *end;
-
-	if (!slash || (size_t)(slash - path) >= sizeof(dir))
-		return;
-	memcpy(dir, path, (size_t)(slash - path));
-	dir[slash - path] = '\0';
-	base = slash + 1;
-	snprintf(prefix, sizeof(prefix), "%s.tmp.", base);
-	plen = strlen(prefix);
-	if (!(d = opendir(dir[0] ? dir : "/")))
-		return;
-	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, prefix, plen) != 0)
-			continue;
-		pid = strtol(de->d_name + plen, &end, 10);
-		if (*end || pid <= 0 || pid == (long)getpid())
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue; /* its writer is alive (or not ours to judge) */
-		if (snprintf(victim, sizeof(victim), "%s/%s", dir, de->d_name) <
-		    (int)sizeof(victim))
-			unlink(victim);
-	}
-	closedir(d);
-}
-
 void hs_hb_init(const struct hc_config *cfg)
 {
 	hb.cfg = cfg;
 	hb.hb.pid = (int64_t)getpid();
-	remove_stale_temps();
+	/* a daemon killed while writing leaves PATH.tmp.PID */
+	hc_remove_stale_tmp(hb_path(), NULL);
 }
 
 void hs_hb_config(const struct hc_config *cfg)
