@@ -60,6 +60,16 @@ static int copy_data(int in, int out)
 	}
 }
 
+/* The copy becomes the member's, with the skeleton's permission bits
+ * only: chmod after chown (which would clear setuid/setgid anyway), and
+ * those bits are never copied. */
+static int give(int fd, const struct mk_user *u, mode_t mode)
+{
+	if (fchown(fd, u->uid, u->gid) < 0 || fchmod(fd, mode & 0777) < 0)
+		return -errno;
+	return 0;
+}
+
 static int copy_file(int srcdir, int dstdir, const char *name,
 		     const struct mk_user *u)
 {
@@ -87,11 +97,8 @@ static int copy_file(int srcdir, int dstdir, const char *name,
 		goto out;
 	}
 	r = copy_data(in, out);
-	if (r == 0 && fchown(out, u->uid, u->gid) < 0)
-		r = -errno;
-	/* after fchown, which would clear setuid anyway: never copy it */
-	if (r == 0 && fchmod(out, st.st_mode & 0777) < 0)
-		r = -errno;
+	if (r == 0)
+		r = give(out, u, st.st_mode);
 out:
 	if (out >= 0)
 		close(out);
@@ -143,10 +150,8 @@ static int copy_subdir(int srcdir, int dstdir, const char *name,
 		goto out;
 	}
 	r = copy_tree(in, out, u, depth + 1);
-	if (r == 0 && fchown(out, u->uid, u->gid) < 0)
-		r = -errno;
-	if (r == 0 && fchmod(out, mode & 0777) < 0)
-		r = -errno;
+	if (r == 0)
+		r = give(out, u, mode);
 out:
 	if (out >= 0)
 		close(out);
