@@ -399,6 +399,18 @@ int ldc_parse_final(LDAP *ld, LDAPMessage *res, char **diag)
 	return rc == LDAP_SUCCESS ? err : rc;
 }
 
+int ldc_final_answer(LDAP *ld, int rc, int msgid, const struct timeval *tv,
+		     char **diag)
+{
+	LDAPMessage *res = NULL;
+
+	if (rc == LDAP_SUCCESS)
+		rc = ldc_wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
+	if (rc == LDAP_SUCCESS)
+		rc = ldc_parse_final(ld, res, diag);
+	return rc;
+}
+
 /* StartTLS on a plain ldap:// connection. This request is the first one,
  * so it also makes the TCP connection. Bounded by the watchdog alone (tv
  * is a longer backstop for when its thread could not start): a timer of
@@ -407,16 +419,12 @@ int ldc_parse_final(LDAP *ld, LDAPMessage *res, char **diag)
 static int start_tls(LDAP *ld, const char *uri, const struct timeval *tv,
 		     bool *handshake_failed, char *err, size_t errlen)
 {
-	LDAPMessage *res = NULL;
 	char *diag = NULL;
-	int msgid, rc;
+	int msgid = -1, rc;
 
 	rc = ldap_extended_operation(ld, LDAP_EXOP_START_TLS, NULL, NULL, NULL,
 				     &msgid);
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_parse_final(ld, res, &diag);
+	rc = ldc_final_answer(ld, rc, msgid, tv, &diag);
 	if (rc != LDAP_SUCCESS) {
 		ldc_rc_err(err, errlen, uri, "StartTLS", rc,
 		       diag ? diag : ldc_diag(ld));
@@ -440,9 +448,8 @@ static int bind_once(LDAP *ld, const char *uri, const char *dn,
 		     const struct timeval *tv, char *err, size_t errlen)
 {
 	struct berval cred = { 0, NULL };
-	LDAPMessage *res = NULL;
 	char *diag = NULL;
-	int msgid, rc;
+	int msgid = -1, rc;
 
 	if (pw) {
 		cred.bv_val = (char *)(uintptr_t)pw; /* libldap only reads it */
@@ -451,10 +458,7 @@ static int bind_once(LDAP *ld, const char *uri, const char *dn,
 	rc = ldap_sasl_bind(ld, mech ? NULL : dn,
 			    mech ? mech : LDAP_SASL_SIMPLE, &cred, NULL, NULL,
 			    &msgid);
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_wait_result(ld, msgid, LDAP_MSG_ALL, tv, &res);
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_parse_final(ld, res, &diag);
+	rc = ldc_final_answer(ld, rc, msgid, tv, &diag);
 	if (rc != LDAP_SUCCESS) {
 		/* name who we tried to be: "bind failed" alone sends the
 		 * admin guessing which of the configs is wrong */

@@ -60,5 +60,10 @@ int ldc_wait_result(LDAP *ld, int msgid, int all, const struct timeval *tv,
 		    LDAPMessage **res);
 /* Result code and diagnostic of a final response; frees res. */
 int ldc_parse_final(LDAP *ld, LDAPMessage *res, char **diag);
+/* The final answer to a request sent with code rc as msgid (waited for
+ * at most tv): LDAP_SUCCESS or the failing code, the server's text in
+ * *diag (ldap_memfree it). */
+int ldc_final_answer(LDAP *ld, int rc, int msgid, const struct timeval *tv,
+		     char **diag);
 
 #endif

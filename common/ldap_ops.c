@@ -214,19 +214,6 @@ static struct berval bv_of(const char *s)
 	return b;
 }
 
-/* The answer to a write (msgid, sent if rc says so): LDAP_SUCCESS or the
- * failing code, the server's text in *diag (ldap_memfree it). */
-static int final_answer(struct hc_ldap *c, int rc, int msgid, char **diag)
-{
-	LDAPMessage *res = NULL;
-
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_wait_result(c->ld, msgid, LDAP_MSG_ALL, &c->op_tv, &res);
-	if (rc == LDAP_SUCCESS)
-		rc = ldc_parse_final(c->ld, res, diag);
-	return rc;
-}
-
 static int passwd_op(struct hc_ldap *c, const char *dn, const char *oldpw,
 		     const char *newpw, char *err, size_t errlen)
 {
@@ -240,7 +227,7 @@ static int passwd_op(struct hc_ldap *c, const char *dn, const char *oldpw,
 	}
 	rc = ldap_passwd(c->ld, dn ? &user : NULL, &old, &new, NULL, NULL,
 			 &msgid);
-	rc = final_answer(c, rc, msgid, &diag);
+	rc = ldc_final_answer(c->ld, rc, msgid, &c->op_tv, &diag);
 	if (rc == LDAP_SUCCESS) {
 		r = 0;
 	} else {
@@ -263,7 +250,7 @@ int hc_ldap_modify(struct hc_ldap *c, const char *dn, LDAPMod **mods,
 
 	ldc_sigpipe_block(&sp);
 	rc = ldap_modify_ext(c->ld, dn, mods, ctrls, NULL, &msgid);
-	rc = final_answer(c, rc, msgid, &diag);
+	rc = ldc_final_answer(c->ld, rc, msgid, &c->op_tv, &diag);
 	if (rc != LDAP_SUCCESS)
 		r = op_fail(c, "modify", rc, diag, err, errlen);
 	ldap_memfree(diag);
