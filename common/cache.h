@@ -47,6 +47,9 @@ struct hc_user {
 	int64_t shadow_expire; /* days since 1970-01-01, or HC_NO_EXPIRE */
 	uint32_t ngroups;      /* entries of the user->groups index */
 	uint32_t index;        /* record number (enumeration order) */
+	/* strlen of name, gecos, dir, shell: measured once by the reader's
+	 * bound check, so a copy need not measure again */
+	uint32_t name_len, gecos_len, dir_len, shell_len;
 };
 
 struct hc_group {

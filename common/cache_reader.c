@@ -52,10 +52,10 @@ static inline uint64_t rd64(const uint8_t *p)
  * bytes and within the mapping: the reader never relies on the file's last
  * byte being 0 at the time of the read (a file rewritten in place may no
  * longer have it), and no caller scans more than max + 1 bytes. */
-static inline const char *str_at(const struct hc_cache *c, uint32_t off,
-				 uint32_t max)
+static inline const char *str_len_at(const struct hc_cache *c, uint32_t off,
+				     uint32_t max, uint32_t *len)
 {
-	const char *s = (const char *)c->map + off;
+	const char *s = (const char *)c->map + off, *nul;
 	uint32_t room;
 
 	if (off >= c->size)
@@ -63,7 +63,19 @@ static inline const char *str_at(const struct hc_cache *c, uint32_t off,
 	room = c->size - off;
 	if (room > max + 1)
 		room = max + 1;
-	return memchr(s, 0, room) ? s : NULL;
+	nul = memchr(s, 0, room);
+	if (!nul)
+		return NULL;
+	*len = (uint32_t)(nul - s);
+	return s;
+}
+
+static inline const char *str_at(const struct hc_cache *c, uint32_t off,
+				 uint32_t max)
+{
+	uint32_t len;
+
+	return str_len_at(c, off, max, &len);
 }
 
 /* A record offset from the file must lie wholly inside section s. */
@@ -301,10 +313,10 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 	if (!r)
 		return -EBADMSG;
 	prefetch_strings(c, off);
-	u->name = str_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME);
-	u->gecos = str_at(c, rd32(r + HC_U_GECOS), HC_MAX_GECOS);
-	u->dir = str_at(c, rd32(r + HC_U_DIR), HC_MAX_PATH);
-	u->shell = str_at(c, rd32(r + HC_U_SHELL), HC_MAX_PATH);
+	u->name = str_len_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME, &u->name_len);
+	u->gecos = str_len_at(c, rd32(r + HC_U_GECOS), HC_MAX_GECOS, &u->gecos_len);
+	u->dir = str_len_at(c, rd32(r + HC_U_DIR), HC_MAX_PATH, &u->dir_len);
+	u->shell = str_len_at(c, rd32(r + HC_U_SHELL), HC_MAX_PATH, &u->shell_len);
 	u->dn = str_at(c, rd32(r + HC_U_DN), HC_MAX_DN);
 	u->host = str_at(c, rd32(r + HC_U_HOST), HC_MAX_HOST);
 	if (!u->name || !u->gecos || !u->dir || !u->shell || !u->dn || !u->host)

@@ -38,9 +38,25 @@ static char *put(char **p, const char *end, const char *s)
 	return at;
 }
 
-/* One pass: each field is copied with a bound (put), so a field that
- * does not fit is noticed while copying and nothing is measured twice. On
- * -ERANGE the caller's buffer holds partial bytes it must not use. */
+/* Copy the n bytes at s (a length the reader measured) to *p and
+ * terminate them, never past end; NULL when they do not fit. The NUL is
+ * written, not copied: the file may have changed since it was measured. */
+static char *put_n(char **p, const char *end, const char *s, size_t n)
+{
+	char *at = *p;
+
+	if ((size_t)(end - at) <= n)
+		return NULL;
+	memcpy(at, s, n);
+	at[n] = '\0';
+	*p += n + 1;
+	return at;
+}
+
+/* One pass: each field is copied with a bound (put_n, with the lengths
+ * the reader measured while checking them), so a field that does not fit
+ * is noticed while copying and nothing is measured twice. On -ERANGE the
+ * caller's buffer holds partial bytes it must not use. */
 int hc_pack_passwd(const struct hc_user *u, struct passwd *pw, char *buf,
 		   size_t buflen)
 {
@@ -49,11 +65,11 @@ int hc_pack_passwd(const struct hc_user *u, struct passwd *pw, char *buf,
 
 	if (!buf)
 		return -ERANGE;
-	if (!(pw->pw_name = put(&p, end, u->name)) ||
-	    !(pw->pw_passwd = put(&p, end, "x")) ||
-	    !(pw->pw_gecos = put(&p, end, u->gecos)) ||
-	    !(pw->pw_dir = put(&p, end, u->dir)) ||
-	    !(pw->pw_shell = put(&p, end, u->shell)))
+	if (!(pw->pw_name = put_n(&p, end, u->name, u->name_len)) ||
+	    !(pw->pw_passwd = put_n(&p, end, "x", 1)) ||
+	    !(pw->pw_gecos = put_n(&p, end, u->gecos, u->gecos_len)) ||
+	    !(pw->pw_dir = put_n(&p, end, u->dir, u->dir_len)) ||
+	    !(pw->pw_shell = put_n(&p, end, u->shell, u->shell_len)))
 		return -ERANGE;
 	pw->pw_uid = u->uid;
 	pw->pw_gid = u->gid;
