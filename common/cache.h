@@ -27,6 +27,10 @@
 #include <stdint.h>
 #include <time.h>
 
+/* Where the cache lives: hcoop-sync's default (cache in hcoop.conf), and
+ * the one path the NSS module ever reads (it reads no config). */
+#define HC_CACHE_DEFAULT_PATH "/var/lib/hcoop/cache"
+
 /* user flags */
 #define HC_USER_LOCKED 0x1u /* pwdAccountLockedTime set */
 

@@ -16,8 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cache.h" /* HC_CACHE_DEFAULT_PATH */
+
 #define HC_CONFIG_DEFAULT_PATH "/etc/hcoop.conf"
-#define HC_CACHE_DEFAULT_PATH "/var/lib/hcoop/cache"
 #define HC_MKHOME_DEFAULT_PATH "/usr/sbin/hcoop-mkhome"
 #define HC_HEARTBEAT_DEFAULT_PATH "/run/hcoop/hcoop-sync.state"
 

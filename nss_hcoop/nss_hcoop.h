@@ -16,9 +16,6 @@
 
 #define NSS_EXPORT __attribute__((visibility("default")))
 
-#ifndef HC_CACHE_DEFAULT_PATH
-#define HC_CACHE_DEFAULT_PATH "/var/lib/hcoop/cache"
-#endif
 
 /* A counted reference to one open cache. */
 struct hc_ref {
