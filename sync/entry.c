@@ -17,8 +17,6 @@
 
 struct parse {
 	const struct hc_config *cfg;
-	LDAP *ld;
-	LDAPMessage *msg;
 	struct hs_attrs attrs;
 	const char *dn;
 	const char *why; /* reason for skipping, static text */
@@ -452,7 +450,7 @@ static int reject(struct parse *p, const struct hs_entry *t,
 int hs_entry_parse(const struct hc_config *cfg, LDAP *ld, LDAPMessage *msg,
 		   enum hs_kind kind, const char *key, struct hs_entry **out)
 {
-	struct parse p = { .cfg = cfg, .ld = ld, .msg = msg };
+	struct parse p = { .cfg = cfg };
 	struct hs_entry t = { 0 }, *e = &t;
 	char *dn = ldap_get_dn(ld, msg);
 	int r = -ENOMEM;
