@@ -35,7 +35,7 @@ check "every lintian override carries a comment" awk '
 
 # contents
 x=$(hc_tmpdir)
-for p in libnss-hcoop libpam-hcoop hcoop-sync hcoop-ldap-schema; do
+for p in libnss-hcoop libpam-hcoop hcoop-sync hcoop-routes hcoop-ldap-schema; do
 	dpkg-deb -x "$(deb $p)" "$x/$p"
 	dpkg-deb -e "$(deb $p)" "$x/$p.ctl"
 done
@@ -55,6 +55,11 @@ done
 check "hcoop-ldap-schema: schema, access rules, examples" test -f "$x/hcoop-ldap-schema/usr/share/hcoop/ldap-schema/hcoop.ldif" \
 	-a -f "$x/hcoop-ldap-schema/usr/share/hcoop/ldap-schema/access.ldif" \
 	-a -d "$x/hcoop-ldap-schema/usr/share/hcoop/ldap-schema/examples"
+check "hcoop-sync: hcoopctl, hcoop-authorized-keys" test -x "$x/hcoop-sync/usr/sbin/hcoopctl" -a -x "$x/hcoop-sync/usr/sbin/hcoop-authorized-keys"
+is "hcoop-sync: check_hcoop links to hcoopctl" "$(readlink "$x/hcoop-sync/usr/lib/nagios/plugins/check_hcoop")" ../../../sbin/hcoopctl
+check "hcoop-routes: the program, its unit and contrib/" test -x "$x/hcoop-routes/usr/sbin/hcoop-routes" \
+	-a -f "$x/hcoop-routes$unitdir/hcoop-routes.service" -a -f "$x/hcoop-routes/usr/share/hcoop/contrib/postfix/main.cf.hcoop"
+like "hcoop-routes depends on the same hcoop-sync" "$(dpkg-deb -f "$(deb hcoop-routes)" Depends)" "hcoop-sync \(= $version\)"
 check "no example config is installed as /etc/hcoop.conf" test ! -e "$x/hcoop-sync/etc/hcoop.conf"
 check_not "the NSS module does not link libldap" grep -q 'libldap' <<<"$(readelf -d "$x/libnss-hcoop/usr/lib/$ma/libnss_hcoop.so.2")"
 check "copyright is machine-readable, LGPL-2.1+" grep -q '^License: LGPL-2.1+' "$x/libnss-hcoop/usr/share/doc/libnss-hcoop/copyright"

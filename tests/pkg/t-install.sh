@@ -36,7 +36,7 @@ done
 
 pkg_apt_install "${debs[@]}"
 rc=$?
-is "apt install ./*.deb of the four packages, as the README says" "$rc" 0
+is "apt install ./*.deb of the five packages, as the README says" "$rc" 0
 [ "$rc" -eq 0 ] || tail -20 "$PKG_LOG" | sed 's/^/# /'
 is "nsswitch.conf passwd: files systemd hcoop" "$(grep '^passwd:' "$PKG_ROOT/etc/nsswitch.conf" | tr -s ' \t' ' ')" "passwd: files systemd hcoop"
 is "nsswitch.conf group: files systemd hcoop" "$(grep '^group:' "$PKG_ROOT/etc/nsswitch.conf" | tr -s ' \t' ' ')" "group: files systemd hcoop"
@@ -101,8 +101,8 @@ refused "removed: alice no longer logs in" alice alice-secret-1
 like "removed: alice is still visible through NSS" "$(in_root getent passwd alice)" '^alice:'
 
 # Purge everything.
-in_root dpkg --purge libpam-hcoop libnss-hcoop hcoop-sync hcoop-ldap-schema >>"$PKG_LOG" 2>&1
-is "dpkg --purge of the four packages" "$?" 0
+in_root dpkg --purge libpam-hcoop libnss-hcoop hcoop-routes hcoop-sync hcoop-ldap-schema >>"$PKG_LOG" 2>&1
+is "dpkg --purge of the five packages" "$?" 0
 check_not "purged: no hcoop in nsswitch.conf" grep -q hcoop "$PKG_ROOT/etc/nsswitch.conf"
 is "purged: nsswitch.conf is as before" "$(cat "$PKG_ROOT/etc/nsswitch.conf")" "$nss_before"
 check_not "purged: no hcoop in /etc/pam.d (but the test's own service)" \
