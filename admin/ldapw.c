@@ -8,6 +8,7 @@
 #include <ldap.h>
 #include <ldif.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ldap_conn.h"
 #include "ldapw.h"
@@ -286,10 +287,13 @@ int ctl_find_one(struct ctl *ctl, struct hc_ldap *c, const char *base,
 	return f.found ? 1 : 0;
 }
 
+/* user_base/group_base default to base (config.c), and new entries never
+ * go directly under the suffix: then ou=People / ou=Groups, as
+ * ldap-schema/examples/base.ldif makes them. */
 static void parent_of(const char *given, const char *ou, const char *base,
 		      char *buf, size_t len)
 {
-	if (given)
+	if (given && strcasecmp(given, base) != 0)
 		snprintf(buf, len, "%s", given);
 	else
 		snprintf(buf, len, "ou=%s,%s", ou, base);

@@ -1,5 +1,6 @@
 /* hcoopctl member add|move|lock|unlock|delete: the subcommand table, and
  * what they share (finding a member's entry, connecting as an admin). */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,8 +36,10 @@ int ctl_cmd_member(struct ctl *ctl, int argc, char **argv)
 		return argc < 2 ? CTL_EXIT_USAGE : CTL_EXIT_OK;
 	}
 	for (size_t i = 0; i < N_SUBS; i++)
-		if (strcmp(argv[1], subs[i].name) == 0)
+		if (strcmp(argv[1], subs[i].name) == 0) {
+			optind = 0; /* a new argv: getopt starts afresh */
 			return subs[i].run(ctl, argc - 1, argv + 1);
+		}
 	ctl_err("member: unknown subcommand '%s'", argv[1]);
 	usage(stderr);
 	return CTL_EXIT_USAGE;
