@@ -151,6 +151,7 @@ static int parse_failover(struct ctl *ctl, int argc, char **argv)
 	};
 	int o;
 
+	optind = 0; /* a new argv for getopt (main parsed its own) */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o != 'd')
 			return -1;

@@ -260,6 +260,7 @@ static int parse_audit(struct ctl *ctl, int argc, char **argv, struct audit *a)
 	};
 	int o;
 
+	optind = 0; /* a new argv for getopt (main parsed its own) */
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (o == 'a')
 			a->archive = optarg;

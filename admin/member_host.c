@@ -91,10 +91,14 @@ static double headroom(json_object *h)
 int ctl_host_pick(struct ctl *ctl, struct hc_ldap *c, char *out, size_t len)
 {
 	json_object *hosts = json_object_new_array(), *best = NULL;
+	/* 3 status intervals, as `hosts` flags it; never under 10 s: a busy
+	 * host's status write may lag a second interval behind */
 	int64_t stale = 3 * (int64_t)(ctl->cfg.status_interval ? ctl->cfg.status_interval : 60);
 	double best_room = 0.0;
 	char err[512];
 
+	if (stale < 10)
+		stale = 10;
 	if (ctl_hosts_load(ctl, c, hosts, stale, err, sizeof(err)) < 0) {
 		ctl_err("%s", err);
 		json_object_put(hosts);
