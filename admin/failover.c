@@ -129,7 +129,8 @@ static int move_all(struct ctl *ctl, struct hc_ldap *c, const char *dead,
 		if (rc == LDAP_SUCCESS) {
 			(*moved)++;
 			if (!ctl->dry_run)
-				printf("moved %s\n", vs->v[i].uid);
+				printf("moved %s (%s): %s -> %s\n", vs->v[i].uid,
+				       vs->v[i].dn, dead, spare);
 		} else if (rc == LDAP_ASSERTION_FAILED) {
 			(*lost)++;
 			printf("left %s: no longer on %s (moved by someone else)\n",
@@ -195,8 +196,8 @@ int ctl_cmd_failover(struct ctl *ctl, int argc, char **argv)
 	if (ctl->dry_run)
 		goto out;
 	printf("failover %s -> %s done: moved %zu now, %zu left alone (moved by "
-	       "someone else); %zu member(s) on %s in all (an earlier, interrupted "
-	       "run moved the others)\n", dead, spare, moved, lost, there.n, spare);
+	       "someone else); %zu member(s) on %s in all\n", dead, spare, moved,
+	       lost, there.n, spare);
 	printf("next: %s pre-creates their homes (precreate_homes; restore_command "
 	       "fills them from the backup); point mail and DNS at %s (hcoop-routes "
 	       "follows hcoopHost)\n", spare, spare);
