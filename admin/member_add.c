@@ -272,12 +272,13 @@ static int add_entries(struct ctl *ctl, struct hc_ldap *c, const struct add_req 
 	ctl_mod(&mg, LDAP_MOD_ADD, "memberUid", q->name);
 	rc = ctl_change_apply(ctl, c, &cu);
 	if (rc != LDAP_SUCCESS) {
-		if (rc == LDAP_ALREADY_EXISTS)
-			ctl_err("'%s' already exists (added meanwhile by someone "
-				"else); uid %s stays unused", q->name, num);
-		else
+		if (rc != LDAP_ALREADY_EXISTS) {
 			ctl_change_err(&cu, rc);
-		return -1;
+			return -1;
+		}
+		ctl_err("'%s' already exists (added meanwhile by someone else); "
+			"uid %s stays unused", q->name, num);
+		return -2;
 	}
 	rc = ctl_change_apply(ctl, c, &cg);
 	if (rc == LDAP_SUCCESS)
@@ -341,9 +342,14 @@ int ctl_member_add(struct ctl *ctl, int argc, char **argv)
 		return ctl_require_admin(ctl) ? CTL_EXIT_LDAP : CTL_EXIT_USAGE;
 	if (check_free(ctl, c, &q) < 0 || check_host(ctl, c, &q) < 0)
 		code = CTL_EXIT_REFUSED;
-	else if (take_uid(ctl, c, &q) == 0 && add_entries(ctl, c, &q, dn, sizeof(dn)) == 0) {
-		code = set_password(ctl, c, &q, dn) == 0 ? CTL_EXIT_OK : CTL_EXIT_LDAP;
-		if (!ctl->dry_run)
+	else if (take_uid(ctl, c, &q) == 0) {
+		int r = add_entries(ctl, c, &q, dn, sizeof(dn));
+
+		if (r == -2)
+			code = CTL_EXIT_REFUSED;
+		else if (r == 0)
+			code = set_password(ctl, c, &q, dn) == 0 ? CTL_EXIT_OK : CTL_EXIT_LDAP;
+		if (r == 0 && !ctl->dry_run)
 			print_next(ctl, &q);
 	}
 	explicit_bzero(q.password, sizeof(q.password));

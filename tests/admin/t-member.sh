@@ -103,6 +103,7 @@ is "counter at the last" "$(counter)" 20622
 wait $p1; r1=$?
 wait $p2; r2=$?
 is "same name twice: one succeeds" "$(( (r1 == 0) + (r2 == 0) ))" 1
+is "the other exits 4 (refused)" "$(( r1 + r2 ))" 4
 is "one entry" "$(slapd_search -b "$P" '(uid=twin)' dn | grep -c '^dn:')" 1
 like "the other says the name exists" "$(cat "$T/t1.out" "$T/t2.out")" "'twin' already exists"
 
