@@ -270,7 +270,8 @@ static int parse_audit(struct ctl *ctl, int argc, char **argv, struct audit *a)
 			return -1;
 	}
 	if (optind + 1 != argc || strcmp(argv[optind], "audit") != 0) {
-		ctl_err("usage: hcoopctl homes audit [--archive DIR] [--dry-run]");
+		ctl_err("usage: hcoopctl homes audit [--archive DIR] [--dry-run] | "
+			"hcoopctl homes restores");
 		return -1;
 	}
 	return 0;
@@ -295,6 +296,8 @@ int ctl_cmd_homes(struct ctl *ctl, int argc, char **argv)
 	struct hc_ldap *c = NULL;
 	int basefd, code;
 
+	if (argc == 2 && strcmp(argv[1], "restores") == 0)
+		return ctl_homes_restores(ctl);
 	if (parse_audit(ctl, argc, argv, &a) < 0)
 		return CTL_EXIT_USAGE;
 	basefd = open(ctl->cfg.home_base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -112,6 +112,9 @@ int ctl_member_find(struct ctl *ctl, struct hc_ldap *c, const char *name,
 /* Connect for a write command: checks the admin identity first. */
 int ctl_write_connect(struct ctl *ctl, struct hc_ldap **c);
 
+/* homes_restores.c: hcoopctl homes restores (exit 4 if any failed) */
+int ctl_homes_restores(struct ctl *ctl);
+
 /* the member subcommands */
 int ctl_member_add(struct ctl *ctl, int argc, char **argv);
 int ctl_member_move(struct ctl *ctl, int argc, char **argv);

@@ -14,7 +14,7 @@ static const struct ctl_cmd commands[] = {
 	{ "check", "[-w AGE] [-c AGE] [--disk-warn PCT] [--disk-crit PCT]", "monitoring plugin (Nagios/Icinga)", ctl_cmd_check },
 	{ "member", "add|move|lock|unlock|delete NAME ... [--dry-run]", "change a member (admin identity; member --help)", ctl_cmd_member },
 	{ "failover", "DEAD SPARE [--dry-run]", "move every member of DEAD to SPARE (resumable)", ctl_cmd_failover },
-	{ "homes", "audit [--archive DIR] [--dry-run]", "homes here that are not this host's members'", ctl_cmd_homes },
+	{ "homes", "audit [--archive DIR] [--dry-run] | restores", "homes here that are not this host's members'; restores", ctl_cmd_homes },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

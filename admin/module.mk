@@ -4,7 +4,7 @@ CTL_SRCS := admin/main.c admin/cli.c admin/jsonutil.c admin/explain.c admin/expl
 # part 2 (issue 15): the commands that change the directory
 CTL_SRCS += admin/ldapw.c admin/counter.c admin/member.c admin/member_add.c \
 	admin/member_host.c admin/member_move.c admin/member_lock.c \
-	admin/member_delete.c admin/failover.c admin/homes.c
+	admin/member_delete.c admin/failover.c admin/homes.c admin/homes_restores.c
 CTL_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(CTL_SRCS))
 # the names member add refuses, compiled in from admin/reserved-names.txt
 CTL_OBJS += $(BUILD)/admin/reserved_names.o

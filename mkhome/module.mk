@@ -2,7 +2,7 @@
 # Decides from the account cache: links the core library only (no libldap).
 # Installed 0755, never setuid.
 MKHOME_SRCS := mkhome/main.c mkhome/checks.c mkhome/build.c mkhome/acl.c \
-	mkhome/install.c mkhome/check.c
+	mkhome/install.c mkhome/check.c mkhome/restore.c
 MKHOME_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MKHOME_SRCS))
 
 $(BUILD)/hcoop-mkhome: $(MKHOME_OBJS) $(CORE_LIB)
