@@ -10,7 +10,10 @@
 
 # nh_setup: the NSS module as if installed, "files hcoop", /etc/hcoop.conf.
 nh_setup() {
-	hc_ns_install_modules
+	# the NSS module from the normal build even on the ASan tree: every
+	# tool of the test (chown, stat, find, python3) loads it, and an ASan
+	# library cannot load into a program built without ASan
+	hc_ns_install_modules "$HC_SRC/build"
 	hc_ns_nsswitch "files hcoop"
 	: >/etc/hcoop.conf
 	chmod 0644 /etc/hcoop.conf

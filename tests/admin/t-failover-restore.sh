@@ -7,6 +7,7 @@
 # followed), the home's own mode is the configured one, a failing restore
 # installs no home and says why, and `hcoopctl homes restores` on the spare
 # counts done and failed.
+# san: yes
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nshost.sh"

@@ -6,6 +6,7 @@
 # 10 s of the start every member is refused on host1 and admitted on the
 # spare (which pre-creates their homes); host1's role is down, the spare's
 # member. --dry-run prints the LDIF and changes nothing.
+# san: yes
 . "$(dirname "$0")/../lib/tap.sh"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/nshost.sh"
