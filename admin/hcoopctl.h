@@ -71,6 +71,11 @@ int ctl_cmd_homes(struct ctl *ctl, int argc, char **argv);
 int ctl_hosts_load(struct ctl *ctl, struct hc_ldap *c, json_object *hosts,
 		   int64_t stale_s, char *err, size_t errlen);
 
+/* homes_restores.c: this host's restore_command states as
+ * restores_pending/_running/_done/_failed/_skipped in ctl->out (for
+ * `hcoopctl status`; `hcoopctl homes restores` lists them). */
+void ctl_restores_add(struct ctl *ctl);
+
 /* jsonutil.c: small helpers over json-c */
 void ctl_jset_str(json_object *o, const char *k, const char *v);
 void ctl_jset_int(json_object *o, const char *k, int64_t v);

@@ -52,28 +52,51 @@ static void one(const char *dir, const char *name, json_object *list,
 	}
 }
 
-int ctl_homes_restores(struct ctl *ctl)
+/* Every state file into list (and, with text, one line each); counts. */
+static int scan(const struct ctl *ctl, json_object *list, int64_t *count, bool text)
 {
 	const char *slash = strrchr(ctl->cfg.cache, '/');
-	json_object *list = json_object_new_array();
-	int64_t count[N_STATES] = { 0 };
 	char dir[4096];
 	struct dirent *de;
 	DIR *d;
 
-	json_object_object_add(ctl->out, "restores", list);
 	snprintf(dir, sizeof(dir), "%.*s/restores", slash ? (int)(slash - ctl->cfg.cache) : 1,
 		 slash ? ctl->cfg.cache : ".");
 	d = opendir(dir);
 	if (!d && errno != ENOENT) {
 		ctl_err("%s: %s", dir, strerror(errno));
-		return CTL_EXIT_USAGE;
+		return -1;
 	}
 	while (d && (de = readdir(d)))
 		if (de->d_name[0] != '.')
-			one(dir, de->d_name, list, count, !ctl->json);
+			one(dir, de->d_name, list, count, text);
 	if (d)
 		closedir(d);
+	return 0;
+}
+
+void ctl_restores_add(struct ctl *ctl)
+{
+	json_object *list = json_object_new_array();
+	int64_t count[N_STATES] = { 0 };
+	char key[32];
+
+	if (scan(ctl, list, count, false) == 0)
+		for (size_t i = 0; i < N_STATES; i++) {
+			snprintf(key, sizeof(key), "restores_%s", states[i]);
+			ctl_jset_int(ctl->out, key, count[i]);
+		}
+	json_object_put(list);
+}
+
+int ctl_homes_restores(struct ctl *ctl)
+{
+	json_object *list = json_object_new_array();
+	int64_t count[N_STATES] = { 0 };
+
+	json_object_object_add(ctl->out, "restores", list);
+	if (scan(ctl, list, count, !ctl->json) < 0)
+		return CTL_EXIT_USAGE;
 	for (size_t i = 0; i < N_STATES; i++)
 		ctl_jset_int(ctl->out, states[i], count[i]);
 	if (ctl->json) {
