@@ -114,6 +114,11 @@ is "--uid above the counter raises it" "$(counter)" 30000
 "${A[@]}" member add afterexp --gecos X --no-password >/dev/null
 is "the next add continues above it" "$(attr "uid=afterexp,$P" uidNumber)" 30001
 
+# -Y EXTERNAL: root on the LDAP server, over ldapi
+out=$("$CTL" -c "$T/host1/hcoop.conf" -H "$LDAPI_URI" -Y EXTERNAL member add viaroot --gecos Root --no-password 2>&1); rc=$?
+is "member add -Y EXTERNAL over ldapi: exit 0" "$rc" 0
+is "and the counter went on" "$(slapd_search -b "uid=viaroot,$P" -s base uidNumber | sed -n 's/^uidNumber: //p')" 30002
+
 # lock / unlock
 check "member lock" "${A[@]}" member lock newbie
 is "pwdAccountLockedTime set (the lock pam_hcoop and sync honour)" "$(attr "uid=newbie,$P" pwdAccountLockedTime)" 000001010000Z
@@ -141,7 +146,7 @@ is "private group gone" "$(slapd_search -b "ou=Groups,$LDAP_BASE" '(cn=newbie)' 
 is "no memberUid reference left" "$(slapd_search -b "$LDAP_BASE" '(memberUid=newbie)' dn)" ""
 is "other members of hcstaff kept" "$(attr "cn=hcstaff,ou=Groups,$LDAP_BASE" memberUid | tr '\n' ' ')" "alice bob dave "
 "${A[@]}" member add newbie --gecos "Again" --no-password >/dev/null
-is "same name again: a NEW uid, not 20601" "$(attr "uid=newbie,$P" uidNumber)" 30002
+is "same name again: a NEW uid, not 20601" "$(attr "uid=newbie,$P" uidNumber)" 30003
 is "delete of an unknown member: exit 3" "$("${A[@]}" member delete ghost >/dev/null 2>&1; echo $?)" 3
 
 # move: target checks, assertion on the old host
