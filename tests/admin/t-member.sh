@@ -116,6 +116,7 @@ is "the next add continues above it" "$(attr "uid=afterexp,$P" uidNumber)" 30001
 
 # -Y EXTERNAL: root on the LDAP server, over ldapi
 out=$("$CTL" -c "$T/host1/hcoop.conf" -H "$LDAPI_URI" -Y EXTERNAL member add viaroot --gecos Root --no-password 2>&1); rc=$?
+diag "$out"
 is "member add -Y EXTERNAL over ldapi: exit 0" "$rc" 0
 is "and the counter went on" "$(slapd_search -b "uid=viaroot,$P" -s base uidNumber | sed -n 's/^uidNumber: //p')" 30002
 
