@@ -21,6 +21,7 @@ enum {
 	CTL_EXIT_NOTFOUND = 3,/* no such user / host */
 	CTL_EXIT_REFUSED = 4, /* explain: the verdict is "refused" */
 	CTL_EXIT_CACHE = 5,   /* this host's cache is unusable */
+	CTL_EXIT_COPY = 6,    /* member move --copy-from-here: rsync failed */
 };
 
 struct hc_ldap;
@@ -34,6 +35,7 @@ struct ctl {
 	bool ask_pw;             /* -W */
 	bool sasl_external;      /* -Y EXTERNAL */
 	bool json;               /* --json */
+	bool dry_run;            /* write commands: print LDIF, change nothing */
 	json_object *out;        /* the command's facts; text or JSON */
 };
 
@@ -57,6 +59,22 @@ int ctl_cmd_status(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_hosts(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_check(struct ctl *ctl, int argc, char **argv);
 int ctl_cmd_explain(struct ctl *ctl, int argc, char **argv);
+
+/* part 2: the commands that change the directory (see ldapw.c) */
+int ctl_cmd_member(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_failover(struct ctl *ctl, int argc, char **argv);
+int ctl_cmd_homes(struct ctl *ctl, int argc, char **argv);
+
+/* hosts.c: every host entry (role, capacity, published status, members
+ * assigned counted from LDAP, "stale" when its status is older than
+ * stale_s) appended to the array hosts. 0, or a negative error (err set). */
+int ctl_hosts_load(struct ctl *ctl, struct hc_ldap *c, json_object *hosts,
+		   int64_t stale_s, char *err, size_t errlen);
+
+/* homes_restores.c: this host's restore_command states as
+ * restores_pending/_running/_done/_failed/_skipped in ctl->out (for
+ * `hcoopctl status`; `hcoopctl homes restores` lists them). */
+void ctl_restores_add(struct ctl *ctl);
 
 /* jsonutil.c: small helpers over json-c */
 void ctl_jset_str(json_object *o, const char *k, const char *v);

@@ -262,3 +262,25 @@ int ctl_cmd_hosts(struct ctl *ctl, int argc, char **argv)
 		print_hosts(t.hosts);
 	return CTL_EXIT_OK;
 }
+
+/* For the write commands (member add --host auto, failover): the same facts
+ * as `hcoopctl hosts`, over the caller's connection. */
+int ctl_hosts_load(struct ctl *ctl, struct hc_ldap *c, json_object *hosts,
+		   int64_t stale_s, char *err, size_t errlen)
+{
+	struct tally t = { .hosts = hosts };
+	const char *ubase = ctl->cfg.user_base ? ctl->cfg.user_base : ctl->cfg.base;
+	int r;
+
+	r = hc_ldap_search_paged(c, ctl->cfg.base, LDAP_SCOPE_SUBTREE,
+				 "(objectClass=hcoopServer)", host_attrs, 0,
+				 add_host, hosts, err, errlen);
+	if (r == 0)
+		r = hc_ldap_search_paged(c, ubase, LDAP_SCOPE_SUBTREE,
+					 "(&(objectClass=hcoopMember)(hcoopHost=*))",
+					 member_attrs, 0, count_member, &t, err,
+					 errlen);
+	if (r == 0)
+		mark_stale(hosts, stale_s);
+	return r;
+}

@@ -14,6 +14,9 @@ static const struct ctl_cmd commands[] = {
 	{ "explain", "USER [--host HOST] [--ldap]", "why USER may or may not log in here (or on HOST)", ctl_cmd_explain },
 	{ "hosts", "[--members HOST] [--stale SECONDS]", "every host: role, capacity, members, load, disk", ctl_cmd_hosts },
 	{ "check", "[-w AGE] [-c AGE] [--disk-warn PCT] [--disk-crit PCT]", "monitoring plugin (Nagios/Icinga)", ctl_cmd_check },
+	{ "member", "add|move|lock|unlock|delete NAME ... [--dry-run]", "change a member (admin identity; member --help)", ctl_cmd_member },
+	{ "failover", "DEAD SPARE [--dry-run]", "move every member of DEAD to SPARE (resumable)", ctl_cmd_failover },
+	{ "homes", "audit [--archive DIR] [--dry-run] | restores", "homes here that are not this host's members'; restores", ctl_cmd_homes },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -83,6 +83,9 @@ struct hc_config {
 	unsigned refresh_interval; /* seconds; default 600 */
 	unsigned max_removal;      /* percent of users; default 10 */
 	bool precreate_homes;      /* run hcoop-mkhome for new local members */
+	char *restore_command;     /* fills a precreated home from the backup
+				      (%u user, %h the home being built);
+				      NULL: none. hcoop-mkhome --restore */
 
 	/* homes (hcoop-mkhome, pam_hcoop session) */
 	char *mkhome;    /* absolute path; default HC_MKHOME_DEFAULT_PATH */

@@ -39,6 +39,7 @@ const struct keyword hc_config_keywords[] = {
 	{"refresh_interval", KT_UINT, 0, FIELD(refresh_interval), 0, 1, 604800},
 	{"max_removal", KT_UINT, 0, FIELD(max_removal), 0, 0, 100},
 	{"precreate_homes", KT_BOOL, 0, FIELD(precreate_homes), 0, 0, 0},
+	{"restore_command", KT_CMD, KF_NONE, FIELD(restore_command), 0, 0, 0},
 	{"mkhome", KT_PATH, KF_NOTROOT, FIELD(mkhome), 0, 0, 0},
 	{"home_base", KT_PATH, KF_NOTROOT, FIELD(home_base), 0, 0, 0},
 	{"skel", KT_PATH, KF_NONE, FIELD(skel), 0, 0, 0},

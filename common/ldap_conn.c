@@ -454,6 +454,11 @@ static int bind_once(LDAP *ld, const char *uri, const char *dn,
 	if (pw) {
 		cred.bv_val = (char *)(uintptr_t)pw; /* libldap only reads it */
 		cred.bv_len = strlen(pw);
+	} else if (mech) {
+		/* SASL EXTERNAL: an EMPTY initial response ("as the socket
+		 * says"); no response at all makes slapd answer "bind in
+		 * progress" and wait for a second step */
+		cred.bv_val = (char *)(uintptr_t)"";
 	}
 	rc = ldap_sasl_bind(ld, mech ? NULL : dn,
 			    mech ? mech : LDAP_SASL_SIMPLE, &cred, NULL, NULL,

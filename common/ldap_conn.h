@@ -97,7 +97,8 @@ int hc_ldap_whoami(struct hc_ldap *c, char **authzid, char *err,
 int hc_ldap_authzid_is_dn(const char *authzid, const char *dn);
 
 /* RFC 3062 Password Modify for dn (NULL: the bound identity) with the old
- * and new passwords. On refusal returns -EPERM (or -EACCES for a wrong old
+ * and new passwords; oldpw NULL (only with a dn) sets it as an admin
+ * (hcoopctl member add), the server's access rules deciding. On refusal returns -EPERM (or -EACCES for a wrong old
  * password) and err carries the server's reason (e.g. a quality rule). */
 int hc_ldap_passwd(struct hc_ldap *c, const char *dn, const char *oldpw,
 		   const char *newpw, char *err, size_t errlen);

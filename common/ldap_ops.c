@@ -221,11 +221,12 @@ static int passwd_op(struct hc_ldap *c, const char *dn, const char *oldpw,
 	char *diag = NULL;
 	int msgid = -1, rc, r;
 
-	if (!c || !oldpw || !*oldpw || !newpw || !*newpw) {
+	/* no old password: an admin setting another entry's (hcoopctl) */
+	if (!c || (oldpw && !*oldpw) || (!oldpw && !dn) || !newpw || !*newpw) {
 		hc_set_err(err, errlen, "password change: empty password refused");
 		return -EINVAL;
 	}
-	rc = ldap_passwd(c->ld, dn ? &user : NULL, &old, &new, NULL, NULL,
+	rc = ldap_passwd(c->ld, dn ? &user : NULL, oldpw ? &old : NULL, &new, NULL, NULL,
 			 &msgid);
 	rc = ldc_final_answer(c->ld, rc, msgid, &c->op_tv, &diag);
 	if (rc == LDAP_SUCCESS) {

@@ -4,7 +4,8 @@
  *
  *   hcoop-mkhome [-c FILE] [--debug] USER
  *   hcoop-mkhome [-c FILE] [--debug] --check USER
- *   hcoop-mkhome [-c FILE] [--debug] --repair USER */
+ *   hcoop-mkhome [-c FILE] [--debug] --repair USER
+ *   hcoop-mkhome [-c FILE] [--debug] --restore USER   (restore.c) */
 #include "mkhome.h"
 
 #include <getopt.h>
@@ -23,11 +24,12 @@ struct mk_args {
 	const char *user;
 	enum mk_mode mode;
 	bool debug;
+	bool restore; /* fill a new home with restore_command (restore.c) */
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: hcoop-mkhome [-c FILE] [--debug] [--check | --repair] USER\n"
+	fprintf(f, "usage: hcoop-mkhome [-c FILE] [--debug] [--check | --repair | --restore] USER\n"
 		   "       hcoop-mkhome --version\n");
 }
 
@@ -38,6 +40,7 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "repair", no_argument, NULL, 'R' },
+		{ "restore", no_argument, NULL, 'S' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -51,6 +54,7 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
 		case 'c': a->config = optarg; break;
 		case 'C': a->mode = MODE_CHECK; modes++; break;
 		case 'R': a->mode = MODE_REPAIR; modes++; break;
+		case 'S': a->restore = true; modes++; break;
 		case 'd': a->debug = true; break;
 		case 'h': usage(stdout); return -1;
 		case 'V': printf("hcoop-mkhome %s\n", HC_VERSION); return -1;
@@ -67,7 +71,7 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
 
 static enum mk_exit create_home(const struct hc_config *cfg,
 				const struct mk_template *t,
-				const struct mk_user *u, int parentfd)
+				const struct mk_user *u, int parentfd, bool restore)
 {
 	char tmpname[256] = "";
 	enum mk_exit ret;
@@ -82,7 +86,10 @@ static enum mk_exit create_home(const struct hc_config *cfg,
 			mk_remove_tree(parentfd, tmpname);
 		return MK_IO;
 	}
-	ret = mk_install(parentfd, tmpname, u);
+	if (restore && cfg->restore_command)
+		ret = mk_restore_detached(cfg, t, u, parentfd, tmpname, lockfd);
+	else
+		ret = mk_install(parentfd, tmpname, u);
 	close(lockfd);
 	return ret;
 }
@@ -113,6 +120,8 @@ static enum mk_exit run(const struct hc_config *cfg, const struct mk_args *a)
 	ret = mk_inspect_home(parentfd, &u, &exists);
 	if (ret != MK_OK)
 		goto out;
+	if (exists && a->mode == MODE_CREATE && a->restore && cfg->restore_command)
+		mk_restore_state(cfg, u.name, "skipped", "the home already exists: nothing restored");
 	if (exists && a->mode == MODE_CREATE)
 		hc_debug("%s: home %.200s already exists, left untouched",
 			 u.name, u.home);
@@ -122,7 +131,7 @@ static enum mk_exit run(const struct hc_config *cfg, const struct mk_args *a)
 		printf("%s: missing\n", u.home);
 		ret = MK_DRIFT;
 	} else
-		ret = create_home(cfg, &t, &u, parentfd);
+		ret = create_home(cfg, &t, &u, parentfd, a->restore);
 out:
 	if (parentfd >= 0)
 		close(parentfd);

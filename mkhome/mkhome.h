@@ -122,6 +122,16 @@ void mk_sweep(int parentfd);
 enum mk_exit mk_install(int parentfd, const char *tmpname,
 			const struct mk_user *u);
 
+/* restore.c: --restore with restore_command: fill the built temporary
+ * home in a detached child, then install it (see restore.c); the parent
+ * returns MK_OK at once. mk_restore_state records a member's state. */
+enum mk_exit mk_restore_detached(const struct hc_config *cfg,
+				 const struct mk_template *t,
+				 const struct mk_user *u, int parentfd,
+				 const char *tmpname, int homefd);
+void mk_restore_state(const struct hc_config *cfg, const char *user,
+		      const char *state, const char *text);
+
 /* repair.c */
 enum mk_exit mk_check(const struct hc_config *cfg,
 		      const struct mk_template *t, const struct mk_user *u,

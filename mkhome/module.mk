@@ -2,8 +2,8 @@
 # Decides from the account cache: links the core library only (no libldap).
 # Installed 0755, never setuid.
 MKHOME_SRCS := mkhome/fdutil.c mkhome/acl.c mkhome/apply.c \
-	mkhome/preflight.c mkhome/build.c mkhome/install.c mkhome/repair.c \
-	mkhome/main.c
+	mkhome/preflight.c mkhome/build.c mkhome/install.c mkhome/restore.c \
+	mkhome/repair.c mkhome/main.c
 MKHOME_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(MKHOME_SRCS))
 
 $(BUILD)/hcoop-mkhome: $(MKHOME_OBJS) $(CORE_LIB)

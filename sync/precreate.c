@@ -22,10 +22,13 @@ static void one_line(char *s)
 
 int hs_precreate_home(const struct hc_config *cfg, const char *user)
 {
-	static char opt_c[] = "-c";
+	static char opt_c[] = "-c", opt_restore[] = "--restore";
+	/* restore_command: mkhome fills the home from the backup in the
+	 * background (its restore.c) and answers at once */
 	char *const argv[] = { (char *)(uintptr_t)cfg->mkhome, opt_c,
 			       (char *)(uintptr_t)cfg->path,
-			       (char *)(uintptr_t)user, NULL };
+			       cfg->restore_command ? opt_restore : (char *)(uintptr_t)user,
+			       cfg->restore_command ? (char *)(uintptr_t)user : NULL, NULL };
 	char err[512], how[64];
 	struct hc_spawn_req req = { .argv = argv,
 				    .timeout_ms = HC_MKHOME_TIMEOUT_MS,

@@ -30,7 +30,7 @@ defs_schema() {
 a=$(defs_ldif "$S/hcoop.ldif")
 b=$(defs_schema "$S/hcoop.schema")
 is "hcoop.ldif and hcoop.schema carry the same definitions" "$a" "$b"
-is "21 definitions in each form (hcoopHost, hcoopMember, hcoopServer and its 18 attributes)" "$(printf '%s\n' "$a" | grep -c .)" 21
+is "23 definitions in each form (hcoopHost, hcoopMember, hcoopServer and its 18 attributes, hcoopIdCounter and hcoopLastId)" "$(printf '%s\n' "$a" | grep -c .)" 23
 like "OIDs are under 2.25.<uuid>" "$a" '^\( 2\.25\.[0-9]{30,}\.'
 
 # slapd.conf form: slaptest accepts it after the stock schema.
