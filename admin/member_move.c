@@ -17,7 +17,7 @@
 #include "ldap_conn.h"
 #include "ldapw.h"
 #include "names.h"
-#include "spawn.h"
+#include "child.h"
 
 #define RSYNC "/usr/bin/rsync"
 #define RSYNC_TIMEOUT_MS (12u * 3600u * 1000u) /* a big home over a slow link */

@@ -140,6 +140,14 @@ static void print_text(const struct ctl *ctl, const struct hc_hoststat *st)
 	       st->home_free >> 20, st->home_size >> 20);
 	print_daemon(ctl);
 	print_skipped(ctl);
+	if (ctl->cfg.restore_command)
+		printf("restores:      %" PRId64 " pending, %" PRId64 " running, %" PRId64
+		       " done, %" PRId64 " failed, %" PRId64 " skipped (hcoopctl homes restores)\n",
+		       ctl_jget_int(ctl->out, "restores_pending"),
+		       ctl_jget_int(ctl->out, "restores_running"),
+		       ctl_jget_int(ctl->out, "restores_done"),
+		       ctl_jget_int(ctl->out, "restores_failed"),
+		       ctl_jget_int(ctl->out, "restores_skipped"));
 }
 
 int ctl_cmd_status(struct ctl *ctl, int argc, char **argv)
@@ -158,6 +166,7 @@ int ctl_cmd_status(struct ctl *ctl, int argc, char **argv)
 	daemon_facts(ctl);
 	json_object_object_add(ctl->out, "skipped", skipped);
 	hc_skiplist_each(ctl->cfg.cache, add_skip, skipped);
+	ctl_restores_add(ctl); /* homes restored on a spare (restore_command) */
 	if (ctl->json)
 		ctl_print_json(ctl);
 	else

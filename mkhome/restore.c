@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "spawn.h"
+#include "child.h"
 
 #define RESTORE_TIMEOUT_MS (2u * 3600u * 1000u)
 #define MAX_ARGS 32
@@ -188,7 +188,7 @@ static int restore_and_install(const struct hc_config *cfg,
 	r = run_command(cfg, u, path, why, sizeof(why));
 	if (r == 0 && (r = own_tree(path, u)) < 0)
 		snprintf(why, sizeof(why), "making the files %s's: %s", u->name, strerror(-r));
-	if (r == 0 && (r = mk_apply_top(cfg, t, u, homefd)) < 0)
+	if (r == 0 && (r = mk_apply_top(t, u, homefd)) < 0)
 		snprintf(why, sizeof(why), "owner, mode and ACLs of the home: %s", strerror(-r));
 	if (r == 0 && fstatat(parentfd, u->leaf, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		snprintf(why, sizeof(why), "%.900s appeared meanwhile (a login?): the "

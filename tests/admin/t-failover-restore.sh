@@ -69,3 +69,7 @@ like "homes restores: user0005 failed, with the command's reason" "$out" 'user00
 like "homes restores: alice done" "$out" 'alice +done '
 like "homes restores: the counts" "$out" 'restores: 0 pending, 0 running, [0-9]+ done, 1 failed'
 is "homes restores with a failure: exit 4" "$rc" 4
+like "hcoopctl status on the spare shows the restores" "$(nh_in spare "${R[@]}" status)" \
+	'restores: +0 pending, 0 running, [0-9]+ done, 1 failed'
+like "... and in its JSON" "$(nh_in spare "${R[@]}" status --json)" '"restores_failed": ?1'
+
