@@ -51,6 +51,17 @@ static long raw_clone(int exit_signal, int *pidfd)
 	return syscall(SYS_clone3, &args, sizeof(args));
 }
 
+/* glibc's sigaction() refuses its two internal signals (32, 33), yet a
+ * parent can hand them down ignored and exec keeps that. The kernel's
+ * rt_sigaction takes them: an all-zero struct is SIG_DFL, no flags, an
+ * empty mask, whatever the architecture's layout. */
+static void default_raw(int sig)
+{
+	static const unsigned long zero[16];
+
+	syscall(SYS_rt_sigaction, sig, zero, NULL, (size_t)(NSIG - 1) / 8);
+}
+
 /* The intermediate process. An execve() resets a process's exit signal to
  * SIGCHLD, so the program itself cannot be our direct child without
  * becoming visible to the application's SIGCHLD handling. This process
@@ -70,8 +81,9 @@ static void intermediate(const struct hc_spawn_req *req, int errfd, int stfd)
 	/* sshd or a daemon may block or ignore signals, and exec keeps
 	 * both; SIGCHLD at its default also lets us wait below */
 	for (int sig = 1; sig < NSIG; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
-			sigaction(sig, &dfl, NULL);
+		if (sig != SIGKILL && sig != SIGSTOP &&
+		    sigaction(sig, &dfl, NULL) < 0)
+			default_raw(sig);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	pid = raw_clone(SIGCHLD, NULL);

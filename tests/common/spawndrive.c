@@ -7,13 +7,16 @@
  *   spawndrive [-t MS] [-i] [-h] [-b] [-l] -- /abs/cmd args...
  *     -t MS  deadline (default 5000)     -i  SIGCHLD = SIG_IGN
  *     -h     SIGCHLD handler doing waitpid(-1)
- *     -b     block SIGTERM, ignore SIGINT  -l  leak fd 7 (no CLOEXEC) */
+ *     -b     block SIGTERM, ignore SIGINT  -l  leak fd 7 (no CLOEXEC)
+ *     -r     ignore signals 32 and 33 (glibc's own: only the raw system
+ *            call can; some supervisors hand them down ignored) */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -43,7 +46,7 @@ int main(int argc, char **argv)
 
 	req.timeout_ms = 5000;
 	setenv("HCOOP_SECRET", "do-not-inherit", 1);
-	while ((opt = getopt(argc, argv, "t:ihbl")) != -1) {
+	while ((opt = getopt(argc, argv, "t:ihblr")) != -1) {
 		switch (opt) {
 		case 't': req.timeout_ms = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'i': sa.sa_handler = SIG_IGN; sigaction(SIGCHLD, &sa, NULL); break;
@@ -65,6 +68,14 @@ int main(int argc, char **argv)
 				dup2(fd, 7);
 				close(fd);
 			}
+			break;
+		}
+		case 'r': {
+			unsigned long ign[16] = { (unsigned long)SIG_IGN };
+
+			for (int sig = 32; sig <= 33; sig++)
+				syscall(SYS_rt_sigaction, sig, ign, NULL,
+					(size_t)(NSIG - 1) / 8);
 			break;
 		}
 		default: return 2;

@@ -32,6 +32,9 @@ is "death by signal reported" "$(grep -o 'exited=0 code=15' <<<"$out")" "exited=
 out=$("$D" -b -l -- /bin/sh -c 'grep -E "^Sig(Blk|Ign)" /proc/self/status >&2; ls /proc/self/fd >&2; env >&2')
 like "signal mask reset in the child" "$(errtext)" 'SigBlk:[[:space:]]+0+$'
 like "ignored signals reset in the child" "$(errtext)" 'SigIgn:[[:space:]]+0+$'
+out2=$("$D" -r -- /bin/sh -c 'grep -E "^SigIgn" /proc/self/status >&2')
+like "glibc's internal signals 32 and 33, ignored by the host, reset too" \
+	"$(sed -n '/^err<<$/,/^>>$/p' <<<"$out2")" 'SigIgn:[[:space:]]+0+$'
 check_not "leaked descriptor 7 not inherited" grep -qx 7 <<<"$(errtext)"
 check_not "environment not inherited" grep -q HCOOP_SECRET <<<"$(errtext)"
 
