@@ -27,6 +27,9 @@ if [ -n "${HC_DEB_VERSION:-}" ]; then
 		cat "$top/debian/changelog"
 	} >"$work/hcoop/debian/changelog"
 fi
+# A package build is a distribution build: nothing of the caller's make
+# (e.g. "make check WERROR=1", which reaches us through MAKEFLAGS) leaks in.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES WERROR
 (cd "$work/hcoop" && dpkg-buildpackage -us -uc -b "$@") >"$out/build.log" 2>&1 || {
 	echo "build-debs: dpkg-buildpackage failed; last lines of $out/build.log:" >&2
 	tail -30 "$out/build.log" >&2
