@@ -42,9 +42,10 @@ static void read_homefs(const struct hc_config *cfg, struct hc_hoststat *st)
 	st->home_free = (uint64_t)vfs.f_bavail * vfs.f_frsize;
 }
 
-/* Members assigned here, and how many of them have a home directory. */
+/* Members assigned here, and (homes) how many of them have a home
+ * directory: one lstat each, so only when the status is published. */
 static int count_members(const struct hc_config *cfg, struct hc_cache *c,
-			 struct hc_hoststat *st)
+			 struct hc_hoststat *st, bool homes)
 {
 	struct hc_user u;
 	struct stat sb;
@@ -57,13 +58,14 @@ static int count_members(const struct hc_config *cfg, struct hc_cache *c,
 		if (!u.host[0] || !hc_host_equal(u.host, cfg->host))
 			continue;
 		st->members_here++;
-		if (lstat(u.dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+		if (homes && lstat(u.dir, &sb) == 0 && S_ISDIR(sb.st_mode))
 			st->homes_present++;
 	}
 	return 0;
 }
 
-static int read_cache(const struct hc_config *cfg, struct hc_hoststat *st)
+static int read_cache(const struct hc_config *cfg, struct hc_hoststat *st,
+		      bool homes)
 {
 	struct hc_cache *c = NULL;
 	struct hc_cache_info info;
@@ -78,7 +80,7 @@ static int read_cache(const struct hc_config *cfg, struct hc_hoststat *st)
 			 info.server ? info.server : "");
 		st->users = info.n_users;
 		st->groups = info.n_groups;
-		r = count_members(cfg, c, st);
+		r = count_members(cfg, c, st, homes);
 		st->cache_valid = r == 0;
 	}
 	hc_cache_close(c);
@@ -97,5 +99,12 @@ int hc_hoststat_gather(const struct hc_config *cfg, struct hc_hoststat *st)
 	st->cpus = n > 0 ? (uint32_t)n : 0;
 	read_meminfo(st);
 	read_homefs(cfg, st);
-	return read_cache(cfg, st);
+	return read_cache(cfg, st, true);
+}
+
+int hc_hoststat_members(const struct hc_config *cfg, struct hc_hoststat *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->now = (int64_t)time(NULL);
+	return read_cache(cfg, st, false);
 }

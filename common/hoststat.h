@@ -32,4 +32,9 @@ struct hc_hoststat {
  * after filling the rest. */
 int hc_hoststat_gather(const struct hc_config *cfg, struct hc_hoststat *st);
 
+/* Only the cache's facts (generation, counts, members here), without the
+ * per-member lstat of homes_present (left 0) or the system facts: cheap
+ * enough to ask every few seconds. */
+int hc_hoststat_members(const struct hc_config *cfg, struct hc_hoststat *st);
+
 #endif

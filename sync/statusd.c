@@ -111,7 +111,7 @@ static void *run(void *arg)
 		hc_heartbeat_read(cfg.heartbeat ? cfg.heartbeat
 						: HC_HEARTBEAT_DEFAULT_PATH,
 				  &hb, err, sizeof(err));
-		hc_hoststat_gather(&cfg, &st);
+		hc_hoststat_members(&cfg, &st); /* the full facts: publish.c */
 		if (cfg.status_interval > 0 &&
 		    (st.members_here != last_members ||
 		     time(NULL) - last_pub >= (time_t)cfg.status_interval)) {
