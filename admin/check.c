@@ -119,19 +119,6 @@ static void check_cache(const struct hc_hoststat *st,
 		 st->users, st->members_here);
 }
 
-/* contextCSN "YYYYmmddHHMMSS.ffffffZ#..." -> unix seconds; 0 if not. */
-static int64_t csn_time(const char *csn)
-{
-	struct tm tm = { 0 };
-
-	if (sscanf(csn, "%4d%2d%2d%2d%2d%2d", &tm.tm_year, &tm.tm_mon,
-		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
-		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	return (int64_t)timegm(&tm);
-}
-
 static int newest_csn(LDAP *ld, LDAPMessage *e, void *ctx)
 {
 	struct berval **vals = ldap_get_values_len(ld, e, "contextCSN");
@@ -145,7 +132,7 @@ static int newest_csn(LDAP *ld, LDAPMessage *e, void *ctx)
 
 		memcpy(buf, vals[i]->bv_val, n);
 		buf[n] = '\0';
-		x = csn_time(buf);
+		x = ctl_gentime(buf); /* a CSN starts with one */
 		if (x > *t)
 			*t = x;
 	}

@@ -76,6 +76,10 @@ int ctl_hosts_load(struct ctl *ctl, struct hc_ldap *c, json_object *hosts,
  * `hcoopctl status`; `hcoopctl homes restores` lists them). */
 void ctl_restores_add(struct ctl *ctl);
 
+/* hosts.c: GeneralizedTime "YYYYMMDDHHMMSS..." (also how a contextCSN
+ * starts) to unix time; 0 if unparsable or NULL. */
+int64_t ctl_gentime(const char *s);
+
 /* jsonutil.c: small helpers over json-c */
 void ctl_jset_str(json_object *o, const char *k, const char *v);
 void ctl_jset_int(json_object *o, const char *k, int64_t v);

@@ -47,8 +47,7 @@ static const char *first(LDAP *ld, LDAPMessage *e, const char *attr,
 	return r;
 }
 
-/* GeneralizedTime "YYYYMMDDHHMMSSZ" to unix time; 0 if unparsable. */
-static int64_t parse_gentime(const char *s)
+int64_t ctl_gentime(const char *s)
 {
 	struct tm tm = { 0 };
 
@@ -88,7 +87,7 @@ static int add_host(LDAP *ld, LDAPMessage *e, void *ctx)
 	for (size_t i = 0; i < sizeof(str_attrs) / sizeof(str_attrs[0]); i++)
 		ctl_jset_str(h, str_attrs[i].key,
 			     first(ld, e, str_attrs[i].attr, buf, sizeof(buf)));
-	ctl_jset_int(h, "status_time", parse_gentime(first(ld, e, "hcoopStatusTime",
+	ctl_jset_int(h, "status_time", ctl_gentime(first(ld, e, "hcoopStatusTime",
 							   buf, sizeof(buf))));
 	json_object_array_add(hosts, h);
 	return 0;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
 #include "heartbeat.h"
 #include "hoststat.h"
 #include "log.h"
@@ -68,6 +69,20 @@ static void publish(const struct hc_config *cfg, const struct hc_heartbeat *hb,
 	}
 }
 
+/* The generation of the cache in force (O(1): the header), or
+ * UINT64_MAX - 1 when there is none, so a cache appearing counts. */
+static uint64_t cache_generation(const struct hc_config *cfg)
+{
+	struct hc_cache *c = NULL;
+	struct hc_cache_info info;
+	uint64_t g = UINT64_MAX - 1;
+
+	if (hc_cache_open(cfg->cache, &c) == 0 && hc_cache_info(c, &info) == 0)
+		g = info.generation;
+	hc_cache_close(c);
+	return g;
+}
+
 /* Wait up to s seconds; false once asked to stop. */
 static bool nap(unsigned s)
 {
@@ -91,6 +106,7 @@ static void *run(void *arg)
 	struct hc_heartbeat hb;
 	struct hc_hoststat st;
 	uint32_t last_members = UINT32_MAX;
+	uint64_t last_gen = UINT64_MAX;
 	time_t last_pub = 0;
 	bool failing = false;
 	char err[512];
@@ -111,7 +127,14 @@ static void *run(void *arg)
 		hc_heartbeat_read(cfg.heartbeat ? cfg.heartbeat
 						: HC_HEARTBEAT_DEFAULT_PATH,
 				  &hb, err, sizeof(err));
-		hc_hoststat_members(&cfg, &st); /* the full facts: publish.c */
+		/* members here can only change with the cache: walk it again
+		 * only after a new generation (the full facts: publish.c) */
+		if (cache_generation(&cfg) != last_gen) {
+			hc_hoststat_members(&cfg, &st);
+			last_gen = st.generation;
+		} else {
+			st.members_here = last_members;
+		}
 		if (cfg.status_interval > 0 &&
 		    (st.members_here != last_members ||
 		     time(NULL) - last_pub >= (time_t)cfg.status_interval)) {
