@@ -59,11 +59,18 @@ const struct bench_op *bench_glibc_op(const char *name);
 /* Resolve _nss_<prefix>_* in the dlopen'ed module. */
 int bench_direct_init(const char *lib, const char *prefix);
 const struct bench_op *bench_direct_op(const char *name);
+/* "memcpy" of BYTES (the copy-bound reference of a group lookup). */
+const struct bench_op *bench_copy_op(size_t bytes);
 
 /* Sorting and percentiles of per-call nanoseconds. */
 void bench_sort(double *v, size_t n);
 double bench_pct(const double *sorted, size_t n, double pct);
 
 uint64_t bench_now_ns(void);
+
+/* bench/ldapmod.c: the persist benchmarks' LDAP side and visibility check */
+int bench_ldapmodify(const char *uri, const char *ldif);
+int bench_gecos_is(const char *name, const char *gecos);
+int bench_load_names(const char *path, char (*names)[64], int max);
 
 #endif

@@ -4,59 +4,25 @@
  * then poll getpwnam_r every 0.2 ms until that gecos is returned.
  *
  *   hcb-change -H LDAPI_URI -b BASE -f NAMES [-r ROUNDS] [-T TIMEOUT_S]
+ *              [-L BUDGET_S]
  *
  * Latency = time from ldapmodify's exit to the first getpwnam showing the
- * change (resolution ~0.2 ms plus one lookup). Prints one line per round
- * and "RESULT rounds=.. median_ms=.. max_ms=.. timeouts=..". */
+ * change (resolution ~0.2 ms plus one lookup). -L: start no new round once
+ * the series has run BUDGET_S seconds and at least 10 rounds are done (so
+ * a slow persist path cannot stretch `make bench` past its budget; the
+ * RESULT line then says how many of the planned rounds ran). Prints one
+ * line per round and "RESULT rounds=.. planned=.. median_ms=.. max_ms=..
+ * timeouts=.. budget_stop=0|1". */
 #include "bench.h"
 #include "numparse.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-static int ldapmodify(const char *uri, const char *ldif)
-{
-	int p[2], st;
-	pid_t pid;
-
-	if (pipe2(p, O_CLOEXEC) < 0)
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-		dup2(p[0], 0);
-		if (null >= 0)
-			dup2(null, 1); /* "modifying entry ..." is noise here */
-		execlp("ldapmodify", "ldapmodify", "-Y", "EXTERNAL", "-H", uri,
-		       "-Q", (char *)NULL);
-		_exit(127);
-	}
-	close(p[0]);
-	if (write(p[1], ldif, strlen(ldif)) != (ssize_t)strlen(ldif))
-		st = -EIO;
-	close(p[1]);
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
-}
-
-static int visible(const char *name, const char *gecos)
-{
-	char buf[4096];
-	struct passwd pw, *res = NULL;
-
-	return getpwnam_r(name, &pw, buf, sizeof(buf), &res) == 0 && res &&
-	       strcmp(pw.pw_gecos, gecos) == 0;
-}
+#define MAX_ROUNDS 1000
+#define MIN_ROUNDS_IN_BUDGET 10
 
 /* One round: returns latency in ms, or -1 on timeout / error. */
 static double one_round(const char *uri, const char *base, const char *name,
@@ -70,10 +36,10 @@ static double one_round(const char *uri, const char *base, const char *name,
 	snprintf(ldif, sizeof(ldif),
 		 "dn: uid=%s,ou=People,%s\nchangetype: modify\n"
 		 "replace: gecos\ngecos: %s\n", name, base, gecos);
-	if (ldapmodify(uri, ldif) < 0)
+	if (bench_ldapmodify(uri, ldif) < 0)
 		return -1;
 	t0 = bench_now_ns();
-	while (!visible(name, gecos)) {
+	while (!bench_gecos_is(name, gecos)) {
 		if ((double)(bench_now_ns() - t0) / 1e9 > timeout_s)
 			return -1;
 		nanosleep(&nap, NULL);
@@ -81,48 +47,45 @@ static double one_round(const char *uri, const char *base, const char *name,
 	return (double)(bench_now_ns() - t0) / 1e6;
 }
 
-static int load_names(const char *path, char names[][64], int max)
-{
-	FILE *f = fopen(path, "re");
-	int n = 0;
-
-	if (!f)
-		return -errno;
-	while (n < max && fscanf(f, "%63s", names[n]) == 1)
-		n++;
-	fclose(f);
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	const char *uri = NULL, *base = NULL, *names_file = NULL;
-	static char names[1000][64];
-	double lat[1000], timeout_s = 10;
+	static char names[MAX_ROUNDS][64];
+	double lat[MAX_ROUNDS], timeout_s = 10, budget_s = 0;
 	uint32_t rounds = 50;
-	int c, n, ok = 0, timeouts = 0;
+	int c, n, i, ok = 0, timeouts = 0, stopped = 0;
+	uint64_t t0;
 
-	while ((c = getopt(argc, argv, "H:b:f:r:T:")) != -1) {
+	while ((c = getopt(argc, argv, "H:b:f:r:T:L:")) != -1) {
 		switch (c) {
 		case 'H': uri = optarg; break;
 		case 'b': base = optarg; break;
 		case 'f': names_file = optarg; break;
 		case 'r':
-			if (hc_parse_u32(optarg, 1, 1000, &rounds) < 0)
+			if (hc_parse_u32(optarg, 1, MAX_ROUNDS, &rounds) < 0)
 				rounds = 0;
 			break;
 		case 'T': timeout_s = strtod(optarg, NULL); break;
+		case 'L': budget_s = strtod(optarg, NULL); break;
 		default: return 2;
 		}
 	}
 	if (!uri || !base || !names_file || rounds < 1 ||
-	    (n = load_names(names_file, names, 1000)) <= 0) {
-		fprintf(stderr, "usage: hcb-change -H LDAPI -b BASE -f NAMES [-r N] [-T S]\n");
+	    (n = bench_load_names(names_file, names, MAX_ROUNDS)) <= 0) {
+		fprintf(stderr, "usage: hcb-change -H LDAPI -b BASE -f NAMES [-r N] "
+				"[-T S] [-L S]\n");
 		return 2;
 	}
-	for (int i = 0; i < (int)rounds; i++) {
-		double ms = one_round(uri, base, names[i % n], i, timeout_s);
+	t0 = bench_now_ns();
+	for (i = 0; i < (int)rounds; i++) {
+		double ms;
 
+		if (budget_s > 0 && i >= MIN_ROUNDS_IN_BUDGET &&
+		    (double)(bench_now_ns() - t0) / 1e9 > budget_s) {
+			stopped = 1;
+			break;
+		}
+		ms = one_round(uri, base, names[i % n], i, timeout_s);
 		printf("round %d %s %.3f\n", i, names[i % n], ms);
 		fflush(stdout);
 		if (ms < 0)
@@ -131,8 +94,9 @@ int main(int argc, char **argv)
 			lat[ok++] = ms;
 	}
 	bench_sort(lat, (size_t)ok);
-	printf("RESULT rounds=%d median_ms=%.3f max_ms=%.3f timeouts=%d\n",
-	       (int)rounds, bench_pct(lat, (size_t)ok, 50),
-	       ok ? lat[ok - 1] : 0.0, timeouts);
+	printf("RESULT rounds=%d planned=%d median_ms=%.3f max_ms=%.3f "
+	       "timeouts=%d budget_stop=%d\n", i, (int)rounds,
+	       bench_pct(lat, (size_t)ok, 50), ok ? lat[ok - 1] : 0.0, timeouts,
+	       stopped);
 	return ok ? 0 : 1;
 }

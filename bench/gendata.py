@@ -12,6 +12,12 @@ Writes into OUTDIR:
                 (up to 20,000 random members; 10,000 random private groups
                 plus every shared group)
   changes       50 "name" lines: members the persist benchmark modifies
+  burst         1,000 other "name" lines: the persist throughput burst
+  classes       one line per group size class: "name gid members
+                packed_bytes" (packed_bytes: the member names back to back,
+                each with its NUL: what a getgrgid must copy at least)
+  keys.NAME     a key file naming just that class group (and one member,
+                which the key loader requires)
   cache.spec    the same data for tests/hcoop-mkcache (used for the lookup
                 figures only when hcoop-sync cannot build the cache)
 
@@ -21,6 +27,10 @@ Shared groups grp000..grp099, gid 50000+j, size S*((j+1)/100)^2 (at least
 is in ~3 shared groups, while no group exceeds 10,000 members. At 1,000,000
 members the 10,000 cap holds the total at ~340,000 memberships (most
 members then have only their private group).
+Size classes (issue 13): one more group per class, gsz<size> with gid
+60000+k and 10, 100, 1,000 and N/40 random members (N/40: a 2,500-member
+group at 100,000 members, 25,000 at 1,000,000), drawn from their own seeded
+generator so the data above stays the same as before they were added.
 Deterministic (seeded), so runs are comparable.
 """
 import os
@@ -73,6 +83,29 @@ def write_groups(n, base, ldif, group, rng, spec):
         spec.write("G:%s:%d:%s\n" % (name, gid, ",".join(members)))
 
 
+def class_sizes(n):
+    return sorted(set(min(n, s) for s in [10, 100, 1000, max(10, n // 40)]))
+
+
+def write_classes(n, base, ldif, group, spec, out):
+    rng = random.Random(40 + n)
+    with open(os.path.join(out, "classes"), "w") as cls:
+        for k, size in enumerate(class_sizes(n)):
+            name, gid = "gsz%d" % size, 60000 + k
+            members = [member(i) for i in
+                       sorted(rng.sample(range(1, n + 1), size))]
+            ldif.write("dn: cn=%s,ou=Groups,%s\nobjectClass: posixGroup\n"
+                       "cn: %s\ngidNumber: %d\n" % (name, base, name, gid))
+            ldif.write("".join("memberUid: %s\n" % m for m in members) + "\n")
+            group.write("%s:x:%d:%s\n" % (name, gid, ",".join(members)))
+            spec.write("G:%s:%d:%s\n" % (name, gid, ",".join(members)))
+            packed = sum(len(m) + 1 for m in members)
+            cls.write("%s %d %d %d\n" % (name, gid, size, packed))
+            with open(os.path.join(out, "keys." + name), "w") as f:
+                f.write("U %s %d %d\nG %s %d\n"
+                        % (member(1), 100001, 100001, name, gid))
+
+
 def write_keys(n, out, rng):
     lines = []
     for i in rng.sample(range(1, n + 1), min(n, 20000)):
@@ -83,9 +116,15 @@ def write_keys(n, out, rng):
     rng.shuffle(lines)
     with open(os.path.join(out, "keys"), "w") as f:
         f.writelines(lines)
+    changed = rng.sample(range(1, n + 1), min(n, 50))
     with open(os.path.join(out, "changes"), "w") as f:
+        f.writelines("%s\n" % member(i) for i in changed)
+    # the burst's members: others than the latency series' (their own rng,
+    # so the keys and changes above stay as they were)
+    pool = random.Random(1000 + n).sample(range(1, n + 1), min(n, 1050))
+    with open(os.path.join(out, "burst"), "w") as f:
         f.writelines("%s\n" % member(i)
-                     for i in rng.sample(range(1, n + 1), min(n, 50)))
+                     for i in [i for i in pool if i not in changed][:1000])
 
 
 def main():
@@ -101,6 +140,7 @@ def main():
             write_users(n, base, ldif, pw, spec)
         with w("group.add") as gr:
             write_groups(n, base, ldif, gr, rng, spec)
+            write_classes(n, base, ldif, gr, spec, out)
     write_keys(n, out, rng)
 
 

@@ -98,16 +98,26 @@ timed() {
 	return $rc
 }
 
+# The cache's size on disk: the file plus, when hcoop-sync keeps one, its
+# delta file (<cache>.delta), whatever their layout.
+CACHE=/var/lib/hcoop/cache
+cache_size() { # -> "cache_bytes=.. delta_bytes=.."
+	local main=0 delta=0
+	[ -f "$CACHE" ] && main=$(stat -c %s "$CACHE")
+	[ -f "$CACHE.delta" ] && delta=$(stat -c %s "$CACHE.delta")
+	echo "cache_bytes=$((main + delta)) delta_bytes=$delta"
+}
+
 # hcoop-sync --once: wall time, peak RSS, cache size. Falls back to the
 # test tool (same writer) so the lookup figures exist without the daemon.
 sync_once() { # n datadir conf
-	local n=$1 d=$2 conf=$3 cache=/var/lib/hcoop/cache
-	rm -f "$cache"
+	local n=$1 d=$2 conf=$3 cache=$CACHE
+	rm -f "$cache" "$cache.delta"
 	if [ ! -x "$HC_BUILD/hcoop-sync" ]; then
 		skip "sync-once n=$n" "hcoop-sync not built yet"
 	elif timed "$d/time.out" "$HC_BUILD/hcoop-sync" -c "$conf" --once \
 		>"$d/sync.log" 2>&1; then
-		rec "SYNC n=$n $(tail -1 "$d/time.out") cache_bytes=$(stat -c %s $cache)" \
+		rec "SYNC n=$n $(tail -1 "$d/time.out") $(cache_size)" \
 			"passwd_bytes=$(stat -c %s "$d/passwd.add")" \
 			"group_bytes=$(stat -c %s "$d/group.add")" \
 			"users=$(grep -c '' "$d/passwd.add")"
@@ -117,7 +127,7 @@ sync_once() { # n datadir conf
 	fi
 	if [ -x "$HC_BUILD/tests/hcoop-mkcache" ] &&
 		"$HC_BUILD/tests/hcoop-mkcache" "$cache" <"$d/cache.spec"; then
-		rec "CACHE n=$n source=hcoop-mkcache cache_bytes=$(stat -c %s $cache)" \
+		rec "CACHE n=$n source=hcoop-mkcache $(cache_size)" \
 			"passwd_bytes=$(stat -c %s "$d/passwd.add")" \
 			"group_bytes=$(stat -c %s "$d/group.add")"
 		return 0
@@ -150,6 +160,35 @@ lookups() { # n datadir
 		done
 	done
 	backend_ready hcoop || skip "lookups-hcoop n=$n" "no nss_hcoop module or cache"
+}
+
+# getgrgid of one group per size class (gendata.py's "classes", e.g. 10,
+# 100, 1,000 and N/40 members): through glibc with nss_files and nss_hcoop,
+# the module alone (dlopen), and a memcpy of the packed entry's size (the
+# member names back to back: the copy-bound reference), back to back.
+grclass_rec() { # n name members bytes backend hcb-lookup-output
+	rec "GRCLASS n=$1 group=$2 members=$3 packed_bytes=$4 backend=$5 ${6#RESULT }"
+}
+group_classes() { # n datadir
+	local n=$1 d=$2 name gid members bytes be out
+	[ -s "$d/classes" ] || { skip "group-classes n=$n" "no size classes in the data"; return 1; }
+	while read -r -u 3 name gid members bytes; do
+		for be in files hcoop; do
+			backend_ready "$be" || continue
+			nss_use "$be"
+			out=$("$HCB/hcb-lookup" -k "$d/keys.$name" -o getgrgid \
+				-d "$BENCH_DURATION" -l "$be") &&
+				grclass_rec "$n" "$name" "$members" "$bytes" "$be" "$out"
+		done
+		if [ -f "$HC_MOD" ] && [ -s "$CACHE" ]; then
+			out=$("$HCB/hcb-lookup" -k "$d/keys.$name" -o getgrgid \
+				-D "$HC_MOD:hcoop" -d "$BENCH_DURATION" -l direct) &&
+				grclass_rec "$n" "$name" "$members" "$bytes" direct "$out"
+		fi
+		out=$("$HCB/hcb-lookup" -k "$d/keys.$name" -o memcpy -M "$bytes" \
+			-d "$BENCH_DURATION" -l memcpy) &&
+			grclass_rec "$n" "$name" "$members" "$bytes" memcpy "$out"
+	done 3<"$d/classes"
 }
 
 # The module's own cost: its entry points called through dlopen.
@@ -206,23 +245,58 @@ sync_daemon_stop() {
 	SYNC_PID=
 }
 
-# 50 changes, but above 100,000 members fewer (BENCH_BIG_ROUNDS, default
-# 10): there each change rewrites a ~200 MB cache (seconds), and 50 of them
-# twice (persist, nscd) would not fit the 20-minute budget.
-change_rounds() { # n
-	if [ "$1" -le 100000 ]; then echo 50; else echo "${BENCH_BIG_ROUNDS:-10}"; fi
-}
+# 50 changes per series at every size (BENCH_CHANGE_ROUNDS). A series
+# starts no new change after BENCH_CHANGE_BUDGET seconds (default 150) once
+# 10 are done, so a persist path that rewrites the whole cache per change
+# (~2 s at 1,000,000 members) still fits the 20-minute run; the RESULT line
+# and RESULTS.md then say how many ran.
+BENCH_CHANGE_ROUNDS=${BENCH_CHANGE_ROUNDS:-50}
+BENCH_CHANGE_BUDGET=${BENCH_CHANGE_BUDGET:-150}
 
 # ldapmodify returned -> getpwnam shows it; the first round (60 s
 # allowance) also waits for the daemon's initial refresh and is not counted.
-change_latency() { # kind n datadir
+change_probe() { # kind n datadir
+	"$HCB/hcb-change" -H "$LDAPI_URI" -b "$LDAP_BASE" -f "$3/changes" \
+		-r 1 -T 60 >"$3/$1.probe" 2>&1 ||
+		{ skip "$1 n=$2" "change never became visible (60 s)"; return 1; }
+}
+change_series() { # kind n datadir
 	local kind=$1 n=$2 d=$3 out
-	"$HCB/hcb-change" -H "$LDAPI_URI" -b "$LDAP_BASE" -f "$d/changes" \
-		-r 1 -T 60 >"$d/$kind.probe" 2>&1 ||
-		{ skip "$kind n=$n" "change never became visible (60 s)"; return 1; }
 	out=$("$HCB/hcb-change" -H "$LDAPI_URI" -b "$LDAP_BASE" -f "$d/changes" \
-		-r "$(change_rounds "$n")" -T 30 | tee "$d/$kind.log" | tail -1)
-	rec "$(echo "$kind" | tr a-z A-Z) n=$n ${out#RESULT }"
+		-r "$BENCH_CHANGE_ROUNDS" -L "$BENCH_CHANGE_BUDGET" -T 30 |
+		tee "$d/$kind.log" | tail -1)
+	case $out in
+	RESULT*) rec "$(echo "$kind" | tr a-z A-Z) n=$n ${out#RESULT }" ;;
+	*) skip "$kind n=$n" "hcb-change gave no result" ;;
+	esac
+}
+change_latency() { # kind n datadir
+	change_probe "$@" && change_series "$@"
+}
+
+# Throughput of the persist path: 1,000 changes sent by one ldapmodify as
+# fast as slapd takes them, until the last is visible through getpwnam.
+burst() { # n datadir
+	local out
+	out=$("$HCB/hcb-burst" -H "$LDAPI_URI" -b "$LDAP_BASE" -f "$2/burst" \
+		-n "${BENCH_BURST:-1000}" -T 300 2>"$2/burst.err")
+	case $out in
+	RESULT*) rec "BURST n=$1 ${out#RESULT }" ;;
+	*) skip "burst n=$1" "hcb-burst failed: $(head -1 "$2/burst.err" | tr '"' _)" ;;
+	esac
+}
+
+# The daemon's resident memory now (VmRSS) and its peak so far (VmHWM),
+# next to the cache's size on disk at the same moment.
+daemon_rss() { # n when
+	local st=/proc/$SYNC_PID/status rss hwm
+	rss=$(awk '$1 == "VmRSS:" {print $2}' "$st" 2>/dev/null)
+	hwm=$(awk '$1 == "VmHWM:" {print $2}' "$st" 2>/dev/null)
+	if [ -z "$rss" ] || [ -z "$hwm" ]; then
+		skip "daemon-rss n=$1 when=$2" "hcoop-sync daemon (pid $SYNC_PID) gone"
+		return 1
+	fi
+	rec "DAEMONRSS n=$1 when=$2 rss_kb=$rss hwm_kb=$hwm $(cache_size)"
 }
 
 persist() { # n datadir conf
@@ -233,7 +307,12 @@ persist() { # n datadir conf
 		return 1
 	fi
 	nss_use hcoop
-	change_latency persist "$n" "$d"
+	change_probe persist "$n" "$d" || return 1
+	daemon_rss "$n" refresh
+	change_series persist "$n" "$d"
+	daemon_rss "$n" changes
+	burst "$n" "$d"
+	daemon_rss "$n" burst
 }
 
 NSCD_PID=
@@ -253,7 +332,7 @@ nscd_conf() {
 # nscd in front of nss_hcoop: misses (first use of each key), hits, and
 # the change latency through nscd (hcoop-sync invalidates it).
 nscd_bench() { # n datadir
-	local n=$1 d=$2 op th out i nk=$2/keys.nscd
+	local n=$1 d=$2 op th out i nk=$2/keys.nscd name gid members bytes
 	if [ ! -x /usr/sbin/nscd ]; then
 		skip "nscd n=$n" "package nscd not installed"
 		return 1
@@ -285,6 +364,12 @@ nscd_bench() { # n datadir
 				rec "NSCD n=$n kind=hit ${out#RESULT }"
 		done
 	done
+	# the size classes' getgrgid with nscd in front (warm-up misses once)
+	while read -r -u 3 name gid members bytes; do
+		out=$("$HCB/hcb-lookup" -k "$d/keys.$name" -o getgrgid \
+			-d "$BENCH_DURATION" -l nscd) &&
+			grclass_rec "$n" "$name" "$members" "$bytes" nscd "$out"
+	done 3<"$d/classes"
 	if [ -n "$SYNC_PID" ]; then
 		change_latency nscdchange "$n" "$d"
 	else
@@ -339,6 +424,7 @@ bench_size() { # n first
 	say "N=$n: lookups"
 	files_setup "$d"
 	lookups "$n" "$d"
+	group_classes "$n" "$d"
 	direct "$n" "$d"
 	memory "$n" "$d"
 	files_reset

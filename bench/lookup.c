@@ -3,6 +3,7 @@
  *
  *   hcb-lookup -k KEYS -o OP [-t THREADS] [-d SECONDS] [-w SECONDS]
  *              [-b BATCH] [-m MIN_SAMPLES] [-D LIB:PREFIX] [-c] [-l LABEL]
+ *              [-M BYTES]
  *
  * Method: after a warm-up, each thread times batches of B calls with
  * CLOCK_MONOTONIC and records batch_time / B as one sample. B is chosen
@@ -12,7 +13,9 @@
  * samples (p99 is therefore of batch means when B > 1). calls/s is the
  * total number of calls of all threads over the wall time of the run.
  * -c (cold): every key is used once, in key-file order, no warm-up, B = 1:
- * what a cache in front (nscd) sees as misses. Output: one "RESULT" line. */
+ * what a cache in front (nscd) sees as misses. -o memcpy -M BYTES times a
+ * memcpy of BYTES instead of a lookup (the copy-bound reference of a big
+ * group). Output: one "RESULT" line. */
 #include "bench.h"
 #include "numparse.h"
 
@@ -31,6 +34,7 @@
 struct opts {
 	const char *keys, *op, *direct, *label;
 	int threads, batch, min_samples, cold;
+	uint32_t copy_bytes;
 	double duration, warmup;
 };
 
@@ -206,7 +210,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){.threads = 1, .min_samples = 5, .duration = 0.5,
 			   .warmup = 0.2, .label = "-"};
-	while (r == 0 && (c = getopt(argc, argv, "k:o:t:d:w:b:m:D:cl:")) != -1) {
+	while (r == 0 && (c = getopt(argc, argv, "k:o:t:d:w:b:m:D:cl:M:")) != -1) {
 		switch (c) {
 		case 'k': o->keys = optarg; break;
 		case 'o': o->op = optarg; break;
@@ -218,6 +222,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'D': o->direct = optarg; break;
 		case 'c': o->cold = 1; break;
 		case 'l': o->label = optarg; break;
+		case 'M': r = hc_parse_u32(optarg, 1, 64u << 20, &o->copy_bytes); break;
 		default: r = -EINVAL;
 		}
 	}
@@ -230,6 +235,8 @@ static const struct bench_op *pick_op(const struct opts *o)
 {
 	char lib[4096], *colon;
 
+	if (strcmp(o->op, "memcpy") == 0)
+		return bench_copy_op(o->copy_bytes);
 	if (!o->direct)
 		return bench_glibc_op(o->op);
 	snprintf(lib, sizeof(lib), "%s", o->direct);
@@ -254,7 +261,8 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o) < 0) {
 		fprintf(stderr, "usage: hcb-lookup -k KEYS -o OP [-t N] [-d S] "
-				"[-w S] [-b B] [-m N] [-D LIB:PREFIX] [-c] [-l LABEL]\n");
+				"[-w S] [-b B] [-m N] [-D LIB:PREFIX] [-c] [-l LABEL] "
+				"[-M BYTES]\n");
 		return 2;
 	}
 	r = bench_keys_load(o.keys, &k);

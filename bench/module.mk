@@ -4,7 +4,8 @@ BENCH_BINS := $(BUILD)/bench/libnss_hcoopfloor.so.2 $(BUILD)/bench/hcb-lookup \
 	$(BUILD)/bench/hcb-rss $(BUILD)/bench/hcb-change $(BUILD)/bench/hcb-login
 
 HCB_LOOKUP_OBJS := $(patsubst %.c,$(BUILD)/%.o,bench/lookup.c bench/keys.c \
-	bench/stats.c bench/scratch.c bench/ops_glibc.c bench/ops_direct.c)
+	bench/stats.c bench/scratch.c bench/ops_glibc.c bench/ops_direct.c \
+	bench/ops_copy.c)
 
 $(BUILD)/bench/libnss_hcoopfloor.so.2: $(BUILD)/bench/nss_floor.o bench/nss_floor.map
 	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcoopfloor.so.2 \
@@ -16,7 +17,8 @@ $(BUILD)/bench/hcb-lookup: $(HCB_LOOKUP_OBJS) $(CORE_LIB)
 $(BUILD)/bench/hcb-rss: $(BUILD)/bench/rss.o
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ -ldl
 
-$(BUILD)/bench/hcb-change: $(BUILD)/bench/change.o $(BUILD)/bench/stats.o $(CORE_LIB)
+$(BUILD)/bench/hcb-change: $(BUILD)/bench/change.o $(BUILD)/bench/ldapmod.o \
+		$(BUILD)/bench/stats.o $(CORE_LIB)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lm
 
 $(BUILD)/bench/hcb-login: $(BUILD)/bench/login.o $(BUILD)/bench/stats.o $(CORE_LIB)
@@ -29,4 +31,11 @@ bench-bins: $(BENCH_BINS)
 BENCH_BINS += $(BUILD)/bench/hcb-authkeys
 bench-bins: $(BUILD)/bench/hcb-authkeys
 $(BUILD)/bench/hcb-authkeys: $(BUILD)/bench/authkeys.o $(BUILD)/bench/stats.o
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lm
+
+# issue 13: throughput of the persist path (1,000 changes in one burst)
+BENCH_BINS += $(BUILD)/bench/hcb-burst
+bench-bins: $(BUILD)/bench/hcb-burst
+$(BUILD)/bench/hcb-burst: $(BUILD)/bench/burst.o $(BUILD)/bench/ldapmod.o \
+		$(BUILD)/bench/stats.o $(CORE_LIB)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lm
