@@ -12,7 +12,7 @@
  * a slow persist path cannot stretch `make bench` past its budget; the
  * RESULT line then says how many of the planned rounds ran). Prints one
  * line per round and "RESULT rounds=.. planned=.. median_ms=.. max_ms=..
- * timeouts=.. budget_stop=0|1". */
+ * timeouts=.. budget_stop=0|1 budget_s=..". */
 #include "bench.h"
 #include "numparse.h"
 
@@ -95,8 +95,8 @@ int main(int argc, char **argv)
 	}
 	bench_sort(lat, (size_t)ok);
 	printf("RESULT rounds=%d planned=%d median_ms=%.3f max_ms=%.3f "
-	       "timeouts=%d budget_stop=%d\n", i, (int)rounds,
+	       "timeouts=%d budget_stop=%d budget_s=%.0f\n", i, (int)rounds,
 	       bench_pct(lat, (size_t)ok, 50), ok ? lat[ok - 1] : 0.0, timeouts,
-	       stopped);
+	       stopped, budget_s);
 	return ok ? 0 : 1;
 }

@@ -393,10 +393,11 @@ def sync_section(res, n, out):
 def budget_note(p):
     if p.get("budget_stop") != "1":
         return ""
-    return ("; stopped after %s of the %s planned changes: the series "
-            "starts no new change after its time budget "
-            "(BENCH_CHANGE_BUDGET, bench/lib.sh) so the run stays within "
-            "20 minutes" % (p["rounds"], p["planned"]))
+    return ("; stopped after %s of the %s planned changes: at a median of "
+            "%s ms per change the series reached its %s s budget "
+            "(BENCH_CHANGE_BUDGET, bench/lib.sh), which keeps the whole run "
+            "within 20 minutes" % (p["rounds"], p["planned"], p["median_ms"],
+                                   p.get("budget_s", "?")))
 
 
 def daemon_lines(res, n, out):
