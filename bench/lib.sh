@@ -170,9 +170,9 @@ grclass_rec() { # n name members bytes backend hcb-lookup-output
 	rec "GRCLASS n=$1 group=$2 members=$3 packed_bytes=$4 backend=$5 ${6#RESULT }"
 }
 group_classes() { # n datadir
-	local n=$1 d=$2 name gid members bytes be out
+	local n=$1 d=$2 name members bytes be out
 	[ -s "$d/classes" ] || { skip "group-classes n=$n" "no size classes in the data"; return 1; }
-	while read -r -u 3 name gid members bytes; do
+	while read -r -u 3 name _ members bytes; do
 		for be in files hcoop; do
 			backend_ready "$be" || continue
 			nss_use "$be"
@@ -332,7 +332,7 @@ nscd_conf() {
 # nscd in front of nss_hcoop: misses (first use of each key), hits, and
 # the change latency through nscd (hcoop-sync invalidates it).
 nscd_bench() { # n datadir
-	local n=$1 d=$2 op th out i nk=$2/keys.nscd name gid members bytes
+	local n=$1 d=$2 op th out i nk=$2/keys.nscd name members bytes
 	if [ ! -x /usr/sbin/nscd ]; then
 		skip "nscd n=$n" "package nscd not installed"
 		return 1
@@ -365,7 +365,7 @@ nscd_bench() { # n datadir
 		done
 	done
 	# the size classes' getgrgid with nscd in front (warm-up misses once)
-	while read -r -u 3 name gid members bytes; do
+	while read -r -u 3 name _ members bytes; do
 		out=$("$HCB/hcb-lookup" -k "$d/keys.$name" -o getgrgid \
 			-d "$BENCH_DURATION" -l nscd) &&
 			grclass_rec "$n" "$name" "$members" "$bytes" nscd "$out"
