@@ -333,7 +333,8 @@ static void handle_break(struct slot *s)
 		       "content could not be put back (%s): programs that "
 		       "have it mapped may die (SIGBUS) if it is truncated; "
 		       "replace the cache with mv or install, never cp over it",
-		       s->path, strerror(-r));
+		       s->path, r == -ESTALE ? "it had changed already"
+					     : strerror(-r));
 }
 
 /* ---- the guard thread ---- */

@@ -8,7 +8,9 @@
 # has still resolves, no lookup ever missed), one warning names the file;
 # a later LDAP change still reaches the cache, and a second cp and a
 # `truncate -s 0` are handled the same way (the guard leased each new
-# file); SIGTERM stops the daemon promptly with the guard thread joined.
+# file); after SIGHUP to a config naming another cache, that one is
+# guarded and the old one let go; SIGTERM while a cp waits stops the daemon
+# promptly with the guard thread joined, and the cp goes through.
 # san: yes
 source "$(dirname "$0")/../lib/tap.sh"
 source "$HC_SRC/tests/lib/ns.sh"
@@ -115,14 +117,37 @@ wait "$hpid" || rc=$?
 diag "hs-hammer: $(tail -1 "$T/hammer.out") (exit $rc)"
 is "hs-hammer: no lookup missed, no SIGBUS (exit 0)" "$rc" 0
 
+# SIGHUP to a configuration naming another cache: the guard follows it
+# (the new path is guarded, the old one let go at once).
+C2=/var/lib/hcoop/cache2
+HC_CACHE=$C2 slapd_write_config "$HS_CONF"
+kill -HUP "$HS_DAEMON_PID"
+hs_wait 10 test -s "$C2"
+hs_wait 5 eval 'grep -q "cache guard: leased $C2 " "$log"'
+check "SIGHUP: the daemon writes and leases the cache named by the new config" \
+	grep -q "cache guard: leased $C2 " "$log"
+ino0=$(stat -c %i "$C2")
+cp "$T/backup" "$C2"
+hs_wait 5 eval 'grep -q "$C2 was opened for writing by another process" "$log"'
+check "SIGHUP: cp over the new cache is handled" \
+	grep -q "$C2 was opened for writing by another process" "$log"
+check "SIGHUP: ... its content put back as a new file" eval \
+	'[ "$(stat -c %i "$C2")" != "$ino0" ] && "$HS_DUMP" "$C2" | grep -q "^U:zed:"'
+t0=$(date +%s%N)
+cp "$T/backup" "$HS_CACHE"
+ms=$((($(date +%s%N) - t0) / 1000000))
+is "SIGHUP: the old cache is not guarded any more (cp went through at once, $ms ms)" \
+	"$(hs_dump | sha256sum)" "$("$HS_DUMP" "$T/backup" | LC_ALL=C sort | sha256sum)"
+HS_CACHE=$C2
+
 # SIGTERM while a cp waits on the lease: a prompt clean exit (the guard's
 # wait for readers is cut short), the guard thread joined, leases dropped,
 # and the cp then goes through.
 cp "$T/backup" "$HS_CACHE" &
 cppid=$!
 hc_on_exit "hc_stop_pid $cppid"
-hs_wait 5 eval '[ "$(grep -c "cache guard: signal" "$log")" -ge 4 ]'
-check "a fourth cp is waiting on the lease" eval 'kill -0 $cppid 2>/dev/null'
+hs_wait 5 eval '[ "$(grep -c "cache guard: signal" "$log")" -ge 5 ]'
+check "one more cp is waiting on the lease" eval 'kill -0 $cppid 2>/dev/null'
 kill -TERM "$HS_DAEMON_PID"
 hs_wait 5 eval '! kill -0 $HS_DAEMON_PID 2>/dev/null'
 check_not "SIGTERM: the daemon is gone within 5 s" eval 'kill -0 $HS_DAEMON_PID 2>/dev/null'
@@ -133,7 +158,7 @@ rc=0
 wait "$cppid" || rc=$?
 is "the waiting cp went through" "$rc" 0
 check "the guard thread was joined and its leases released" grep -q 'cache guard: stopped' "$log"
-ls -A /var/lib/hcoop | grep -v '^cache\(.skipped\|.lock\)\?$' >"$T/left"
+ls -A /var/lib/hcoop | grep -v '^cache2\?\(.skipped\|.lock\)\?$' >"$T/left"
 check "no temporary files left" test ! -s "$T/left"
 diag "left: $(cat "$T/left")"
 echo 1..$_hc_n
