@@ -337,48 +337,6 @@ static void handle_break(struct slot *s)
 					     : strerror(-r));
 }
 
-/* ---- the guard thread ---- */
-
-static void drain_signals(void)
-{
-	struct signalfd_siginfo si;
-
-	while (read(g.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		hc_debug("cache guard: signal %u for fd %d", si.ssi_signo,
-			 si.ssi_fd);
-}
-
-/* Every slot is checked, whatever the signal said: SIGIO (queue full)
- * names no file, and a signal may be late for a lease already dropped. */
-static void *guard_main(void *arg)
-{
-	struct pollfd p[2] = { { .fd = g.sigfd, .events = POLLIN },
-			       { .fd = g.stopfd, .events = POLLIN } };
-
-	(void)arg;
-	for (;;) {
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			hc_err("cache guard: poll: %s; the cache is no longer "
-			       "protected against cp over it", strerror(errno));
-			break;
-		}
-		if (p[1].revents)
-			break;
-		drain_signals();
-		pthread_mutex_lock(&g.lock);
-		for (size_t i = 0; i < g.n; i++) {
-			if (!break_pending(&g.s[i]))
-				continue;
-			handle_break(&g.s[i]);
-			lease_one(&g.s[i]);
-		}
-		pthread_mutex_unlock(&g.lock);
-	}
-	return NULL;
-}
-
 /* ---- paths ---- */
 
 static void clear_paths(void)
@@ -407,6 +365,52 @@ static int set_paths(const struct hc_config *cfg)
 		lease_one(s);
 	}
 	return 0;
+}
+
+/* ---- the guard thread ---- */
+
+static void drain_signals(void)
+{
+	struct signalfd_siginfo si;
+
+	while (read(g.sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		hc_debug("cache guard: signal %u for fd %d", si.ssi_signo,
+			 si.ssi_fd);
+}
+
+/* Every slot is checked, whatever the signal said: SIGIO (queue full)
+ * names no file, and a signal may be late for a lease already dropped. */
+static void *guard_main(void *arg)
+{
+	struct pollfd p[2] = { { .fd = g.sigfd, .events = POLLIN },
+			       { .fd = g.stopfd, .events = POLLIN } };
+
+	(void)arg;
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			hc_err("cache guard: poll: %s; the cache is no longer "
+			       "protected against cp over it", strerror(errno));
+			/* nobody would answer a break: let writers through */
+			pthread_mutex_lock(&g.lock);
+			clear_paths();
+			pthread_mutex_unlock(&g.lock);
+			break;
+		}
+		if (p[1].revents)
+			break;
+		drain_signals();
+		pthread_mutex_lock(&g.lock);
+		for (size_t i = 0; i < g.n; i++) {
+			if (!break_pending(&g.s[i]))
+				continue;
+			handle_break(&g.s[i]);
+			lease_one(&g.s[i]);
+		}
+		pthread_mutex_unlock(&g.lock);
+	}
+	return NULL;
 }
 
 /* ---- the API ---- */

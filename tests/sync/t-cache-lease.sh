@@ -158,6 +158,7 @@ rc=0
 wait "$cppid" || rc=$?
 is "the waiting cp went through" "$rc" 0
 check "the guard thread was joined and its leases released" grep -q 'cache guard: stopped' "$log"
+check_not "no sanitizer report from the daemon" grep -q "ERROR: AddressSanitizer\|runtime error" "$log"
 ls -A /var/lib/hcoop | grep -v '^cache2\?\(.skipped\|.lock\)\?$' >"$T/left"
 check "no temporary files left" test ! -s "$T/left"
 diag "left: $(cat "$T/left")"
