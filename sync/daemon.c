@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lease.h"
 #include "ldap_conn.h"
 #include "log.h"
 #include "notify.h"
@@ -243,6 +244,7 @@ static void reload(struct daemon *d)
 	hc_config_free(d->cfg);
 	*d->cfg = fresh;
 	hs_hb_config(d->cfg);
+	hs_lease_reconfigure(d->cfg);
 	d->no_sync = false; /* and look for a sync provider again */
 	d->next_uri = 0;
 	hs_backoff_reset(&d->bo);
@@ -258,6 +260,10 @@ int hs_daemon(struct hc_config *cfg, bool force)
 	hs_backoff_reset(&d.bo);
 	hs_hb_init(cfg);
 	hc_info("hcoop-sync %s starting; cache %s", HC_VERSION, cfg->cache);
+	/* before any other thread: it blocks its signals in all of them */
+	if (hs_lease_start(cfg) < 0)
+		hc_warn("cache guard: cannot start; the cache is not protected "
+			"against cp over it");
 	hs_notify_ready_if_valid(cfg);
 	if (hs_statusd_start(cfg) < 0)
 		hc_warn("status: cannot start the status thread; no status published");
@@ -269,6 +275,7 @@ int hs_daemon(struct hc_config *cfg, bool force)
 		}
 	}
 	hs_statusd_stop();
+	hs_lease_stop();
 	hs_hb_state(HC_HB_STOPPED, "", "");
 	hc_info("stopping");
 	hs_notify_stopping();

@@ -12,6 +12,7 @@
 
 #include "cache.h"
 #include "fileio.h"
+#include "lease.h"
 #include "log.h"
 #include "names.h"
 #include "notify.h"
@@ -158,8 +159,11 @@ static int write_view(const struct hc_config *cfg,
 	if (drop)
 		hs_model_free(drop);
 	t1 = hc_now_ms();
+	/* the writer opens the old file for writing: not under our lease */
+	hs_lease_pause();
 	r = hc_cache_builder_write(b, cfg->cache, gen, server ? server : "",
 				   (int64_t)time(NULL));
+	hs_lease_resume();
 	if (r < 0) {
 		hc_err("cannot write %s: %s", cfg->cache, strerror(-r));
 		goto out;

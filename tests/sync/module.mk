@@ -1,4 +1,5 @@
-# tests/sync: hs-cachedump, a reader of the cache through hc_cache_*.
+# tests/sync: hs-cachedump, a reader of the cache through hc_cache_*;
+# hs-hammer, lookups from 8 threads through glibc (t-cache-lease.sh).
 HS_CACHEDUMP := $(BUILD)/tests/hs-cachedump
 
 $(HS_CACHEDUMP): $(BUILD)/tests/sync/cachedump.o $(CORE_LIB)
@@ -6,3 +7,10 @@ $(HS_CACHEDUMP): $(BUILD)/tests/sync/cachedump.o $(CORE_LIB)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 
 TEST_BINS += $(HS_CACHEDUMP)
+
+HS_HAMMER := $(BUILD)/tests/hs-hammer
+$(HS_HAMMER): $(BUILD)/tests/sync/hammer.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
+
+TEST_BINS += $(HS_HAMMER)
