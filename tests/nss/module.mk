@@ -67,3 +67,12 @@ $(CACHEBENCH): $(BUILD)/tests/nss/cachebench.o $(BUILD)/common/cache_writer.o $(
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 TEST_BINS += $(CACHEBENCH)
+
+# nss-grperf: a measuring tool (not a test): getgrgid_r of big groups
+# through glibc next to a memcpy of their member block. Run it through
+# tests/nss/grperf.sh.
+NSS_GRPERF := $(BUILD)/tests/nss-grperf
+$(NSS_GRPERF): $(BUILD)/tests/nss/grperf.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+TEST_BINS += $(NSS_GRPERF)
