@@ -9,8 +9,9 @@
  * own between calls), then CALLS timed calls of getgrgid_r; and, in the
  * same run, CALLS timed memcpy of the entry's packed member block (the
  * names with their NULs: what the module copies) from one buffer to
- * another. Prints per gid: members, block bytes, median us per getgrgid_r,
- * median us per memcpy, and the ratio. */
+ * another, and of the whole packed entry (the member pointers and the
+ * block). Prints per gid: members, block bytes, median us per
+ * getgrgid_r, median us per memcpy, and the ratios. */
 #include <errno.h>
 #include <grp.h>
 #include <stdio.h>
@@ -59,12 +60,36 @@ static struct group *lookup(gid_t gid, struct group *gr, char **buf,
 	return rc == 0 ? res : NULL;
 }
 
+/* Median us of CALLS memcpy of size bytes between two warm buffers. */
+static double time_memcpy(size_t size, size_t calls, double *t)
+{
+	char *src = malloc(size + 1), *dst = malloc(size + 1);
+	double t0, m;
+	size_t i;
+
+	if (!src || !dst)
+		exit(2);
+	memset(src, 'm', size + 1);
+	memset(dst, 0, size + 1);
+	for (i = 0; i < calls; i++) {
+		t0 = now_us();
+		memcpy(dst, src, size);
+		sink += (size_t)dst[size / 2];
+		t[i] = now_us() - t0;
+		src[i % size] ^= 1; /* not hoisted out of the loop */
+	}
+	m = median(t, calls);
+	free(src);
+	free(dst);
+	return m;
+}
+
 static int one(gid_t gid, size_t calls, double *t)
 {
-	size_t len = 1024, i, n, block = 0;
-	char *buf = malloc(len), *src, *dst;
+	size_t len = 1024, i, n, block = 0, entry;
+	char *buf = malloc(len);
 	struct group gr, *g;
-	double t0, tg, tm;
+	double t0, tg, tm, te;
 
 	if (!buf || !(g = lookup(gid, &gr, &buf, &len))) {
 		printf("gid %u: not found\n", (unsigned)gid);
@@ -80,25 +105,14 @@ static int one(gid_t gid, size_t calls, double *t)
 		sink += g ? (size_t)g->gr_mem : 0;
 	}
 	tg = median(t, calls);
-	src = malloc(block + 1);
-	dst = malloc(block + 1);
-	if (!src || !dst)
-		return 1;
-	memset(src, 'm', block + 1);
-	memset(dst, 0, block + 1);
-	for (i = 0; i < calls; i++) {
-		t0 = now_us();
-		memcpy(dst, src, block);
-		sink += (size_t)dst[block / 2];
-		t[i] = now_us() - t0;
-		src[i % block] ^= 1; /* not hoisted out of the loop */
-	}
-	tm = median(t, calls);
+	tm = time_memcpy(block, calls, t);
+	entry = (n + 1) * sizeof(char *) + block;
+	te = time_memcpy(entry, calls, t);
 	printf("gid %u members %zu block %zu bytes: getgrgid_r %.2f us, "
-	       "memcpy(block) %.2f us, ratio %.2f\n",
-	       (unsigned)gid, n, block, tg, tm, tm > 0 ? tg / tm : 0);
-	free(src);
-	free(dst);
+	       "memcpy(block) %.2f us (ratio %.2f), memcpy(entry %zu bytes) "
+	       "%.2f us (ratio %.2f)\n",
+	       (unsigned)gid, n, block, tg, tm, tm > 0 ? tg / tm : 0, entry, te,
+	       te > 0 ? tg / te : 0);
 	free(buf);
 	return 0;
 }
