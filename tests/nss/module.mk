@@ -76,3 +76,11 @@ $(NSS_GRPERF): $(BUILD)/tests/nss/grperf.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 TEST_BINS += $(NSS_GRPERF)
+
+# nss-grexact: getgrnam_r through real glibc with the exact documented
+# buffer size and one byte less (tests/nss/t-packed.sh).
+NSS_GREXACT := $(BUILD)/tests/nss-grexact
+$(NSS_GREXACT): $(BUILD)/tests/nss/grexact.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+TEST_BINS += $(NSS_GREXACT)
