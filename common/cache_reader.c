@@ -684,11 +684,17 @@ static inline uint64_t nul_mask64(const char *p)
 int hc_members_split(char *copy, size_t len, uint32_t nmembers, char **mem)
 {
 	char **out = mem, **lim = mem + nmembers;
-	char *s = copy, *c = copy, *end = copy + len;
+	char *s, *c, *end;
 	uint64_t z;
 
-	if (len > 0 && copy[len - 1] != 0)
+	if (len == 0) { /* no block (copy may be NULL) */
+		mem[0] = NULL;
+		return nmembers == 0 ? 0 : -EBADMSG;
+	}
+	if (copy[len - 1] != 0)
 		return -EBADMSG;
+	s = c = copy;
+	end = copy + len;
 	for (; end - c >= 64; c += 64) {
 		z = nul_mask64(c);
 		if ((size_t)(c + (z ? __builtin_ctzll(z) : 64) - s) > HC_MAX_NAME)
