@@ -84,3 +84,18 @@ $(NSS_GREXACT): $(BUILD)/tests/nss/grexact.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 TEST_BINS += $(NSS_GREXACT)
+
+# nss-split: the member-block walks against a reference (tests/nss/t-split.sh),
+# once with the SSE2 mask and once with the portable one (the reader
+# compiled without __SSE2__, as on architectures other than x86-64).
+NSS_SPLIT := $(BUILD)/tests/nss-split
+$(NSS_SPLIT): $(BUILD)/tests/nss/split.o $(BUILD)/common/cache_reader.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+$(BUILD)/tests/nss/cache_reader_swar.o: common/cache_reader.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -U__SSE2__ -MMD -MP -c -o $@ $<
+$(NSS_SPLIT)-swar: $(BUILD)/tests/nss/split.o $(BUILD)/tests/nss/cache_reader_swar.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+TEST_BINS += $(NSS_SPLIT) $(NSS_SPLIT)-swar
