@@ -86,16 +86,20 @@ $(NSS_GREXACT): $(BUILD)/tests/nss/grexact.o
 TEST_BINS += $(NSS_GREXACT)
 
 # nss-split: the member-block walks against a reference (tests/nss/t-split.sh),
-# once with the SSE2 mask and once with the portable one (the reader
-# compiled without __SSE2__, as on architectures other than x86-64).
+# for each variant of the pass: as built (on an x86-64-v3 CPU: the v3
+# code with the SSE2 mask), the x86-64 baseline (HC_NO_CPU_DISPATCH), and
+# the portable mask of other architectures (also without __SSE2__).
 NSS_SPLIT := $(BUILD)/tests/nss-split
 $(NSS_SPLIT): $(BUILD)/tests/nss/split.o $(BUILD)/common/cache_reader.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
+$(BUILD)/tests/nss/cache_reader_base.o: common/cache_reader.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHC_NO_CPU_DISPATCH -MMD -MP -c -o $@ $<
 $(BUILD)/tests/nss/cache_reader_swar.o: common/cache_reader.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -U__SSE2__ -MMD -MP -c -o $@ $<
-$(NSS_SPLIT)-swar: $(BUILD)/tests/nss/split.o $(BUILD)/tests/nss/cache_reader_swar.o
+	$(CC) $(ALL_CFLAGS) -DHC_NO_CPU_DISPATCH -U__SSE2__ -MMD -MP -c -o $@ $<
+$(NSS_SPLIT)-%: $(BUILD)/tests/nss/split.o $(BUILD)/tests/nss/cache_reader_%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
-TEST_BINS += $(NSS_SPLIT) $(NSS_SPLIT)-swar
+TEST_BINS += $(NSS_SPLIT) $(NSS_SPLIT)-base $(NSS_SPLIT)-swar

@@ -12,9 +12,9 @@
  * either way and half the count), then ROUNDS random blocks (default
  * 50,000). Every verdict and every name pointer must match the
  * reference, and the split must never write past the nmembers + 1
- * pointers (a guard follows them). Built twice: with the SSE2 mask of
- * x86-64 and with the portable word-at-a-time mask (nss-split-swar), so
- * both are tested here. Exit 0, or 1 with the first
+ * pointers (a guard follows them). Built three times (tests/nss/module.mk:
+ * nss-split, nss-split-base, nss-split-swar), one per variant of the pass,
+ * so each is tested here. Exit 0, or 1 with the first
  * mismatch on stderr. */
 #include "cache.h"
 
