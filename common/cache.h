@@ -61,6 +61,14 @@ struct hc_group {
 	uint32_t gid;
 	uint32_t nmembers;
 	uint32_t index;
+	uint32_t name_len; /* strlen(name), measured by the reader's check */
+	/* the packed member block (cache_format.h, GROUP_DATA): nmembers
+	 * names back to back, each NUL-terminated, members_len bytes in all;
+	 * NULL and 0 without members. The reader has checked its bounds and
+	 * final NUL, not yet the names: walk it with hc_member_next or split
+	 * a copy with hc_members_split, which check them. */
+	const char *members;
+	uint32_t members_len;
 };
 
 struct hc_cache_info {
@@ -109,8 +117,32 @@ int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
 			 struct hc_group *out);
 int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
 		      struct hc_group *out);
+/* The i-th member: O(i) (a walk of the block); callers that want every
+ * member walk them with hc_member_next instead. */
 int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
 			  uint32_t i, const char **name);
+
+/* Every member of g in order, one pass over its block, no lookup:
+ *     struct hc_member_iter it;
+ *     hc_member_iter_init(&it, &g);
+ *     while ((r = hc_member_next(&it, &name, &len)) > 0) ...
+ * hc_member_next gives 1 and the next name (NUL-terminated, len bytes),
+ * 0 after exactly g.nmembers names, -EBADMSG as soon as the block is seen
+ * not to hold g.nmembers names of at most HC_MAX_NAME bytes (never reading
+ * past the block). */
+struct hc_member_iter {
+	const char *p, *end;
+	uint32_t left;
+};
+void hc_member_iter_init(struct hc_member_iter *it, const struct hc_group *g);
+int hc_member_next(struct hc_member_iter *it, const char **name, size_t *len);
+
+/* The copy-out path of getgrnam_r: copy is a copy of g's members_len
+ * block bytes (made by the caller into its own buffer); point mem[0 ..
+ * nmembers) at its names and set mem[nmembers] = NULL, in one pass over
+ * the copy with the checks of hc_member_next (-EBADMSG at the first
+ * violation; mem's nmembers + 1 entries may then hold garbage). */
+int hc_members_split(char *copy, size_t len, uint32_t nmembers, char **mem);
 
 /* Is user a member of group groupname (listed as member, or the group is
  * the user's primary group)? 1 yes, 0 no, negative error. */

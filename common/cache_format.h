@@ -1,4 +1,4 @@
-/* The account cache file format, version 4. Included by cache_writer.c and
+/* The account cache file format, version 5. Included by cache_writer.c and
  * cache_reader.c (and by nobody else: the API is cache.h).
  *
  * GENERAL
@@ -56,15 +56,35 @@
  *                  two agree. getgrnam/getgrgid that miss INDEX_GROUP look
  *                  the name/uid up in INDEX_USER and take the user's
  *                  private group if it has one.
- *   3 GROUP_DATA   group records (HC_GREC_SIZE = 20 bytes), each followed by
- *                  its member array (nmembers x u32 string offsets):
+ *   3 GROUP_DATA   (v5) group records (HC_GREC_SIZE = 24 bytes), each
+ *                  followed by its packed member block, then zeros to the
+ *                  next multiple of 4:
  *                     0 name (string offset)  4 gid  8 nmembers
- *                    12 members (offset of the u32 array)  16 index
+ *                    12 block (offset of the member block)
+ *                    16 block_len (bytes of the block, NULs included)
+ *                    20 index
+ *                  The member block is the nmembers names back to back,
+ *                  each NUL-terminated and at most HC_MAX_NAME bytes: the
+ *                  very bytes getgrnam_r copies into the caller's buffer,
+ *                  so a lookup sizes the answer from nmembers, block_len
+ *                  and the name alone (ERANGE without touching a member),
+ *                  then makes one copy and one pass over it for the member
+ *                  pointers. No member is a string offset: a member that
+ *                  is a user repeats the name (one pass over contiguous
+ *                  bytes costs less than one cache miss per member). The
+ *                  reader checks, before use, that the block lies inside
+ *                  GROUP_DATA, that nmembers <= block_len <= nmembers x
+ *                  (HC_MAX_NAME + 1) (block_len 0 exactly when nmembers
+ *                  is 0) and that its last byte is NUL; the pass that sets
+ *                  the pointers counts and measures the names and stops
+ *                  at the first one over HC_MAX_NAME or past nmembers
+ *                  (corruption), and a block with fewer names is corrupt.
  *   4 GIDS         u32 gids: the initgroups index. User u's groups are
  *                  GIDS[first .. first+ngroups) (every group listing u as
  *                  a member, in group order; the primary gid is not added).
- *   5 STRINGS      shared strings (shells, hosts, server, member names that
- *                  are not users, ""), each NUL-terminated, de-duplicated.
+ *   5 STRINGS      shared strings (shells, hosts, server, names of groups
+ *                  that are not users, ""), each NUL-terminated,
+ *                  de-duplicated.
  *                  Strings may also live in USER_DATA; a user name that is
  *                  the tail of its home ("/home/alice") points into it.
  *   6 INDEX_USER   hash index, open addressing with linear probing:
@@ -102,6 +122,8 @@
  *   v4 (SSH keys): the KEYS section and the 136-byte header holding its
  *   table entry. A v3 file is refused like any other version until
  *   hcoop-sync rewrites it.
+ *   v5 (packed groups): a group record carries one member block instead
+ *   of an array of member string offsets.
  */
 #ifndef HCOOP_CACHE_FORMAT_H
 #define HCOOP_CACHE_FORMAT_H
@@ -125,7 +147,7 @@
 
 #define HC_CACHE_MAGIC "HCOOPC1\n"
 #define HC_CACHE_MAGIC_LEN 8
-#define HC_CACHE_VERSION 4u
+#define HC_CACHE_VERSION 5u
 #define HC_BOM 0x01020304u
 
 #define HC_HDR_SIZE 136u
@@ -179,13 +201,14 @@ enum {
 	HC_U_UPG = 56,
 };
 
-#define HC_GREC_SIZE 20u
+#define HC_GREC_SIZE 24u
 enum {
 	HC_G_NAME = 0,
 	HC_G_GID = 4,
 	HC_G_NMEMBERS = 8,
-	HC_G_MEMBERS = 12,
-	HC_G_INDEX = 16,
+	HC_G_BLOCK = 12,
+	HC_G_BLOCK_LEN = 16,
+	HC_G_INDEX = 20,
 };
 
 #define HC_SLOT_SIZE 16u

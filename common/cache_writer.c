@@ -115,8 +115,12 @@ struct buser {
 	int64_t expire;
 };
 
+/* The member names are added to the arena one after the other, so they
+ * already lie there as the file's packed member block: blen bytes from
+ * arena offset block (cache_format.h, GROUP_DATA). */
 struct bgroup {
 	uint32_t name, gid, first, nmembers; /* members: mem[first..] */
+	uint32_t block, blen;                /* the member block in the arena */
 	uint32_t hash;                       /* hc_hash_name(name) */
 };
 
@@ -359,6 +363,8 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 		if (r < 0)
 			return r;
 	}
+	g.block = nmembers ? b->mem[b->nmem] : 0;
+	g.blen = nmembers ? (uint32_t)(b->str.len - g.block) : 0;
 	g.nmembers = (uint32_t)nmembers;
 	n = (uint32_t)b->ng;
 	b->g[n] = g;
@@ -506,9 +512,9 @@ static bool is_upg(const struct buser *u, const struct bgroup *g)
 	return g->nmembers == 0 && g->gid == u->uid && g->gid == u->gid;
 }
 
-/* Compact private groups are marked; group names and members that are
- * not users go to the pool; members that are users count towards that
- * user's initgroups list. */
+/* Compact private groups are marked; group names that are not users go
+ * to the pool; members that are users count towards that user's
+ * initgroups list. */
 static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 {
 	struct hc_cache_builder *b = w->b;
@@ -528,7 +534,7 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 			continue;
 		}
 		w->ngfull++;
-		*gdata += HC_GREC_SIZE + 4 * (uint64_t)g->nmembers;
+		*gdata += HC_GREC_SIZE + (((uint64_t)g->blen + 3) & ~(uint64_t)3);
 		if (gu < 0 && (r = intern(b, bstr(w, g->name), &off)) < 0)
 			return r;
 		for (m = 0; m < g->nmembers; m++) {
@@ -536,10 +542,7 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 			int64_t ui = find_user(b, mn);
 
 			w->memu[g->first + m] = ui;
-			if (ui < 0) {
-				if ((r = intern(b, mn, &off)) < 0)
-					return r;
-			} else if (w->glast[ui] != i + 1) {
+			if (ui >= 0 && w->glast[ui] != i + 1) {
 				w->glast[ui] = (uint32_t)i + 1;
 				w->gcount[ui]++;
 				(*ngids)++;
@@ -691,14 +694,14 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	wr32(r + HC_G_NAME, ui >= 0 ? w->unameoff[ui] : pool_off(w, name));
 	wr32(r + HC_G_GID, g->gid);
 	wr32(r + HC_G_NMEMBERS, g->nmembers);
-	wr32(r + HC_G_MEMBERS, (uint32_t)*pos + HC_GREC_SIZE);
+	wr32(r + HC_G_BLOCK, (uint32_t)*pos + HC_GREC_SIZE);
+	wr32(r + HC_G_BLOCK_LEN, g->blen);
 	wr32(r + HC_G_INDEX, i);
 	*pos += HC_GREC_SIZE;
-	for (m = 0; m < g->nmembers; m++, *pos += 4) {
-		const char *mn = bstr(w, b->mem[g->first + m]);
-
+	memcpy(w->out + *pos, bstr(w, g->block), g->blen);
+	*pos = (*pos + g->blen + 3) & ~(uint64_t)3;
+	for (m = 0; m < g->nmembers; m++) {
 		ui = w->memu[g->first + m];
-		wr32(w->out + *pos, ui >= 0 ? w->unameoff[ui] : pool_off(w, mn));
 		if (ui >= 0 && w->glast[ui] != i + 1) {
 			w->glast[ui] = i + 1;
 			wr32(gids + 4 * (uint64_t)w->gcount[ui]++, g->gid);

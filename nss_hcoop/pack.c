@@ -1,8 +1,9 @@
 /* All buffer packing: every copy is bounded by the caller's buffer (for a
- * group the sizes are summed, with overflow checks, before anything is
- * written, since the aligned member pointer array comes first), and every
- * string is copied into the caller's buffer, so nothing returned points
- * into the mapping (which may be unmapped by the next lookup). */
+ * group the size is summed, with overflow checks, from the record before
+ * anything is written, since the aligned member pointer array comes
+ * first), and every string is copied into the caller's buffer, so nothing
+ * returned points into the mapping (which may be unmapped by the next
+ * lookup). */
 #include "nss_hcoop.h"
 
 #include <errno.h>
@@ -17,25 +18,6 @@ static bool add_size(size_t *total, size_t n)
 		return false;
 	*total += n;
 	return true;
-}
-
-/* Copy s to *p, never past end, always terminated (the file may even be
- * rewritten in place under us by root between a sizing pass and the
- * copy). NULL when it does not fit. */
-static char *put(char **p, const char *end, const char *s)
-{
-	size_t room = (size_t)(end - *p), n;
-	char *at = *p;
-
-	if (room == 0)
-		return NULL;
-	n = strnlen(s, room);
-	if (n == room)
-		return NULL;
-	memcpy(at, s, n);
-	at[n] = '\0';
-	*p += n + 1;
-	return at;
 }
 
 /* Copy the n bytes at s (a length the reader measured) to *p and
@@ -84,61 +66,45 @@ static size_t align_pad(const char *buf)
 	return (size_t)((al - a % al) % al);
 }
 
-/* The bytes the group needs in buf, or -ERANGE as soon as they exceed
- * buflen: a group is never measured further than the caller's buffer
- * (each member costs at least a pointer), and each member name is
- * bounded by the reader (HC_MAX_NAME), so a hostile member count or
- * string costs at most buflen's worth of work. */
-static int group_size(const struct hc_cache *c, const struct hc_group *g,
-		      const char *buf, size_t buflen, size_t *need)
+/* The bytes the group needs in buf: the aligned pointer array, the
+ * member block as it is in the file (names with their NULs), the name
+ * and "x". Known from the record alone, so a buffer too small is ERANGE
+ * without touching a member (glibc's doubling retries stay cheap). */
+static bool group_size(const struct hc_group *g, size_t pad, size_t *need)
 {
-	const char *m;
-	uint32_t i;
-	int r;
-
-	*need = align_pad(buf);
-	/* pointers first (aligned), then the strings */
-	if ((size_t)g->nmembers + 1 > SIZE_MAX / sizeof(char *) ||
-	    !add_size(need, ((size_t)g->nmembers + 1) * sizeof(char *)) ||
-	    !add_size(need, strlen(g->name) + 1) || !add_size(need, 2) ||
-	    *need > buflen)
-		return -ERANGE;
-	for (i = 0; i < g->nmembers; i++) {
-		r = hc_cache_group_member(c, g, i, &m);
-		if (r < 0)
-			return r == -ENOENT ? -EBADMSG : r;
-		if (!add_size(need, strlen(m) + 1) || *need > buflen)
-			return -ERANGE;
-	}
-	return 0;
+	*need = pad;
+	return (size_t)g->nmembers + 1 <= SIZE_MAX / sizeof(char *) &&
+	       add_size(need, ((size_t)g->nmembers + 1) * sizeof(char *)) &&
+	       add_size(need, g->members_len) &&
+	       add_size(need, (size_t)g->name_len + 1) && add_size(need, 2);
 }
 
+/* One copy of the member block into buf, right after the pointers, and
+ * one pass over the copy (not the mapping, which root could rewrite in
+ * place meanwhile) that sets the pointers and checks the names. */
 int hc_pack_group(const struct hc_cache *c, const struct hc_group *g,
 		  struct group *gr, char *buf, size_t buflen)
 {
-	size_t need;
+	size_t pad, need;
 	char **mem, *p;
-	const char *m;
-	uint32_t i;
 	int r;
 
+	(void)c; /* g's block points into c's mapping */
 	if (!buf)
 		return -ERANGE;
-	r = group_size(c, g, buf, buflen, &need);
+	pad = align_pad(buf);
+	if (!group_size(g, pad, &need) || need > buflen)
+		return -ERANGE;
+	mem = (char **)(void *)(buf + pad);
+	p = (char *)(mem + g->nmembers + 1);
+	if (g->members_len > 0)
+		memcpy(p, g->members, g->members_len);
+	r = hc_members_split(p, g->members_len, g->nmembers, mem);
 	if (r < 0)
 		return r;
-	if (need > buflen)
-		return -ERANGE;
-	mem = (char **)(void *)(buf + align_pad(buf));
-	p = (char *)(mem + g->nmembers + 1);
-	for (i = 0; i < g->nmembers; i++) {
-		r = hc_cache_group_member(c, g, i, &m);
-		if (r < 0 || !(mem[i] = put(&p, buf + need, m)))
-			return -EBADMSG;
-	}
-	mem[g->nmembers] = NULL;
-	gr->gr_name = put(&p, buf + need, g->name);
-	gr->gr_passwd = put(&p, buf + need, "x");
+	p += g->members_len;
+	gr->gr_name = put_n(&p, buf + need, g->name, g->name_len);
+	gr->gr_passwd = put_n(&p, buf + need, "x", 1);
 	if (!gr->gr_name || !gr->gr_passwd)
 		return -EBADMSG;
 	gr->gr_gid = g->gid;

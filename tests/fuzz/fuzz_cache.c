@@ -51,18 +51,49 @@ static void walk_user(struct hc_cache *c, const struct hc_user *u)
 	walk_keys(c, u);
 }
 
+/* The packed member block (format v5): walked with the iterator, and a
+ * copy split as getgrnam_r splits it; both must give the same verdict
+ * and the same names. By index only for the first few (O(i) each). */
+static void walk_members(struct hc_cache *c, const struct hc_group *g)
+{
+	struct hc_member_iter it;
+	char *copy = NULL, **mem = NULL;
+	const char *m;
+	uint32_t i = 0;
+	size_t len;
+	int r, s = -1;
+
+	if (g->members_len > 0 && !(copy = malloc(g->members_len)))
+		return;
+	mem = calloc((size_t)g->nmembers + 1, sizeof(*mem));
+	if (mem) {
+		if (g->members_len > 0)
+			memcpy(copy, g->members, g->members_len);
+		s = hc_members_split(copy, g->members_len, g->nmembers, mem);
+	}
+	hc_member_iter_init(&it, g);
+	while ((r = hc_member_next(&it, &m, &len)) > 0) {
+		if (strlen(m) != len || len > 255 ||
+		    (s == 0 && strcmp(mem[i], m) != 0))
+			abort();
+		i++;
+	}
+	if (mem && (r == 0) != (s == 0))
+		abort(); /* the two walks disagree on the block */
+	for (i = 0; i < g->nmembers && i < 8; i++)
+		if (hc_cache_group_member(c, g, i, &m) < 0 || strlen(m) > 255)
+			break;
+	free(mem);
+	free(copy);
+}
+
 static void walk_group(struct hc_cache *c, const struct hc_group *g)
 {
 	struct hc_group h;
-	const char *m;
-	uint32_t i;
 
 	hc_cache_group_byname(c, g->name, &h);
 	hc_cache_group_bygid(c, g->gid, &h);
-	/* every member, as getgrnam_r sizes them all */
-	for (i = 0; i < g->nmembers && i < (1u << 20); i++)
-		if (hc_cache_group_member(c, g, i, &m) < 0 || strlen(m) > (1u << 30))
-			break;
+	walk_members(c, g);
 }
 
 static void walk(struct hc_cache *c)

@@ -12,10 +12,14 @@ mkdir -p "$work/corpus"
 for s in "$src"/tests/fuzz/seed*.spec; do
 	"$build/tests/hcoop-mkcache" "$work/corpus/$(basename "$s" .spec)" <"$s"
 done
-# hostile seeds: seed5's group "big" (16,000 members) and alice's strings
-# pointing at one 512 KiB string (the writer refuses to write such a file;
+# hostile seeds: seed5's group "big" (16,000 members) as one 512 KiB
+# member block without NULs and alice's strings pointing at one such
+# string (the writer refuses to write such a file;
 # under 1 MiB: libFuzzer truncates larger seeds)
 python3 "$src/tests/nss/hostile.py" "$work/corpus/seed5" "$work/corpus" 524288 >/dev/null
+# hostile packed member blocks (format v5) of seed7's group "big": bounds
+# past GROUP_DATA, no final NUL, wrong counts, a name over 255 bytes
+python3 "$src/tests/nss/packed.py" "$work/corpus/seed7" big "$work/corpus" >/dev/null
 cd "$work" # crash-* artefacts land here, and are printed by libFuzzer
 "$build/tests/fuzz-cache" -max_total_time="$secs" -timeout=5 -rss_limit_mb=1024 \
 	-print_final_stats=1 corpus

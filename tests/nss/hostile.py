@@ -1,18 +1,22 @@
 #!/usr/bin/env python3
 """Write hostile variants of a valid cache file (one that has a group
-"big" with many members and a user "alice") into a directory: every
-member offset of "big", or one of alice's strings, pointing at one long
-run of non-NUL bytes appended to the file (LEN bytes, default 8 MiB, then
-the final NUL), with the header's file size and checksum fixed so the file
-passes open and reaches the per-lookup checks. A reader that does not bound
-string lengths spends nmembers x LEN on one getgrnam.
+"big" with many members and a user "alice") into a directory: the packed
+member block of "big" (format v5), or one of alice's strings, being one
+long run of non-NUL bytes appended to the file (LEN bytes, default 8 MiB,
+then the final NUL), with the header's file size and checksum fixed so the
+file passes open and reaches the per-lookup checks. For the block,
+GROUP_DATA is stretched to the end of the file so the block lies inside
+it, and big keeps its member count, so the block passes the record's O(1)
+checks and is sized and copied: only the pass over the copy, which stops
+HC_MAX_NAME bytes in, finds it corrupt. A reader that does not bound
+string lengths scans LEN bytes per string.
 Usage: hostile.py CACHE OUTDIR [LEN]"""
 import os, struct, sys
 
 src, out = sys.argv[1], sys.argv[2]
 run_len = int(sys.argv[3]) if len(sys.argv) > 3 else 8 << 20
 data = open(src, "rb").read()
-HDR = 128
+HDR = struct.unpack_from("<I", data, 12)[0]  # header size (136 in v4, v5)
 
 def checksum(h):
     h = bytearray(h[:HDR])
@@ -57,9 +61,14 @@ def find_user(d, name):
 
 d, run = with_run(data)
 g = find_group(d, "big")
-nmem, moff = struct.unpack_from("<II", d, g + 8)
-for i in range(nmem):
-    struct.pack_into("<I", d, moff + 4 * i, run)
+nmem = struct.unpack_from("<I", d, g + 8)[0]
+gd_off = sec(d, 3)[0]
+d += bytes((-len(d)) % 4)  # GROUP_DATA's size is a multiple of 4
+struct.pack_into("<I", d, 24, len(d))
+struct.pack_into("<I", d, 64 + 8 * 3 + 4, len(d) - gd_off)  # GROUP_DATA size
+struct.pack_into("<II", d, g + 12, run, run_len + 1)  # block, block_len (v5)
+assert run_len + 1 <= nmem * 256, "the run must pass the block's O(1) checks"
+struct.pack_into("<I", d, 28, checksum(d))
 open(os.path.join(out, "long-members"), "wb").write(d)
 
 u = find_user(data, "alice")

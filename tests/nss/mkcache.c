@@ -180,10 +180,20 @@ static int dump(const char *path)
 			printf("K:%s:%s\n", u.name, k);
 	}
 	for (i = 0; hc_cache_group_at(c, i, &g) == 0; i++) {
+		struct hc_member_iter it;
+		size_t len;
+
 		printf("G:%s:%u:", g.name, g.gid);
-		for (j = 0; hc_cache_group_member(c, &g, j, &m) == 0; j++)
+		hc_member_iter_init(&it, &g);
+		for (j = 0; (r = hc_member_next(&it, &m, &len)) > 0; j++)
 			printf("%s%s", j ? "," : "", m);
 		printf("\n");
+		if (r < 0) {
+			fprintf(stderr, "hcoop-mkcache: %s: group %s: %s\n", path,
+				g.name, strerror(-r));
+			hc_cache_close(c);
+			return 2;
+		}
 	}
 	printf("# info generation=%llu server=%s users=%u groups=%u\n",
 	       (unsigned long long)info.generation, info.server, info.n_users,

@@ -67,3 +67,39 @@ $(CACHEBENCH): $(BUILD)/tests/nss/cachebench.o $(BUILD)/common/cache_writer.o $(
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 TEST_BINS += $(CACHEBENCH)
+
+# nss-grperf: a measuring tool (not a test): getgrgid_r of big groups
+# through glibc next to a memcpy of their member block. Run it through
+# tests/nss/grperf.sh.
+NSS_GRPERF := $(BUILD)/tests/nss-grperf
+$(NSS_GRPERF): $(BUILD)/tests/nss/grperf.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+TEST_BINS += $(NSS_GRPERF)
+
+# nss-grexact: getgrnam_r through real glibc with the exact documented
+# buffer size and one byte less (tests/nss/t-packed.sh).
+NSS_GREXACT := $(BUILD)/tests/nss-grexact
+$(NSS_GREXACT): $(BUILD)/tests/nss/grexact.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+TEST_BINS += $(NSS_GREXACT)
+
+# nss-split: the member-block walks against a reference (tests/nss/t-split.sh),
+# for each variant of the pass: as built (on an x86-64-v3 CPU: the v3
+# code with the SSE2 mask), the x86-64 baseline (HC_NO_CPU_DISPATCH), and
+# the portable mask of other architectures (also without __SSE2__).
+NSS_SPLIT := $(BUILD)/tests/nss-split
+$(NSS_SPLIT): $(BUILD)/tests/nss/split.o $(BUILD)/common/cache_reader.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+$(BUILD)/tests/nss/cache_reader_base.o: common/cache_reader.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHC_NO_CPU_DISPATCH -MMD -MP -c -o $@ $<
+$(BUILD)/tests/nss/cache_reader_swar.o: common/cache_reader.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHC_NO_CPU_DISPATCH -U__SSE2__ -MMD -MP -c -o $@ $<
+$(NSS_SPLIT)-%: $(BUILD)/tests/nss/split.o $(BUILD)/tests/nss/cache_reader_%.o
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+TEST_BINS += $(NSS_SPLIT) $(NSS_SPLIT)-base $(NSS_SPLIT)-swar

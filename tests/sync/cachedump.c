@@ -29,19 +29,22 @@ static int dump_users(const struct hc_cache *c, uint32_t n)
 
 static int dump_groups(const struct hc_cache *c, uint32_t n)
 {
+	struct hc_member_iter it;
 	struct hc_group g;
 	const char *m;
 	uint32_t i, j;
+	size_t len;
+	int r;
 
 	for (i = 0; i < n; i++) {
 		if (hc_cache_group_at(c, i, &g) < 0)
 			return -1;
 		printf("G:%s:%" PRIu32 ":", g.name, g.gid);
-		for (j = 0; j < g.nmembers; j++) {
-			if (hc_cache_group_member(c, &g, j, &m) < 0)
-				return -1;
+		hc_member_iter_init(&it, &g);
+		for (j = 0; (r = hc_member_next(&it, &m, &len)) > 0; j++)
 			printf("%s%s", j ? "," : "", m);
-		}
+		if (r < 0)
+			return -1;
 		printf("\n");
 	}
 	return 0;
