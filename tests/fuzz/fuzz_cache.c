@@ -75,10 +75,10 @@ static void walk(struct hc_cache *c)
 	if (hc_cache_info(c, &info) < 0)
 		return;
 	hc_cache_superseded(c);
-	for (i = 0; i < info.n_users && i < 64; i++)
+	for (i = 0; i < info.user_slots && i < 64; i++)
 		if (hc_cache_user_at(c, i, &u) == 0)
 			walk_user(c, &u);
-	for (i = 0; i < info.n_groups && i < 64; i++)
+	for (i = 0; i < info.group_slots && i < 64; i++)
 		if (hc_cache_group_at(c, i, &g) == 0)
 			walk_group(c, &g);
 	hc_cache_user_byname(c, "alice", &u);
