@@ -80,8 +80,9 @@ struct hc_cache_info {
 	/* positions for hc_cache_user_at / hc_cache_group_at: i in
 	 * [0, user_slots), some of them superseded (-ESRCH) */
 	uint32_t user_slots, group_slots;
-	/* entries the delta holds or supersedes (0: no delta mapped) */
-	uint32_t delta_users, delta_groups;
+	/* records in the delta (the last user_slots - delta_users positions
+	 * are the delta's) and main positions it supersedes; 0: no delta */
+	uint32_t delta_users, delta_groups, delta_superseded;
 };
 
 struct hc_cache;
@@ -146,6 +147,12 @@ int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
 
 /* Is a delta file mapped beside the main file? */
 bool hc_cache_has_delta(const struct hc_cache *c);
+/* The delta's superseded sets, slot by slot (for hcoop-sync, which
+ * carries them into the next delta): 0 and *pos a main-file position of
+ * users (groups false) or groups; -ESRCH an empty slot; -ENOENT past the
+ * last slot or no delta. */
+int hc_cache_superseded_at(const struct hc_cache *c, bool groups,
+			   uint32_t slot, uint32_t *pos);
 /* The main file's own generation (hc_cache_info gives the delta's when
  * one is mapped): what a delta written now must name as its base. */
 uint64_t hc_cache_main_generation(const struct hc_cache *c);

@@ -401,7 +401,7 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 		return -EBADMSG;
 	out->n_users = out->user_slots = c->n_users;
 	out->n_groups = out->group_slots = c->n_groups;
-	out->delta_users = out->delta_groups = 0;
+	out->delta_users = out->delta_groups = out->delta_superseded = 0;
 	if (d) {
 		/* a hostile delta may claim more than the main holds */
 		out->n_users -= d->sup_nu < c->n_users ? d->sup_nu : c->n_users;
@@ -410,8 +410,9 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 		out->n_groups += d->n_groups;
 		out->user_slots += d->n_users;
 		out->group_slots += d->n_groups;
-		out->delta_users = d->n_users + d->sup_nu;
-		out->delta_groups = d->n_groups + d->sup_ng;
+		out->delta_users = d->n_users;
+		out->delta_groups = d->n_groups;
+		out->delta_superseded = d->sup_nu + d->sup_ng;
 	}
 	return 0;
 }
@@ -993,6 +994,24 @@ int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
 	const struct hc_cache *f = user_file(c, u, &l);
 
 	return file_user_key(f, &l, i, key, len);
+}
+
+int hc_cache_superseded_at(const struct hc_cache *c, bool groups,
+			   uint32_t slot, uint32_t *pos)
+{
+	const struct hc_cache *d = c->delta;
+	uint32_t n, v;
+
+	if (!d)
+		return -ENOENT;
+	n = groups ? d->sup_gslots : d->sup_uslots;
+	if (slot >= n)
+		return -ENOENT;
+	v = rd32((groups ? d->sup_g : d->sup_u) + 4 * (size_t)slot);
+	if (v == 0)
+		return -ESRCH;
+	*pos = v - 1;
+	return 0;
 }
 
 bool hc_cache_has_delta(const struct hc_cache *c)
