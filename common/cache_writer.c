@@ -1320,6 +1320,7 @@ int hc_cache_delta_retire(const char *main_path)
 
 	if (!dpath)
 		return -ENOMEM;
+	remove_stale_tmps(dpath); /* a delta write killed midway */
 	fd = open_old(dpath);
 	if (fd >= 0) {
 		flag_superseded(fd);
