@@ -122,6 +122,8 @@ printf 'dn: uid=yun,%s\nchangetype: delete\n' "$P" | slapd_modify >/dev/null
 step "delete"
 is "getent no longer finds the deleted user" "$(getent passwd yun)" ""
 main_untouched "after five simple changes"
+like "--status counts the delta's entries" "$("$HS_SYNC" -c "$HS_CONF" --status 2>&1)" \
+	"delta: [1-9][0-9]* entries"
 
 n_once=$(grep -c '^U:' "$SLAPD_DIR/once.txt")
 is "getent passwd: every LDAP user once" \
@@ -137,6 +139,8 @@ step "a contested add"
 # generation tells a full write)
 check "contested: a full write (new main file)" test "$(main_gen)" != "$gen0"
 check_not "contested: the full write removed the delta" test -e "$D"
+like "--status: no delta after the full write" "$("$HS_SYNC" -c "$HS_CONF" --status 2>&1)" \
+	"delta: 0 entries"
 gen1=$(main_gen)
 
 # past delta_max (30): a burst merges into a new main file
