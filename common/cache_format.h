@@ -15,10 +15,13 @@
  *     8  u32    version (HC_CACHE_VERSION)
  *    12  u32    header size (152)
  *    16  u32    byte-order mark 0x01020304 (bytes 04 03 02 01 in the file)
- *    20  u32    superseded: 0 when written; the writer stores 1 here in the
- *               OLD file (through an fd opened before the rename) after the
- *               new file has been renamed over it. Readers load it on every
- *               lookup (no system call) and reopen the path when it is set.
+ *    20  u32    superseded: 0 when written; the writer steps this counter
+ *               (+1, never back to 0) in the OLD file (through an fd
+ *               opened before the rename) after the new file has been
+ *               renamed over it, and in a main file when it writes the
+ *               first delta for it. Readers load it on every lookup (no
+ *               system call) and reopen the path when it differs from the
+ *               value they saw at open.
  *    24  u32    file size in bytes (must equal st_size)
  *    28  u32    header checksum: FNV-1a 32 of the 136 header bytes with the
  *               superseded and checksum fields read as 0

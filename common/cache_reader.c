@@ -31,6 +31,7 @@ struct hc_cache {
 	long next_check; /* coarse monotonic second of the next stat */
 	int stale;       /* set once a stat saw another or a changed file */
 	uint64_t generation, base_generation;
+	uint32_t flag0; /* the superseded word as it was at open */
 	/* main handle: the delta file mapped beside it (NULL: none valid),
 	 * and the delta path as it was at open (dseen false: absent), which
 	 * the throttled stat compares */
@@ -248,6 +249,9 @@ static int open_file(struct hc_cache *c)
 	close(fd); /* the mapping stays valid */
 	if (r == 0)
 		r = check_header(c);
+	if (r == 0)
+		c->flag0 = __atomic_load_n((const uint32_t *)(c->map + HC_OFF_SUPERSEDED),
+					   __ATOMIC_RELAXED);
 	return r;
 }
 
@@ -324,16 +328,20 @@ void hc_cache_close(struct hc_cache *c)
 
 /* ---- freshness ---- */
 
-/* With a delta mapped only the delta's flag counts: the writer flags
- * the main file when it writes the first delta (so that readers without
- * one learn of it), and flags both when a full write replaces them. */
+/* The flag is a counter the writer steps (cache_format.h): superseded
+ * means "changed since we mapped the file", so a main file already flagged
+ * for a delta that is gone since (removed by hand, damaged) does not send
+ * every lookup into a reopen. With a delta mapped only the delta's flag
+ * counts: the writer flags the main file when it writes the first delta
+ * (so that readers without one learn of it), and flags both when a full
+ * write replaces them. */
 bool hc_cache_superseded(const struct hc_cache *c)
 {
 	const struct hc_cache *f = c->delta ? c->delta : c;
 
 	/* the writer stores into the file while we read it: one atomic load */
 	return __atomic_load_n((const uint32_t *)(f->map + HC_OFF_SUPERSEDED),
-			       __ATOMIC_RELAXED) != 0;
+			       __ATOMIC_RELAXED) != f->flag0;
 }
 
 static bool same_time(const struct timespec *a, const struct timespec *b)
@@ -489,10 +497,10 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 	return 0;
 }
 
+/* h: hc_hash_name(name), computed once for main and delta */
 static int file_user_byname(const struct hc_cache *c, const char *name,
-			    struct hc_user *out)
+			    uint32_t h, struct hc_user *out)
 {
-	uint32_t h = hc_hash_name(name);
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
 			     name, HC_U_NAME, HC_UREC_SIZE);
 	int r;
@@ -847,16 +855,17 @@ static int main_group(const struct hc_cache *c, int r, const struct hc_group *g)
 int hc_cache_user_byname(const struct hc_cache *c, const char *name,
 			 struct hc_user *out)
 {
+	uint32_t h = hc_hash_name(name);
 	int r;
 
 	if (!c->delta)
-		return file_user_byname(c, name, out);
-	r = file_user_byname(c->delta, name, out);
+		return file_user_byname(c, name, h, out);
+	r = file_user_byname(c->delta, name, h, out);
 	if (r == 0)
 		out->index += c->n_users;
 	if (r != -ENOENT)
 		return r;
-	return main_user(c, file_user_byname(c, name, out), out);
+	return main_user(c, file_user_byname(c, name, h, out), out);
 }
 
 int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,

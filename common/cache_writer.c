@@ -514,11 +514,13 @@ int hc_cache_builder_supersede_group(struct hc_cache_builder *b, uint32_t pos)
 	return push_pos(&b->supg, &b->nsupg, &b->capsupg, pos);
 }
 
-/* Slots of a superseded set of n raw positions: more than n, so a probe
- * always ends at an empty slot. */
+/* Slots of a delta's index or superseded set for n entries: a load of
+ * 1/4, so that the lookups that miss the delta (nearly all of them) end
+ * at the first or second slot; a delta is small, the room is cheap. More
+ * than n, so a probe always ends at an empty slot. */
 static uint64_t sup_slots(size_t n)
 {
-	return n == 0 ? 0 : (uint64_t)n + n / 4 + 1;
+	return n == 0 ? 0 : 4 * (uint64_t)n + 1;
 }
 
 /* ---- layout: pass 1 sizes, pass 2 bytes ---- */
@@ -649,8 +651,10 @@ static int plan(struct wctx *w, const char *server)
 	w->sec_size[HC_SEC_GROUP_DATA] = gdata;
 	w->sec_size[HC_SEC_GIDS] = 4 * (ngids + (b->base ? b->nxgid : 0));
 	w->sec_size[HC_SEC_STRINGS] = (b->pool.len + 3) & ~(size_t)3;
-	w->sec_size[HC_SEC_INDEX_USER] = index_slots(b->nu) * HC_SLOT_SIZE;
-	w->sec_size[HC_SEC_INDEX_GROUP] = index_slots(w->ngfull) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_USER] =
+		(b->base ? sup_slots(b->nu) : index_slots(b->nu)) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_GROUP] =
+		(b->base ? sup_slots(w->ngfull) : index_slots(w->ngfull)) * HC_SLOT_SIZE;
 	w->sec_size[HC_SEC_KEYS] = keys_size(b);
 	w->ngids = ngids;
 	w->sec_size[HC_SEC_SUPERSEDED] =
@@ -1067,14 +1071,21 @@ static int open_old(const char *path)
 	return fd;
 }
 
+/* Step the file's superseded counter (cache_format.h): readers compare
+ * it with the value they saw at open. One writer at a time (the lock of
+ * hcoop-sync), so read-modify-write is enough. */
 static void flag_superseded(int fd)
 {
-	uint32_t one = htole32(1);
+	uint32_t v = 0;
 
 	if (fd < 0)
 		return;
 	/* best effort: readers also notice by a throttled stat */
-	if (pwrite(fd, &one, sizeof(one), HC_OFF_SUPERSEDED) < 0) {
+	if (pread(fd, &v, sizeof(v), HC_OFF_SUPERSEDED) != (ssize_t)sizeof(v))
+		v = 0;
+	v = le32toh(v) + 1;
+	v = htole32(v ? v : 1);
+	if (pwrite(fd, &v, sizeof(v), HC_OFF_SUPERSEDED) < 0) {
 		/* nothing more to do */
 	}
 	close(fd);

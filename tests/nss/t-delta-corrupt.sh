@@ -109,6 +109,11 @@ rm -f "$CACHE.delta"
 mkdir "$CACHE.delta"
 is "a directory as delta: ignored" "$(q status pwnam carol)" SUCCESS
 rmdir "$CACHE.delta"
+# the main file was flagged when its first delta was written; that delta
+# gone, the flag must not send every lookup into a reopen
+strace -f -e trace=openat -o "$T/strace" "$NSS_DLOPEN" "$SO" pwnam alice >/dev/null 2>&1
+is "no delta, main flagged for one: the cache opened once, not per lookup" \
+	"$(grep -c "\"$CACHE\"" "$T/strace")" 1
 cp "$T/good-delta" "$CACHE.delta"
 chmod 0666 "$CACHE.delta"
 is "a world-writable delta: ignored" "$(q status pwnam zed)" NOTFOUND
