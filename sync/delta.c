@@ -435,12 +435,16 @@ static int carry_groups(struct dctx *d)
 			return r;
 		d->entries++;
 	}
-	for (i = 0; (r = hc_cache_superseded_at(d->c, false, i, &pos)) != -ENOENT; i++)
+	for (i = 0; (r = hc_cache_superseded_at(d->c, false, i, &pos)) != -ENOENT; i++) {
 		if (r == 0 && (r = hc_cache_builder_supersede_user(d->b, pos)) < 0)
 			return r;
-	for (i = 0; (r = hc_cache_superseded_at(d->c, true, i, &pos)) != -ENOENT; i++)
+		d->entries += r == 0;
+	}
+	for (i = 0; (r = hc_cache_superseded_at(d->c, true, i, &pos)) != -ENOENT; i++) {
 		if (r == 0 && (r = hc_cache_builder_supersede_group(d->b, pos)) < 0)
 			return r;
+		d->entries += r == 0;
+	}
 	return 0;
 }
 
@@ -518,10 +522,12 @@ static int build(struct dctx *d)
 	size_t k;
 	int r;
 
-	d->entries = (size_t)d->info.delta_users + d->info.delta_groups +
-		     d->info.delta_superseded + d->ch->n;
-	if (d->entries > d->cfg->delta_max)
+	/* an upper bound first: the previous delta plus the batch */
+	if ((size_t)d->info.delta_users + d->info.delta_groups +
+		    d->info.delta_superseded + d->ch->n > d->cfg->delta_max)
 		return HS_DELTA_FULL;
+	/* then counted: the batch, the touched users, what is carried */
+	d->entries = d->ch->n;
 	for (k = 0; k < d->ch->n; k++)
 		if ((r = classify(d, &d->ch->v[k])) != 0)
 			return r;
