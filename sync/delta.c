@@ -22,31 +22,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "cache.h"
+#include "delta.h"
 #include "fileio.h"
 #include "log.h"
 #include "names.h"
-#include "sync.h"
 
-struct dctx {
-	const struct hc_config *cfg;
-	struct hs_model *m;
-	const struct hs_changes *ch;
-	struct hc_local local;
-	struct hc_cache *c;
-	struct hc_cache_info info;
-	uint32_t main_users, main_groups; /* main-file positions */
-	struct hc_cache_builder *b;
-	bool *drop_u, *drop_g;   /* previous delta records not carried over */
-	struct hc_strmap touch;  /* user names whose record is rewritten */
-	struct hc_strmap *newmem; /* per change: members of the new group */
-	size_t entries;          /* what the new delta holds and supersedes */
-	const char **fresh;      /* users newly assigned here */
-	size_t n_fresh;
-};
-
-static const struct hs_entry *current(const struct dctx *d,
-				      const struct hs_change *ch)
+const struct hs_entry *hs_delta_current(const struct dctx *d,
+					const struct hs_change *ch)
 {
 	return hs_index_find(&d->m->keys, ch->key, 0);
 }
@@ -112,7 +94,7 @@ static bool old_served(const struct dctx *d, const struct hs_change *ch)
 /* Is the change simple (file comment)? Then drop what it replaces. */
 static int classify(struct dctx *d, const struct hs_change *ch)
 {
-	const struct hs_entry *e = current(d, ch);
+	const struct hs_entry *e = hs_delta_current(d, ch);
 	char why[512];
 	int r;
 
@@ -134,138 +116,6 @@ static int classify(struct dctx *d, const struct hs_change *ch)
 		return 0;
 	return ch->kind == HS_USER ? drop_users_of(d, e->name, e->id)
 				   : drop_groups_of(d, e->name, e->id);
-}
-
-/* ---- users whose group list changes ---- */
-
-static int touch(struct dctx *d, const char *name)
-{
-	size_t v;
-
-	if (hc_strmap_get(&d->touch, name, &v))
-		return 0;
-	d->entries++;
-	return hc_strmap_put(&d->touch, name, 0);
-}
-
-static int member_set(struct hc_strmap *s, char *const *members, size_t n)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < n; i++)
-		if ((r = hc_strmap_put(s, members[i], 0)) < 0)
-			return r;
-	return 0;
-}
-
-/* The members a changed group gained or lost: all of them (old and new)
- * when its gid changed or it came or went, else the symmetric
- * difference. */
-static int touch_members(struct dctx *d, size_t k)
-{
-	const struct hs_change *ch = &d->ch->v[k];
-	const struct hs_entry *e = current(d, ch);
-	struct hc_strmap old = { 0 };
-	bool all = !ch->had_old || !e || e->id != ch->old_id;
-	size_t i, v;
-	int r;
-
-	if (e && (r = member_set(&d->newmem[k], e->members, e->nmembers)) < 0)
-		return r;
-	if (!all && (r = member_set(&old, ch->old_members, ch->old_nmembers)) < 0)
-		goto out;
-	r = 0;
-	for (i = 0; e && i < e->nmembers && r == 0; i++)
-		if (all || !hc_strmap_get(&old, e->members[i], &v))
-			r = touch(d, e->members[i]);
-	for (i = 0; i < ch->old_nmembers && r == 0; i++)
-		if (all || !hc_strmap_get(&d->newmem[k], ch->old_members[i], &v))
-			r = touch(d, ch->old_members[i]);
-out:
-	hc_strmap_free(&old);
-	return r;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-struct gidlist {
-	uint32_t *v;
-	size_t n, cap;
-};
-
-static int gid_add(struct gidlist *l, uint32_t gid)
-{
-	if (l->n == l->cap) {
-		size_t ncap = l->cap ? l->cap * 2 : 16;
-		uint32_t *nv = reallocarray(l->v, ncap, sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		l->v = nv;
-		l->cap = ncap;
-	}
-	l->v[l->n++] = gid;
-	return 0;
-}
-
-/* Is gid the old gid of a changed group (served before the batch)? */
-static bool changed_old_gid(const struct dctx *d, uint32_t gid)
-{
-	size_t k;
-
-	for (k = 0; k < d->ch->n; k++) {
-		const struct hs_change *ch = &d->ch->v[k];
-
-		if (ch->kind == HS_GROUP && ch->had_old && ch->old_id == gid)
-			return true;
-	}
-	return false;
-}
-
-/* The groups of user name after the batch: what the cache serves for
- * that name (none if no user is served under it: then no group may list
- * it, which the member filter tells), without the changed groups' old
- * gids, with the changed groups that list it now. */
-static int groups_of(struct dctx *d, const char *name, struct gidlist *l)
-{
-	struct hc_user u;
-	size_t k, v, i, o;
-	uint32_t gid;
-	int r;
-
-	if (hc_cache_user_byname(d->c, name, &u) == 0) {
-		for (i = 0; i < u.ngroups; i++) {
-			if ((r = hc_cache_user_group(d->c, &u, (uint32_t)i, &gid)) < 0)
-				return r;
-			if (!changed_old_gid(d, gid) && (r = gid_add(l, gid)) < 0)
-				return r;
-		}
-	} else if (hs_mfilter_maybe(&d->m->mf, name)) {
-		return HS_DELTA_FULL;
-	}
-	for (k = 0; k < d->ch->n; k++) {
-		const struct hs_change *ch = &d->ch->v[k];
-		const struct hs_entry *e;
-
-		if (ch->kind != HS_GROUP || !(e = current(d, ch)) ||
-		    !hc_strmap_get(&d->newmem[k], name, &v))
-			continue;
-		if ((r = gid_add(l, e->id)) < 0)
-			return r;
-	}
-	if (l->n > 1)
-		qsort(l->v, l->n, sizeof(*l->v), cmp_u32);
-	for (i = o = 0; i < l->n; i++)
-		if (o == 0 || l->v[o - 1] != l->v[i])
-			l->v[o++] = l->v[i];
-	l->n = o;
-	return 0;
 }
 
 /* ---- filling the builder ---- */
@@ -329,17 +179,6 @@ static int add_served_user(struct dctx *d, const struct hc_user *su)
 	return n ? hc_cache_builder_set_keys(d->b, su->name, keys, i) : 0;
 }
 
-static int set_groups(struct dctx *d, const char *name)
-{
-	struct gidlist l = { 0 };
-	int r = groups_of(d, name, &l);
-
-	if (r == 0)
-		r = hc_cache_builder_set_user_groups(d->b, name, l.v, l.n);
-	free(l.v);
-	return r;
-}
-
 /* The changed users (from the model) and the touched ones: users of the
  * model, unchanged in the batch, copied from the cache with their new
  * group list. A touched name that is no user, or a user not served
@@ -354,10 +193,10 @@ static int add_users(struct dctx *d)
 	for (k = 0; k < d->ch->n; k++) {
 		const struct hs_change *ch = &d->ch->v[k];
 
-		e = current(d, ch);
+		e = hs_delta_current(d, ch);
 		if (ch->kind != HS_USER || !e)
 			continue;
-		if ((r = add_model_user(d, e)) < 0 || (r = set_groups(d, e->name)) != 0)
+		if ((r = add_model_user(d, e)) < 0 || (r = hs_delta_set_groups(d, e->name)) != 0)
 			return r;
 	}
 	for (i = 0; i < d->touch.n; i++) {
@@ -371,7 +210,7 @@ static int add_users(struct dctx *d)
 		if (hc_cache_user_byname(d->c, name, &u) < 0 || u.uid != e->id)
 			continue;
 		if ((r = drop_user(d, &u)) < 0 || (r = add_served_user(d, &u)) < 0 ||
-		    (r = set_groups(d, name)) != 0)
+		    (r = hs_delta_set_groups(d, name)) != 0)
 			return r;
 	}
 	return 0;
@@ -455,7 +294,7 @@ static int add_groups(struct dctx *d)
 
 	for (k = 0; k < d->ch->n; k++) {
 		const struct hs_change *ch = &d->ch->v[k];
-		const struct hs_entry *e = current(d, ch);
+		const struct hs_entry *e = hs_delta_current(d, ch);
 
 		if (ch->kind != HS_GROUP || !e)
 			continue;
@@ -532,7 +371,7 @@ static int build(struct dctx *d)
 		if ((r = classify(d, &d->ch->v[k])) != 0)
 			return r;
 	for (k = 0; k < d->ch->n; k++) {
-		if (d->ch->v[k].kind == HS_GROUP && (r = touch_members(d, k)) < 0)
+		if (d->ch->v[k].kind == HS_GROUP && (r = hs_delta_touch_members(d, k)) < 0)
 			return r;
 		if (d->entries > d->cfg->delta_max)
 			return HS_DELTA_FULL;
