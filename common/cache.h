@@ -18,7 +18,16 @@
  * it, instead of a rename) is noticed by hc_cache_stale, but a process
  * that reads a page the rewrite truncated away gets SIGBUS from the
  * kernel (MAP_PRIVATE would not help: truncation drops private copies
- * too). Only hcoop-sync's rename, mv or install may replace the file. */
+ * too). Only hcoop-sync's rename, mv or install may replace the file.
+ *
+ * The delta (format v5): hc_cache_open(path) also maps path.delta when it
+ * applies to that main file (cache_format.h, THE DELTA FILE), and every
+ * function below then answers for the pair: the delta's entries first,
+ * the main file's entries that the delta supersedes absent. Record
+ * indexes (struct hc_user/hc_group .index, and the i of the _at
+ * functions) are global: [0, main count) the main file, then the delta's
+ * records; hc_cache_info() gives the total to walk (user_slots,
+ * group_slots) besides the live counts. */
 #ifndef HCOOP_CACHE_H
 #define HCOOP_CACHE_H
 
@@ -50,7 +59,7 @@ struct hc_user {
 	uint32_t flags;        /* HC_USER_* */
 	int64_t shadow_expire; /* days since 1970-01-01, or HC_NO_EXPIRE */
 	uint32_t ngroups;      /* entries of the user->groups index */
-	uint32_t index;        /* record number (enumeration order) */
+	uint32_t index;        /* global record number (enumeration order) */
 	/* strlen of name, gecos, dir, shell: measured once by the reader's
 	 * bound check, so a copy need not measure again */
 	uint32_t name_len, gecos_len, dir_len, shell_len;
@@ -75,7 +84,13 @@ struct hc_cache_info {
 	uint64_t generation;
 	int64_t refreshed_at; /* unix time of the last LDAP refresh */
 	const char *server;   /* URI it was refreshed from */
-	uint32_t n_users, n_groups;
+	uint32_t n_users, n_groups; /* live entries (main + delta) */
+	/* positions for hc_cache_user_at / hc_cache_group_at: i in
+	 * [0, user_slots), some of them superseded (-ESRCH) */
+	uint32_t user_slots, group_slots;
+	/* records in the delta (the last user_slots - delta_users positions
+	 * are the delta's) and main positions it supersedes; 0: no delta */
+	uint32_t delta_users, delta_groups, delta_superseded;
 };
 
 struct hc_cache;
@@ -85,14 +100,16 @@ struct hc_cache;
 int hc_cache_open(const char *path, struct hc_cache **out);
 void hc_cache_close(struct hc_cache *c);
 
-/* True once hcoop-sync has renamed a newer file over this one (the writer
- * sets a flag in the old file; no system call here). */
+/* True once hcoop-sync has renamed a newer file over this one, main or
+ * delta (the writer sets a flag in the old file; no system call here). */
 bool hc_cache_superseded(const struct hc_cache *c);
 
 /* hc_cache_superseded(), or else, at most once per second (coarse
  * monotonic clock, no system call in between), a stat of the path shows
  * another file there (replaced by other means than hcoop-sync) or the same
- * file changed (size, mtime or ctime: rewritten in place, chmod, chown).
+ * file changed (size, mtime or ctime: rewritten in place, chmod, chown),
+ * or the delta path no longer holds what it held at open (a delta
+ * renamed in or removed without a flag: a writer killed in between).
  * A failed stat (chroot, no file at the path) is not staleness: the
  * mapping stays valid and is kept. Thread-safe: callers holding a shared
  * handle may call it concurrently. */
@@ -104,7 +121,8 @@ int hc_cache_user_byname(const struct hc_cache *c, const char *name,
 			 struct hc_user *out);
 int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
 			struct hc_user *out);
-/* Enumeration: i in [0, n_users). */
+/* Enumeration: i in [0, info.user_slots); -ESRCH: position i is
+ * superseded by the delta (skip it and go on); -ENOENT past the end. */
 int hc_cache_user_at(const struct hc_cache *c, uint32_t i,
 		     struct hc_user *out);
 /* The i-th gid of the user's groups (every group listing them as member). */
@@ -115,6 +133,7 @@ int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 			  struct hc_group *out);
 int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
 			 struct hc_group *out);
+/* i in [0, info.group_slots); -ESRCH and -ENOENT as hc_cache_user_at. */
 int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
 		      struct hc_group *out);
 /* The i-th member: O(i) (a walk of the block); callers that want every
@@ -158,6 +177,18 @@ int hc_cache_user_nkeys(const struct hc_cache *c, const struct hc_user *u,
 int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
 		      uint32_t i, const char **key, size_t *len);
 
+/* Is a delta file mapped beside the main file? */
+bool hc_cache_has_delta(const struct hc_cache *c);
+/* The delta's superseded sets, slot by slot (for hcoop-sync, which
+ * carries them into the next delta): 0 and *pos a main-file position of
+ * users (groups false) or groups; -ESRCH an empty slot; -ENOENT past the
+ * last slot or no delta. */
+int hc_cache_superseded_at(const struct hc_cache *c, bool groups,
+			   uint32_t slot, uint32_t *pos);
+/* The main file's own generation (hc_cache_info gives the delta's when
+ * one is mapped): what a delta written now must name as its base. */
+uint64_t hc_cache_main_generation(const struct hc_cache *c);
+
 /* ---- writer (hcoop-sync and test tools) ---- */
 
 struct hc_user_in {
@@ -193,5 +224,30 @@ int hc_cache_builder_set_keys(struct hc_cache_builder *b, const char *name,
 int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
 			   uint64_t generation, const char *server,
 			   int64_t refreshed_at);
+
+/* Delta files (cache_format.h, THE DELTA FILE). In a delta every user's
+ * group list is the one given here (none unless set): the delta's groups
+ * are only the changed ones. gids copied; -ENOENT no such user (add it
+ * first), -EEXIST already set, -EFBIG too many. */
+int hc_cache_builder_set_user_groups(struct hc_cache_builder *b,
+				     const char *name, const uint32_t *gids,
+				     size_t n);
+/* Main-file USER_TABLE / GROUP_TABLE positions the delta replaces or
+ * deletes (a position given twice counts once). */
+int hc_cache_builder_supersede_user(struct hc_cache_builder *b, uint32_t pos);
+int hc_cache_builder_supersede_group(struct hc_cache_builder *b,
+				     uint32_t pos);
+/* Write the builder as main_path.delta for the main file of generation
+ * base (not 0), atomically like hc_cache_builder_write. The replaced
+ * delta is flagged superseded when it applied to that same main file;
+ * otherwise (the first delta of this main file) the main file is, so that
+ * readers with no delta mapped reopen and find it. */
+int hc_cache_builder_write_delta(struct hc_cache_builder *b,
+				 const char *main_path, uint64_t base,
+				 uint64_t generation, const char *server,
+				 int64_t refreshed_at);
+/* After a full write of main_path: flag main_path.delta superseded and
+ * remove it. 0 when there was none. */
+int hc_cache_delta_retire(const char *main_path);
 
 #endif

@@ -10,15 +10,18 @@
  *   string offset below the file size names a NUL-terminated string inside
  *   the mapping (possibly garbage in a corrupt file, never out of bounds).
  *
- * HEADER (offset 0, HC_HDR_SIZE = 136 bytes)
+ * HEADER (offset 0, HC_HDR_SIZE = 152 bytes)
  *     0  u8[8]  magic "HCOOPC1\n"
  *     8  u32    version (HC_CACHE_VERSION)
- *    12  u32    header size (136)
+ *    12  u32    header size (152)
  *    16  u32    byte-order mark 0x01020304 (bytes 04 03 02 01 in the file)
- *    20  u32    superseded: 0 when written; the writer stores 1 here in the
- *               OLD file (through an fd opened before the rename) after the
- *               new file has been renamed over it. Readers load it on every
- *               lookup (no system call) and reopen the path when it is set.
+ *    20  u32    superseded: 0 when written; the writer steps this counter
+ *               (+1, never back to 0) in the OLD file (through an fd
+ *               opened before the rename) after the new file has been
+ *               renamed over it, and in a main file when it writes the
+ *               first delta for it. Readers load it on every lookup (no
+ *               system call) and reopen the path when it differs from the
+ *               value they saw at open.
  *    24  u32    file size in bytes (must equal st_size)
  *    28  u32    header checksum: FNV-1a 32 of the 136 header bytes with the
  *               superseded and checksum fields read as 0
@@ -28,7 +31,9 @@
  *    52  u32    n_users
  *    56  u32    n_groups
  *    60  u32    reserved, 0
- *    64  section table: HC_SEC_COUNT (9) entries of {u32 offset, u32 size}
+ *    64  u64    base_generation (v5): 0 in a main file; in a delta file
+ *               (below), the generation of the main file it applies to
+ *    72  section table: HC_SEC_COUNT (10) entries of {u32 offset, u32 size}
  *
  * SECTIONS (each inside the file, 4-aligned, not overlapping the header)
  *   0 USER_TABLE   n_users x u32: offset of each user record, in
@@ -115,15 +120,49 @@
  *                  and string lies inside KEYS; the reader checks that
  *                  string[length] is the first NUL. Kept apart from
  *                  USER_DATA so passwd lookups never touch key bytes.
+ *   9 SUPERSEDED   (v5) empty (size 0) in a main file. In a delta: the
+ *                  main file's USER_TABLE and GROUP_TABLE positions that
+ *                  the delta replaces or deletes, as two open-addressed
+ *                  sets of u32 slots (position + 1; 0 = empty):
+ *                     0 n_users   superseded user positions
+ *                     4 uslots    slots of the user set (> n_users, or 0)
+ *                     8 n_groups  superseded group positions
+ *                    12 gslots    slots of the group set
+ *                    16 uslots x u32, then gslots x u32
+ *                  Position p starts at hc_slot(hc_hash_id(p), slots) and
+ *                  probes linearly (wrapping) to an empty slot or p + 1,
+ *                  never more than slots times.
+ *
+ * THE DELTA FILE (v5)
+ *   CACHE.delta, beside CACHE, in this same format (same builder, same
+ *   reader code): every user and group changed, added or renamed since the
+ *   main file was written (cumulative: each delta write replaces the whole
+ *   delta atomically, temp + fsync + rename), its base_generation the main
+ *   file's generation, its generation hcoop-sync's counter (+1 per write).
+ *   A user record in a delta carries its complete group list (GIDS), not
+ *   only the groups of the delta. Readers map the main file, then the
+ *   delta if its base_generation equals the main's generation (otherwise,
+ *   or when it is corrupt, it is ignored as if absent). A lookup asks the
+ *   delta first (a hit is the answer), then the main file, whose hit is
+ *   absent when its table position is in the delta's SUPERSEDED set.
+ *   Life cycle: the first delta written for a main file sets the main's
+ *   superseded flag (readers then reopen both files; a reader with a delta
+ *   mapped heeds only the delta's flag), later ones set the previous
+ *   delta's flag. A full write (the delta grew past delta_max, or a change
+ *   that is not simple: hcoop-sync(8)) renames a new main file in (base
+ *   generations no longer match: the old delta is ignored from then on),
+ *   then flags the old delta and unlinks it. A crash at any moment leaves
+ *   either pair consistent: an old delta is never applied to a new main.
  *
  * COMPATIBILITY
  *   Any change to the layout bumps HC_CACHE_VERSION; a reader refuses every
  *   other version (-EPROTONOSUPPORT) and hcoop-sync rewrites the file.
  *   v4 (SSH keys): the KEYS section and the 136-byte header holding its
- *   table entry. A v3 file is refused like any other version until
- *   hcoop-sync rewrites it.
- *   v5 (packed groups): a group record carries one member block instead
- *   of an array of member string offsets.
+ *   table entry. v5: packed groups (a group record carries one member
+ *   block instead of an array of member string offsets) and delta files
+ *   (base_generation, the SUPERSEDED section and the 152-byte header).
+ *   An older file is refused like any other version until hcoop-sync
+ *   rewrites it.
  */
 #ifndef HCOOP_CACHE_FORMAT_H
 #define HCOOP_CACHE_FORMAT_H
@@ -150,7 +189,7 @@
 #define HC_CACHE_VERSION 5u
 #define HC_BOM 0x01020304u
 
-#define HC_HDR_SIZE 136u
+#define HC_HDR_SIZE 152u
 enum {
 	HC_OFF_MAGIC = 0,
 	HC_OFF_VERSION = 8,
@@ -164,7 +203,8 @@ enum {
 	HC_OFF_SERVER = 48,
 	HC_OFF_NUSERS = 52,
 	HC_OFF_NGROUPS = 56,
-	HC_OFF_SECTIONS = 64,
+	HC_OFF_BASEGEN = 64,
+	HC_OFF_SECTIONS = 72,
 };
 
 enum hc_section {
@@ -177,10 +217,23 @@ enum hc_section {
 	HC_SEC_INDEX_USER,
 	HC_SEC_INDEX_GROUP,
 	HC_SEC_KEYS,
+	HC_SEC_SUPERSEDED,
 	HC_SEC_COUNT
 };
 _Static_assert(HC_HDR_SIZE == HC_OFF_SECTIONS + 8 * HC_SEC_COUNT,
 	       "the section table ends the header");
+
+/* SUPERSEDED section header (u32 words) */
+#define HC_SUP_HDR_SIZE 16u
+enum {
+	HC_SUP_NUSERS = 0,
+	HC_SUP_USLOTS = 4,
+	HC_SUP_NGROUPS = 8,
+	HC_SUP_GSLOTS = 12,
+};
+
+/* The suffix of the delta file's path: CACHE + ".delta". */
+#define HC_DELTA_SUFFIX ".delta"
 
 #define HC_UREC_SIZE 60u
 enum {

@@ -33,6 +33,18 @@ struct hc_cache {
 	struct stat st;  /* the file as opened: what the stat check compares */
 	long next_check; /* coarse monotonic second of the next stat */
 	int stale;       /* set once a stat saw another or a changed file */
+	uint64_t generation, base_generation;
+	uint32_t flag0; /* the superseded word as it was at open */
+	/* main handle: the delta file mapped beside it (NULL: none valid),
+	 * and the delta path as it was at open (dseen false: absent), which
+	 * the throttled stat compares */
+	struct hc_cache *delta;
+	char *dpath;
+	struct stat dst;
+	bool dseen;
+	/* delta handle: its SUPERSEDED sets (cache_format.h) */
+	const uint8_t *sup_u, *sup_g;
+	uint32_t sup_nu, sup_uslots, sup_ng, sup_gslots;
 };
 
 static inline uint32_t rd32(const uint8_t *p)
@@ -154,8 +166,34 @@ static int check_header(struct hc_cache *c)
 		return -EBADMSG;
 	c->n_users = rd32(h + HC_OFF_NUSERS);
 	c->n_groups = rd32(h + HC_OFF_NGROUPS);
+	c->generation = rd64(h + HC_OFF_GENERATION);
+	c->base_generation = rd64(h + HC_OFF_BASEGEN);
 	if (check_sections(c) < 0 || check_keys_section(c) < 0)
 		return -EBADMSG;
+	return 0;
+}
+
+/* A delta's SUPERSEDED section (format v5): the two sets exactly fill
+ * it and each keeps an empty slot, so no probe runs the whole table. */
+static int check_superseded(struct hc_cache *d)
+{
+	const struct hc_sec *s = &d->sec[HC_SEC_SUPERSEDED];
+	const uint8_t *p = d->map + s->off;
+	uint64_t need;
+
+	if (s->size < HC_SUP_HDR_SIZE)
+		return -EBADMSG;
+	d->sup_nu = rd32(p + HC_SUP_NUSERS);
+	d->sup_uslots = rd32(p + HC_SUP_USLOTS);
+	d->sup_ng = rd32(p + HC_SUP_NGROUPS);
+	d->sup_gslots = rd32(p + HC_SUP_GSLOTS);
+	need = HC_SUP_HDR_SIZE + 4 * ((uint64_t)d->sup_uslots + d->sup_gslots);
+	if (need != s->size ||
+	    (d->sup_nu && d->sup_nu >= d->sup_uslots) ||
+	    (d->sup_ng && d->sup_ng >= d->sup_gslots))
+		return -EBADMSG;
+	d->sup_u = p + HC_SUP_HDR_SIZE;
+	d->sup_g = d->sup_u + 4 * (size_t)d->sup_uslots;
 	return 0;
 }
 
@@ -202,10 +240,61 @@ static long coarse_now(void)
 	return (long)ts.tv_sec;
 }
 
+/* Map one file (main or delta) into c, whose path is set. */
+static int open_file(struct hc_cache *c)
+{
+	int fd, r;
+
+	fd = open(c->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	r = map_fd(fd, c);
+	close(fd); /* the mapping stays valid */
+	if (r == 0)
+		r = check_header(c);
+	if (r == 0)
+		c->flag0 = __atomic_load_n((const uint32_t *)(c->map + HC_OFF_SUPERSEDED),
+					   __ATOMIC_RELAXED);
+	return r;
+}
+
+/* The delta beside main c (cache_format.h, THE DELTA FILE): mapped when
+ * it is valid and applies to this main file (base_generation), else
+ * treated as absent, silently: a delta left by a crash before a full
+ * write, or a corrupt one, must not stop the main file from answering.
+ * What the path held is remembered for the stat check either way. */
+static void open_delta(struct hc_cache *c)
+{
+	struct hc_cache *d;
+	size_t n = strlen(c->path);
+
+	c->dpath = malloc(n + sizeof(HC_DELTA_SUFFIX));
+	if (!c->dpath)
+		return;
+	memcpy(c->dpath, c->path, n);
+	memcpy(c->dpath + n, HC_DELTA_SUFFIX, sizeof(HC_DELTA_SUFFIX));
+	c->dseen = stat(c->dpath, &c->dst) == 0;
+	if (!c->dseen || c->base_generation != 0)
+		return;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return;
+	d->path = c->dpath; /* borrowed: freed with c */
+	if (open_file(d) == 0 && d->base_generation != 0 &&
+	    d->base_generation == c->generation && check_superseded(d) == 0) {
+		d->path = NULL;
+		c->dst = d->st; /* the file mapped, not the one stat'ed */
+		c->delta = d;
+		return;
+	}
+	d->path = NULL;
+	hc_cache_close(d);
+}
+
 int hc_cache_open(const char *path, struct hc_cache **out)
 {
 	struct hc_cache *c;
-	int fd, r;
+	int r;
 
 	*out = NULL;
 	c = calloc(1, sizeof(*c));
@@ -216,18 +305,10 @@ int hc_cache_open(const char *path, struct hc_cache **out)
 		r = -ENOMEM;
 		goto fail;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		r = -errno;
-		goto fail;
-	}
-	r = map_fd(fd, c);
-	close(fd); /* the mapping stays valid */
+	r = open_file(c);
 	if (r < 0)
 		goto fail;
-	r = check_header(c);
-	if (r < 0)
-		goto fail;
+	open_delta(c);
 	c->next_check = coarse_now() + 1;
 	*out = c;
 	return 0;
@@ -240,19 +321,30 @@ void hc_cache_close(struct hc_cache *c)
 {
 	if (!c)
 		return;
+	hc_cache_close(c->delta);
 	if (c->map)
 		munmap((void *)(uintptr_t)c->map, c->size);
+	free(c->dpath);
 	free(c->path);
 	free(c);
 }
 
 /* ---- freshness ---- */
 
+/* The flag is a counter the writer steps (cache_format.h): superseded
+ * means "changed since we mapped the file", so a main file already flagged
+ * for a delta that is gone since (removed by hand, damaged) does not send
+ * every lookup into a reopen. With a delta mapped only the delta's flag
+ * counts: the writer flags the main file when it writes the first delta
+ * (so that readers without one learn of it), and flags both when a full
+ * write replaces them. */
 bool hc_cache_superseded(const struct hc_cache *c)
 {
+	const struct hc_cache *f = c->delta ? c->delta : c;
+
 	/* the writer stores into the file while we read it: one atomic load */
-	return __atomic_load_n((const uint32_t *)(c->map + HC_OFF_SUPERSEDED),
-			       __ATOMIC_RELAXED) != 0;
+	return __atomic_load_n((const uint32_t *)(f->map + HC_OFF_SUPERSEDED),
+			       __ATOMIC_RELAXED) != f->flag0;
 }
 
 static bool same_time(const struct timespec *a, const struct timespec *b)
@@ -264,12 +356,26 @@ static bool same_time(const struct timespec *a, const struct timespec *b)
  * (renamed in by other means than hcoop-sync), or the same inode changed
  * in place (cp over it: new size, mtime or ctime; also a chmod/chown,
  * so the trust check is made again). */
-static bool same_file(const struct hc_cache *c, const struct stat *st)
+static bool same_stat(const struct stat *a, const struct stat *b)
 {
-	return st->st_dev == c->st.st_dev && st->st_ino == c->st.st_ino &&
-	       st->st_size == c->st.st_size &&
-	       same_time(&st->st_mtim, &c->st.st_mtim) &&
-	       same_time(&st->st_ctim, &c->st.st_ctim);
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       same_time(&a->st_mtim, &b->st_mtim) &&
+	       same_time(&a->st_ctim, &b->st_ctim);
+}
+
+/* The delta path still holds what it held at open (nothing, or the same
+ * file): a delta renamed in or removed by a writer that died before it
+ * could set a superseded flag is noticed here. */
+static bool same_delta(const struct hc_cache *c)
+{
+	struct stat st;
+	bool there;
+
+	if (!c->dpath)
+		return true;
+	there = stat(c->dpath, &st) == 0;
+	return there == c->dseen && (!there || same_stat(&st, &c->dst));
 }
 
 bool hc_cache_stale(struct hc_cache *c)
@@ -286,22 +392,39 @@ bool hc_cache_stale(struct hc_cache *c)
 	/* A path that cannot be stat'ed says nothing about the mapping (after
 	 * chroot(), or a missing file between an unlink and a rename by
 	 * hand): keep serving what is mapped. */
-	if (stat(c->path, &st) == 0 && !same_file(c, &st))
+	if (stat(c->path, &st) == 0 && (!same_stat(&st, &c->st) || !same_delta(c)))
 		__atomic_store_n(&c->stale, 1, __ATOMIC_RELAXED);
 	return __atomic_load_n(&c->stale, __ATOMIC_RELAXED) != 0;
 }
 
+/* With a delta: its generation, refresh time and server (the newest
+ * write), the live counts (main minus superseded plus delta) and the
+ * positions enumeration walks (main, then delta). */
 int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 {
-	const uint8_t *h = c->map;
+	const struct hc_cache *d = c->delta, *f = d ? d : c;
+	const uint8_t *h = f->map;
 
-	out->generation = rd64(h + HC_OFF_GENERATION);
+	out->generation = f->generation;
 	out->refreshed_at = (int64_t)rd64(h + HC_OFF_REFRESHED);
-	out->server = str_at(c, rd32(h + HC_OFF_SERVER), HC_MAX_SERVER);
+	out->server = str_at(f, rd32(h + HC_OFF_SERVER), HC_MAX_SERVER);
 	if (!out->server)
 		return -EBADMSG;
-	out->n_users = c->n_users;
-	out->n_groups = c->n_groups;
+	out->n_users = out->user_slots = c->n_users;
+	out->n_groups = out->group_slots = c->n_groups;
+	out->delta_users = out->delta_groups = out->delta_superseded = 0;
+	if (d) {
+		/* a hostile delta may claim more than the main holds */
+		out->n_users -= d->sup_nu < c->n_users ? d->sup_nu : c->n_users;
+		out->n_groups -= d->sup_ng < c->n_groups ? d->sup_ng : c->n_groups;
+		out->n_users += d->n_users;
+		out->n_groups += d->n_groups;
+		out->user_slots += d->n_users;
+		out->group_slots += d->n_groups;
+		out->delta_users = d->n_users;
+		out->delta_groups = d->n_groups;
+		out->delta_superseded = d->sup_nu + d->sup_ng;
+	}
 	return 0;
 }
 
@@ -377,10 +500,10 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 	return 0;
 }
 
-int hc_cache_user_byname(const struct hc_cache *c, const char *name,
-			 struct hc_user *out)
+/* h: hc_hash_name(name), computed once for main and delta */
+static int file_user_byname(const struct hc_cache *c, const char *name,
+			    uint32_t h, struct hc_user *out)
 {
-	uint32_t h = hc_hash_name(name);
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
 			     name, HC_U_NAME, HC_UREC_SIZE);
 	int r;
@@ -393,8 +516,8 @@ int hc_cache_user_byname(const struct hc_cache *c, const char *name,
 	return r;
 }
 
-int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
-			struct hc_user *out)
+static int file_user_byuid(const struct hc_cache *c, uint32_t uid,
+			   struct hc_user *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, uid,
 			     hc_hash_id(uid), NULL, 0, 0);
@@ -408,7 +531,8 @@ int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
 	return r;
 }
 
-int hc_cache_user_at(const struct hc_cache *c, uint32_t i, struct hc_user *out)
+static int file_user_at(const struct hc_cache *c, uint32_t i,
+			struct hc_user *out)
 {
 	if (i >= c->n_users)
 		return -ENOENT;
@@ -416,8 +540,8 @@ int hc_cache_user_at(const struct hc_cache *c, uint32_t i, struct hc_user *out)
 			 out);
 }
 
-int hc_cache_user_group(const struct hc_cache *c, const struct hc_user *u,
-			uint32_t i, uint32_t *gid)
+static int file_user_group(const struct hc_cache *c, const struct hc_user *u,
+			   uint32_t i, uint32_t *gid)
 {
 	const struct hc_sec *g = &c->sec[HC_SEC_GIDS];
 	const uint8_t *r;
@@ -534,8 +658,8 @@ static bool in_user_data(const struct hc_cache *c, uint32_t off)
 	return rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE) != NULL;
 }
 
-int hc_cache_group_byname(const struct hc_cache *c, const char *name,
-			  struct hc_group *out)
+static int file_group_byname(const struct hc_cache *c, const char *name,
+			     struct hc_group *out)
 {
 	uint32_t h = hc_hash_name(name);
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_HASH, h, h,
@@ -556,8 +680,8 @@ int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 	return r;
 }
 
-int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
-			 struct hc_group *out)
+static int file_group_bygid(const struct hc_cache *c, uint32_t gid,
+			    struct hc_group *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_ID, gid,
 			     hc_hash_id(gid), NULL, 0, 0);
@@ -577,8 +701,8 @@ int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
 	return r;
 }
 
-int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
-		      struct hc_group *out)
+static int file_group_at(const struct hc_cache *c, uint32_t i,
+			 struct hc_group *out)
 {
 	uint32_t off;
 
@@ -621,8 +745,9 @@ int hc_member_next(struct hc_member_iter *it, const char **name, size_t *len)
 	return 1;
 }
 
-int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
-			  uint32_t i, const char **name)
+static int file_group_member(const struct hc_cache *c,
+			     const struct hc_group *g, uint32_t i,
+			     const char **name)
 {
 	struct hc_member_iter it;
 	uint32_t k;
@@ -811,16 +936,16 @@ static int key_list(const struct hc_cache *c, const struct hc_user *u,
 	return 0;
 }
 
-int hc_cache_user_nkeys(const struct hc_cache *c, const struct hc_user *u,
-			uint32_t *n)
+static int file_user_nkeys(const struct hc_cache *c, const struct hc_user *u,
+			   uint32_t *n)
 {
 	const uint8_t *list;
 
 	return key_list(c, u, &list, n);
 }
 
-int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
-		      uint32_t i, const char **key, size_t *len)
+static int file_user_key(const struct hc_cache *c, const struct hc_user *u,
+			 uint32_t i, const char **key, size_t *len)
 {
 	const struct hc_sec *k = &c->sec[HC_SEC_KEYS];
 	const uint8_t *list;
@@ -841,4 +966,234 @@ int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
 	*key = (const char *)c->map + soff;
 	*len = slen;
 	return 0;
+}
+
+/* ---- main + delta (format v5: cache_format.h, THE DELTA FILE) ----
+ * Every public lookup asks the delta first, then the main file, whose hit
+ * counts only when its table position is not superseded. A record's
+ * index is global: [0, main count) the main file, from there the delta;
+ * the functions taking a record back (group lists, members, keys) read it
+ * from the file its index names. */
+
+/* Is main position pos in the delta's set (slots u32s at set)? At most
+ * slots probes. */
+static bool sup_has(const uint8_t *set, uint32_t slots, uint32_t pos)
+{
+	uint32_t i, at, v;
+
+	if (slots == 0)
+		return false;
+	at = hc_slot(hc_hash_id(pos), slots);
+	for (i = 0; i < slots; i++) {
+		v = rd32(set + 4 * (size_t)at);
+		if (v == 0)
+			return false;
+		if (v == pos + 1)
+			return true;
+		if (++at == slots)
+			at = 0;
+	}
+	return false;
+}
+
+static bool user_gone(const struct hc_cache *c, uint32_t pos)
+{
+	return sup_has(c->delta->sup_u, c->delta->sup_uslots, pos);
+}
+
+static bool group_gone(const struct hc_cache *c, uint32_t pos)
+{
+	return sup_has(c->delta->sup_g, c->delta->sup_gslots, pos);
+}
+
+/* The answer of a main-file user lookup r, once the delta missed. */
+static int main_user(const struct hc_cache *c, int r, const struct hc_user *u)
+{
+	return r == 0 && user_gone(c, u->index) ? -ENOENT : r;
+}
+
+static int main_group(const struct hc_cache *c, int r, const struct hc_group *g)
+{
+	return r == 0 && group_gone(c, g->index) ? -ENOENT : r;
+}
+
+int hc_cache_user_byname(const struct hc_cache *c, const char *name,
+			 struct hc_user *out)
+{
+	uint32_t h = hc_hash_name(name);
+	int r;
+
+	if (!c->delta)
+		return file_user_byname(c, name, h, out);
+	r = file_user_byname(c->delta, name, h, out);
+	if (r == 0)
+		out->index += c->n_users;
+	if (r != -ENOENT)
+		return r;
+	return main_user(c, file_user_byname(c, name, h, out), out);
+}
+
+int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
+			struct hc_user *out)
+{
+	int r;
+
+	if (!c->delta)
+		return file_user_byuid(c, uid, out);
+	r = file_user_byuid(c->delta, uid, out);
+	if (r == 0)
+		out->index += c->n_users;
+	if (r != -ENOENT)
+		return r;
+	return main_user(c, file_user_byuid(c, uid, out), out);
+}
+
+int hc_cache_user_at(const struct hc_cache *c, uint32_t i, struct hc_user *out)
+{
+	int r;
+
+	if (i < c->n_users) {
+		r = file_user_at(c, i, out);
+		return r == 0 && c->delta && user_gone(c, i) ? -ESRCH : r;
+	}
+	if (!c->delta)
+		return -ENOENT;
+	r = file_user_at(c->delta, i - c->n_users, out);
+	if (r == 0)
+		out->index += c->n_users;
+	return r;
+}
+
+/* The file holding user record u, and u as that file numbers it. */
+static const struct hc_cache *user_file(const struct hc_cache *c,
+					const struct hc_user *u,
+					struct hc_user *local)
+{
+	*local = *u;
+	if (!c->delta || u->index < c->n_users)
+		return c;
+	local->index -= c->n_users;
+	return c->delta;
+}
+
+static const struct hc_cache *group_file(const struct hc_cache *c,
+					 const struct hc_group *g,
+					 struct hc_group *local)
+{
+	*local = *g;
+	if (!c->delta || g->index < c->n_groups)
+		return c;
+	local->index -= c->n_groups;
+	return c->delta;
+}
+
+int hc_cache_user_group(const struct hc_cache *c, const struct hc_user *u,
+			uint32_t i, uint32_t *gid)
+{
+	struct hc_user l;
+	const struct hc_cache *f = user_file(c, u, &l);
+
+	return file_user_group(f, &l, i, gid);
+}
+
+int hc_cache_group_byname(const struct hc_cache *c, const char *name,
+			  struct hc_group *out)
+{
+	int r;
+
+	if (!c->delta)
+		return file_group_byname(c, name, out);
+	r = file_group_byname(c->delta, name, out);
+	if (r == 0)
+		out->index += c->n_groups;
+	if (r != -ENOENT)
+		return r;
+	return main_group(c, file_group_byname(c, name, out), out);
+}
+
+int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
+			 struct hc_group *out)
+{
+	int r;
+
+	if (!c->delta)
+		return file_group_bygid(c, gid, out);
+	r = file_group_bygid(c->delta, gid, out);
+	if (r == 0)
+		out->index += c->n_groups;
+	if (r != -ENOENT)
+		return r;
+	return main_group(c, file_group_bygid(c, gid, out), out);
+}
+
+int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
+		      struct hc_group *out)
+{
+	int r;
+
+	if (i < c->n_groups) {
+		r = file_group_at(c, i, out);
+		return r == 0 && c->delta && group_gone(c, i) ? -ESRCH : r;
+	}
+	if (!c->delta)
+		return -ENOENT;
+	r = file_group_at(c->delta, i - c->n_groups, out);
+	if (r == 0)
+		out->index += c->n_groups;
+	return r;
+}
+
+int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,
+			  uint32_t i, const char **name)
+{
+	struct hc_group l;
+	const struct hc_cache *f = group_file(c, g, &l);
+
+	return file_group_member(f, &l, i, name);
+}
+
+int hc_cache_user_nkeys(const struct hc_cache *c, const struct hc_user *u,
+			uint32_t *n)
+{
+	struct hc_user l;
+	const struct hc_cache *f = user_file(c, u, &l);
+
+	return file_user_nkeys(f, &l, n);
+}
+
+int hc_cache_user_key(const struct hc_cache *c, const struct hc_user *u,
+		      uint32_t i, const char **key, size_t *len)
+{
+	struct hc_user l;
+	const struct hc_cache *f = user_file(c, u, &l);
+
+	return file_user_key(f, &l, i, key, len);
+}
+
+int hc_cache_superseded_at(const struct hc_cache *c, bool groups,
+			   uint32_t slot, uint32_t *pos)
+{
+	const struct hc_cache *d = c->delta;
+	uint32_t n, v;
+
+	if (!d)
+		return -ENOENT;
+	n = groups ? d->sup_gslots : d->sup_uslots;
+	if (slot >= n)
+		return -ENOENT;
+	v = rd32((groups ? d->sup_g : d->sup_u) + 4 * (size_t)slot);
+	if (v == 0)
+		return -ESRCH;
+	*pos = v - 1;
+	return 0;
+}
+
+bool hc_cache_has_delta(const struct hc_cache *c)
+{
+	return c->delta != NULL;
+}
+
+uint64_t hc_cache_main_generation(const struct hc_cache *c)
+{
+	return c->generation;
 }

@@ -147,6 +147,14 @@ struct hc_cache_builder {
 	struct arena kstr;
 	size_t nks, capks, nkv, capkv;
 	struct hmap kuser; /* user number -> ks entry */
+	/* delta files (format v5) */
+	uint64_t base;     /* base_generation written; 0: a main file */
+	struct bkeys *xg;  /* explicit group lists: xgid[first .. first+n) */
+	uint32_t *xgid;
+	size_t nxg, capxg, nxgid, capxgid;
+	struct hmap xuser; /* user number -> xg entry */
+	uint32_t *supu, *supg; /* superseded main positions, raw */
+	size_t nsupu, capsupu, nsupg, capsupg;
 };
 
 struct hc_cache_builder *hc_cache_builder_new(void)
@@ -172,6 +180,11 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 	free(b->kv);
 	free(b->kstr.p);
 	hm_free(&b->kuser);
+	free(b->xg);
+	free(b->xgid);
+	hm_free(&b->xuser);
+	free(b->supu);
+	free(b->supg);
 	free(b);
 }
 
@@ -447,6 +460,75 @@ static uint64_t keys_size(const struct hc_cache_builder *b)
 	return n;
 }
 
+/* ---- delta files: explicit group lists, superseded positions ---- */
+
+static bool eq_xuser(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->xg[i].user ==
+	       *(const uint32_t *)key;
+}
+
+int hc_cache_builder_set_user_groups(struct hc_cache_builder *b,
+				     const char *name, const uint32_t *gids,
+				     size_t n)
+{
+	struct bkeys x = { .first = (uint32_t)b->nxgid, .n = (uint32_t)n };
+	int64_t ui;
+	int r;
+
+	if (!name || (n && !gids))
+		return -EINVAL;
+	if (n >= UINT32_MAX / 8 || b->nxgid + n >= UINT32_MAX / 8)
+		return -EFBIG;
+	ui = find_user(b, name);
+	if (ui < 0)
+		return -ENOENT;
+	x.user = (uint32_t)ui;
+	if (hm_find(&b->xuser, hc_hash_id(x.user), eq_xuser, b, &x.user) >= 0)
+		return -EEXIST;
+	if ((r = grow((void **)&b->xg, &b->capxg, b->nxg + 1, sizeof(*b->xg))) < 0 ||
+	    (r = grow((void **)&b->xgid, &b->capxgid, b->nxgid + n + 1,
+		      sizeof(*b->xgid))) < 0 ||
+	    (r = hm_insert(&b->xuser, hc_hash_id(x.user), (uint32_t)b->nxg)) < 0)
+		return r;
+	if (n)
+		memcpy(b->xgid + b->nxgid, gids, n * sizeof(*gids));
+	b->xg[b->nxg++] = x;
+	b->nxgid += n;
+	return 0;
+}
+
+static int push_pos(uint32_t **v, size_t *n, size_t *cap, uint32_t pos)
+{
+	int r;
+
+	if (pos == UINT32_MAX || *n >= UINT32_MAX / 8)
+		return -EFBIG;
+	if ((r = grow((void **)v, cap, *n + 1, sizeof(**v))) < 0)
+		return r;
+	(*v)[(*n)++] = pos;
+	return 0;
+}
+
+int hc_cache_builder_supersede_user(struct hc_cache_builder *b, uint32_t pos)
+{
+	return push_pos(&b->supu, &b->nsupu, &b->capsupu, pos);
+}
+
+int hc_cache_builder_supersede_group(struct hc_cache_builder *b, uint32_t pos)
+{
+	return push_pos(&b->supg, &b->nsupg, &b->capsupg, pos);
+}
+
+/* Slots of a delta's index or superseded set for n entries: a load of
+ * 1/4, so that the lookups that miss the delta (nearly all of them) end
+ * at the first or second slot; a delta is small, the room is cheap. More
+ * than n, so a probe always ends at an empty slot. */
+static uint64_t sup_slots(size_t n)
+{
+	return n == 0 ? 0 : 4 * (uint64_t)n + 1;
+}
+
 /* ---- layout: pass 1 sizes, pass 2 bytes ---- */
 
 struct wctx {
@@ -462,6 +544,7 @@ struct wctx {
 	int64_t *memu;   /* per member entry: user index, or -1 */
 	size_t ngfull;   /* groups with a record (not compact) */
 	uint64_t sec_off[HC_SEC_COUNT], sec_size[HC_SEC_COUNT], total;
+	uint64_t ngids;  /* GIDS entries from the groups (before the delta's) */
 	uint8_t *out;
 };
 
@@ -569,11 +652,18 @@ static int plan(struct wctx *w, const char *server)
 	w->sec_size[HC_SEC_USER_DATA] = udata;
 	w->sec_size[HC_SEC_GROUP_TABLE] = 4 * (uint64_t)b->ng;
 	w->sec_size[HC_SEC_GROUP_DATA] = gdata;
-	w->sec_size[HC_SEC_GIDS] = 4 * ngids;
+	w->sec_size[HC_SEC_GIDS] = 4 * (ngids + (b->base ? b->nxgid : 0));
 	w->sec_size[HC_SEC_STRINGS] = (b->pool.len + 3) & ~(size_t)3;
-	w->sec_size[HC_SEC_INDEX_USER] = index_slots(b->nu) * HC_SLOT_SIZE;
-	w->sec_size[HC_SEC_INDEX_GROUP] = index_slots(w->ngfull) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_USER] =
+		(b->base ? sup_slots(b->nu) : index_slots(b->nu)) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_GROUP] =
+		(b->base ? sup_slots(w->ngfull) : index_slots(w->ngfull)) * HC_SLOT_SIZE;
 	w->sec_size[HC_SEC_KEYS] = keys_size(b);
+	w->ngids = ngids;
+	w->sec_size[HC_SEC_SUPERSEDED] =
+		b->base ? HC_SUP_HDR_SIZE +
+				  4 * (sup_slots(b->nsupu) + sup_slots(b->nsupg))
+			: 0;
 	off = HC_HDR_SIZE;
 	for (i = 0; i < HC_SEC_COUNT; i++) {
 		w->sec_off[i] = off;
@@ -786,6 +876,72 @@ static void emit_keys(uint8_t *out, uint64_t sec, const struct hc_cache_builder 
 	}
 }
 
+/* A delta's users carry the group lists given by the caller (none unless
+ * set), after the GIDS entries the delta's own groups produced. */
+static void emit_user_groups(struct wctx *w)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint8_t *gids = w->out + w->sec_off[HC_SEC_GIDS];
+	uint64_t at = w->ngids;
+	size_t i;
+
+	for (i = 0; i < b->nu; i++) {
+		uint8_t *r = w->out + w->uoff[i];
+
+		wr32(r + HC_U_GFIRST, 0);
+		wr32(r + HC_U_NGROUPS, 0);
+	}
+	for (i = 0; i < b->nxg; i++) {
+		const struct bkeys *x = &b->xg[i];
+		uint8_t *r = w->out + w->uoff[x->user];
+
+		wr32(r + HC_U_GFIRST, (uint32_t)at);
+		wr32(r + HC_U_NGROUPS, x->n);
+		for (uint32_t j = 0; j < x->n; j++, at++)
+			wr32(gids + 4 * at, b->xgid[x->first + j]);
+	}
+}
+
+/* One superseded set: each position once, open addressing as the reader
+ * probes it. Returns how many distinct positions. */
+static uint32_t emit_set(uint8_t *set, uint32_t slots, const uint32_t *pos,
+			 size_t n)
+{
+	uint32_t count = 0, at, v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		at = hc_slot(hc_hash_id(pos[i]), slots);
+		for (;;) {
+			memcpy(&v, set + 4 * (size_t)at, sizeof(v));
+			v = le32toh(v);
+			if (v == 0 || v == pos[i] + 1)
+				break;
+			if (++at == slots)
+				at = 0;
+		}
+		if (v == 0) {
+			wr32(set + 4 * (size_t)at, pos[i] + 1);
+			count++;
+		}
+	}
+	return count;
+}
+
+static void emit_superseded(struct wctx *w)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint8_t *p = w->out + w->sec_off[HC_SEC_SUPERSEDED];
+	uint32_t us = (uint32_t)sup_slots(b->nsupu), gs = (uint32_t)sup_slots(b->nsupg);
+
+	wr32(p + HC_SUP_USLOTS, us);
+	wr32(p + HC_SUP_GSLOTS, gs);
+	wr32(p + HC_SUP_NUSERS,
+	     emit_set(p + HC_SUP_HDR_SIZE, us, b->supu, b->nsupu));
+	wr32(p + HC_SUP_NGROUPS, emit_set(p + HC_SUP_HDR_SIZE + 4 * (size_t)us,
+					  gs, b->supg, b->nsupg));
+}
+
 static void emit_header(struct wctx *w, uint64_t generation,
 			const char *server, int64_t refreshed_at)
 {
@@ -798,6 +954,7 @@ static void emit_header(struct wctx *w, uint64_t generation,
 	wr32(h + HC_OFF_BOM, HC_BOM);
 	wr32(h + HC_OFF_FILESIZE, (uint32_t)w->total);
 	wr64(h + HC_OFF_GENERATION, generation);
+	wr64(h + HC_OFF_BASEGEN, w->b->base);
 	wr64(h + HC_OFF_REFRESHED, (uint64_t)refreshed_at);
 	wr32(h + HC_OFF_SERVER, pool_off(w, server));
 	wr32(h + HC_OFF_NUSERS, (uint32_t)w->b->nu);
@@ -859,6 +1016,10 @@ static int render(struct wctx *w, uint64_t generation, const char *server,
 	memcpy(w->out + w->sec_off[HC_SEC_STRINGS], w->b->pool.p, w->b->pool.len);
 	emit_indexes(w);
 	emit_keys(w->out, w->sec_off[HC_SEC_KEYS], w->b);
+	if (w->b->base) {
+		emit_user_groups(w);
+		emit_superseded(w);
+	}
 	emit_header(w, generation, server, refreshed_at);
 	return 0;
 }
@@ -913,14 +1074,21 @@ static int open_old(const char *path)
 	return fd;
 }
 
+/* Step the file's superseded counter (cache_format.h): readers compare
+ * it with the value they saw at open. One writer at a time (the lock of
+ * hcoop-sync), so read-modify-write is enough. */
 static void flag_superseded(int fd)
 {
-	uint32_t one = htole32(1);
+	uint32_t v = 0;
 
 	if (fd < 0)
 		return;
 	/* best effort: readers also notice by a throttled stat */
-	if (pwrite(fd, &one, sizeof(one), HC_OFF_SUPERSEDED) < 0) {
+	if (pread(fd, &v, sizeof(v), HC_OFF_SUPERSEDED) != (ssize_t)sizeof(v))
+		v = 0;
+	v = le32toh(v) + 1;
+	v = htole32(v ? v : 1);
+	if (pwrite(fd, &v, sizeof(v), HC_OFF_SUPERSEDED) < 0) {
 		/* nothing more to do */
 	}
 	close(fd);
@@ -1023,15 +1191,21 @@ out:
 	free(bcopy);
 }
 
-static int replace_file(const char *path, const uint8_t *buf, size_t n)
+/* also: a file to flag superseded too once the rename is done (-1: none;
+ * closed here either way). */
+static int replace_file(const char *path, const uint8_t *buf, size_t n,
+			int also)
 {
 	char tmp[4096];
 	int fd, oldfd = -1, r;
 
 	remove_stale_tmps(path);
 	fd = create_tmp(path, tmp, sizeof(tmp));
-	if (fd < 0)
+	if (fd < 0) {
+		if (also >= 0)
+			close(also);
 		return fd;
+	}
 	/* created 0600 (O_EXCL), made world-readable on purpose, whatever
 	 * the umask */
 	if (fchmod(fd, 0644) < 0) {
@@ -1058,12 +1232,15 @@ static int replace_file(const char *path, const uint8_t *buf, size_t n)
 	}
 	r = fsync_dir_of(path);
 	flag_superseded(oldfd);
+	flag_superseded(also);
 	return r;
 fail:
 	if (fd >= 0)
 		close(fd);
 	if (oldfd >= 0)
 		close(oldfd);
+	if (also >= 0)
+		close(also);
 	unlink(tmp);
 	return r;
 }
@@ -1079,9 +1256,93 @@ int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
 		server = "";
 	if (too_long(server, HC_MAX_SERVER))
 		return -ENAMETOOLONG;
+	b->base = 0;
 	r = render(&w, generation, server, refreshed_at);
 	if (r == 0)
-		r = replace_file(path, w.out, w.total);
+		r = replace_file(path, w.out, w.total, -1);
 	wctx_free(&w);
+	return r;
+}
+
+/* ---- delta files ---- */
+
+static char *delta_path(const char *main_path)
+{
+	size_t n = strlen(main_path);
+	char *p = malloc(n + sizeof(HC_DELTA_SUFFIX));
+
+	if (p) {
+		memcpy(p, main_path, n);
+		memcpy(p + n, HC_DELTA_SUFFIX, sizeof(HC_DELTA_SUFFIX));
+	}
+	return p;
+}
+
+/* The u64 at off in the file at path whose magic is ours, or 0. */
+static uint64_t header_u64(const char *path, off_t off)
+{
+	char magic[HC_CACHE_MAGIC_LEN];
+	uint64_t v = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    memcmp(magic, HC_CACHE_MAGIC, sizeof(magic)) != 0 ||
+	    pread(fd, &v, sizeof(v), off) != (ssize_t)sizeof(v))
+		v = 0;
+	close(fd);
+	return le64toh(v);
+}
+
+int hc_cache_builder_write_delta(struct hc_cache_builder *b,
+				 const char *main_path, uint64_t base,
+				 uint64_t generation, const char *server,
+				 int64_t refreshed_at)
+{
+	struct wctx w = { .b = b };
+	char *dpath;
+	int r, also = -1;
+
+	if (!server)
+		server = "";
+	if (base == 0)
+		return -EINVAL;
+	if (too_long(server, HC_MAX_SERVER))
+		return -ENAMETOOLONG;
+	dpath = delta_path(main_path);
+	if (!dpath)
+		return -ENOMEM;
+	b->base = base;
+	r = render(&w, generation, server, refreshed_at);
+	/* readers map the old delta only if it applies to this main file:
+	 * otherwise they have the main file alone and learn from its flag */
+	if (r == 0 && header_u64(dpath, HC_OFF_BASEGEN) != base &&
+	    header_u64(main_path, HC_OFF_GENERATION) == base)
+		also = open_old(main_path);
+	if (r == 0)
+		r = replace_file(dpath, w.out, w.total, also);
+	wctx_free(&w);
+	free(dpath);
+	return r;
+}
+
+int hc_cache_delta_retire(const char *main_path)
+{
+	char *dpath = delta_path(main_path);
+	int fd, r = 0;
+
+	if (!dpath)
+		return -ENOMEM;
+	remove_stale_tmps(dpath); /* a delta write killed midway */
+	fd = open_old(dpath);
+	if (fd >= 0) {
+		flag_superseded(fd);
+		if (unlink(dpath) < 0 && errno != ENOENT)
+			r = -errno;
+		else
+			r = fsync_dir_of(dpath);
+	} /* none, or not ours: left alone (readers ignore it by its base) */
+	free(dpath);
 	return r;
 }

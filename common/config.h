@@ -118,6 +118,11 @@ struct hc_config {
 	uint32_t zone_ttl;    /* seconds; default 300 */
 	char *dns_reload;     /* command line; NULL: none */
 	uint32_t reload_timeout; /* seconds per postmap/reload; default 30 */
+
+	/* hcoop-sync: entries the delta file may hold before a full write
+	 * merges it (0: no delta, every change rewrites the cache); default
+	 * 2000 */
+	uint32_t delta_max;
 };
 
 /* Fill cfg with defaults, then read path (NULL: HC_CONFIG_DEFAULT_PATH).

@@ -67,6 +67,7 @@ const struct keyword hc_config_keywords[] = {
 	{"zone_ttl", KT_UINT, 0, FIELD(zone_ttl), 0, 1, 604800},
 	{"dns_reload", KT_CMD, KF_NONE, FIELD(dns_reload), 0, 0, 0},
 	{"reload_timeout", KT_UINT, 0, FIELD(reload_timeout), 0, 1, 3600},
+	{"delta_max", KT_UINT, 0, FIELD(delta_max), 0, 0, 1000000},
 };
 
 const size_t hc_config_n_keywords = N_OF(hc_config_keywords);
@@ -154,6 +155,7 @@ int hc_config_defaults(struct hc_config *cfg)
 	cfg->map_type = strdup("lmdb");
 	cfg->postmap = strdup(HC_POSTMAP_DEFAULT);
 	cfg->zone_file = strdup(HC_ROUTES_DIR "/members.zone");
+	cfg->delta_max = 2000;
 	if (!cfg->host || !cfg->cache || !cfg->mkhome || !cfg->home_base ||
 	    !cfg->skel || !cfg->public_dir || !cfg->shell_fallback ||
 	    !cfg->transport_map || !cfg->recipient_map || !cfg->map_type ||

@@ -58,6 +58,8 @@ static int fill(struct rt_table *t, const struct hc_cache *c, uint32_t n)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		r = hc_cache_user_at(c, i, &u);
+		if (r == -ESRCH) /* superseded by the delta */
+			continue;
 		if (r < 0)
 			return r;
 		r = add_user(t, &u);
@@ -83,7 +85,7 @@ int rt_table_load(const char *path, struct rt_table *t)
 	r = hc_cache_info(c, &info);
 	if (r == 0) {
 		t->generation = info.generation;
-		r = fill(t, c, info.n_users);
+		r = fill(t, c, info.user_slots);
 	}
 	if (r < 0) {
 		hc_err("cannot read the cache %s: %s", path, strerror(-r));

@@ -1,7 +1,8 @@
 /* The daemon: waits on the cache with inotify. hcoop-sync replaces the
  * cache by renaming a new file over it, which the cache's directory
  * reports as IN_MOVED_TO; IN_CLOSE_WRITE covers a file written in place
- * (a test tool, an admin's copy). Each event naming the cache triggers a
+ * (a test tool, an admin's copy). Each event naming the cache or its
+ * delta file (CACHE.delta, where hcoop-sync writes most changes) triggers a
  * pass, which does nothing unless the cache generation changed. A pass
  * also runs every RESCAN_S seconds, in case an event was lost (inotify
  * queue overflow, a directory mounted over). Signals come through a
@@ -65,6 +66,15 @@ static void watch_close(struct watch *w)
 		close(w->sig);
 }
 
+/* Is name the cache's or its delta's (cache_format.h, THE DELTA FILE)? */
+static bool names_cache(const struct watch *w, const char *name)
+{
+	size_t n = strlen(w->base);
+
+	return strncmp(name, w->base, n) == 0 &&
+	       (name[n] == '\0' || strcmp(name + n, ".delta") == 0);
+}
+
 /* 1 if the queued events name the cache, 0 if not, -errno */
 static int drain_events(const struct watch *w)
 {
@@ -86,7 +96,7 @@ static int drain_events(const struct watch *w)
 				hit = 1; /* lost events or lost the watch: look */
 			if (ev->mask & IN_IGNORED)
 				return -ENOENT;
-			if (ev->len && strcmp(ev->name, w->base) == 0)
+			if (ev->len && names_cache(w, ev->name))
 				hit = 1;
 		}
 	}

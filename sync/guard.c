@@ -25,8 +25,12 @@ static int64_t removed(const struct hc_cache *old, uint32_t n,
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		if (kind == HS_USER ? hc_cache_user_at(old, i, &u) < 0
-				    : hc_cache_group_at(old, i, &g) < 0)
+		int r = kind == HS_USER ? hc_cache_user_at(old, i, &u)
+					: hc_cache_group_at(old, i, &g);
+
+		if (r == -ESRCH) /* superseded by the delta */
+			continue;
+		if (r < 0)
 			return -1;
 		if (!hs_view_has(v, kind, kind == HS_USER ? u.name : g.name))
 			gone++;
@@ -72,9 +76,9 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 	if (!old || hc_cache_info(old, &info) < 0)
 		return 0;
 	refuse |= too_many(cfg, "users",
-			   removed(old, info.n_users, HS_USER, v), info.n_users);
+			   removed(old, info.user_slots, HS_USER, v), info.n_users);
 	refuse |= too_many(cfg, "groups",
-			   removed(old, info.n_groups, HS_GROUP, v),
+			   removed(old, info.group_slots, HS_GROUP, v),
 			   info.n_groups);
 	refuse |= admin_group_lost(cfg, old, v);
 	return refuse ? -EPERM : 0;

@@ -147,6 +147,8 @@ static void remove_entry(struct hs_model *m, struct hs_entry *e)
 	chain_unlink(&m->names[e->kind], e, true);
 	chain_unlink(&m->ids[e->kind], e, false);
 	list_remove(&m->list[e->kind], e);
+	if (e->kind == HS_GROUP)
+		hs_mfilter_group(&m->mf, e, -1);
 	m->n--;
 	hs_entry_free(e);
 }
@@ -190,6 +192,8 @@ int hs_model_put(struct hs_model *m, struct hs_entry *e)
 	chain_link(&m->names[k], e, true);
 	chain_link(&m->ids[k], e, false);
 	list_insert(&m->list[k], e);
+	if (k == HS_GROUP)
+		hs_mfilter_group(&m->mf, e, +1);
 	m->n++;
 	return 0;
 }
@@ -224,5 +228,6 @@ void hs_model_free(struct hs_model *m)
 		hs_entry_free(m->rejected.v[i]);
 	free(m->rejected.v);
 	hs_index_free(&m->keys);
+	hs_mfilter_free(&m->mf);
 	hs_model_init(m);
 }

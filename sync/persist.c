@@ -49,6 +49,7 @@ struct persist {
 	bool force;          /* --force: the first refresh skips the guard */
 	bool applied;        /* the refresh result has been written */
 	bool dirty;          /* changes not yet written */
+	struct hs_changes changes; /* what they touched (the delta path) */
 	int ended;           /* a session's final result code, 0: none */
 	int error;           /* -ENOMEM etc. from applying a message */
 	unsigned long pending; /* changes applied, not yet written */
@@ -66,11 +67,23 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+/* Before a followed change of an entry (not during the refresh, which
+ * is written whole): what the cache serves of it now. */
+static void note(struct persist *p, enum hs_kind kind, const char *key)
+{
+	if (p->applied)
+		hs_changes_note(&p->changes, &p->model, kind, key,
+				p->cfg->delta_max);
+}
+
 static void apply_entry(struct persist *p, enum hs_kind kind,
 			LDAPMessage *msg, const char *key)
 {
 	struct hs_entry *e = NULL;
-	int r = hs_entry_parse(p->cfg, p->ld, msg, kind, key, &e);
+	int r;
+
+	note(p, kind, key);
+	r = hs_entry_parse(p->cfg, p->ld, msg, kind, key, &e);
 
 	if (r == -EINVAL) {
 		/* it became invalid: the old version must not stay */
@@ -127,6 +140,7 @@ static void on_entry(struct persist *p, enum hs_kind kind, LDAPMessage *msg)
 		apply_entry(p, kind, msg, key);
 		break;
 	case LDAP_SYNC_DELETE:
+		note(p, kind, key);
 		if (hs_model_del(&p->model, kind, key)) {
 			p->dirty = true;
 			p->pending++;
@@ -156,12 +170,15 @@ static void idset_deletes(struct persist *p, enum hs_kind kind, BerElement *ber)
 		return;
 	if (ber_scanf(ber, "[W]}", &uuids) == LBER_ERROR || !uuids)
 		return;
-	for (i = 0; deletes && uuids[i].bv_val; i++)
-		if (hs_uuid_text(&uuids[i], key, sizeof(key)) == 0 &&
-		    hs_model_del(&p->model, kind, key)) {
+	for (i = 0; deletes && uuids[i].bv_val; i++) {
+		if (hs_uuid_text(&uuids[i], key, sizeof(key)) != 0)
+			continue;
+		note(p, kind, key);
+		if (hs_model_del(&p->model, kind, key)) {
 			p->dirty = true;
 			p->pending++;
 		}
+	}
 	ber_bvarray_free(uuids);
 }
 
@@ -307,6 +324,7 @@ static int begin_refresh(struct persist *p)
 	stop_sessions(p);
 	hs_model_free(&p->model);
 	hs_model_init(&p->model);
+	hs_changes_reset(&p->changes);
 	p->applied = p->dirty = false;
 	p->pending = 0;
 	p->refresh_due = now_ms() + p->cfg->refresh_interval * 1000L;
@@ -404,11 +422,17 @@ static int settle(struct persist *p)
 		 * without waiting for an LDAP change */
 		hc_info("local account files changed: rewriting the cache");
 		p->dirty = true;
+		p->changes.full = true;
 	}
 	if (p->applied && !p->dirty)
 		return 0;
-	r = hs_write(p->cfg, &p->model, server,
-		     p->applied || p->force ? 0 : HS_WRITE_GUARDED);
+	/* a followed change: the delta file if the batch is simple */
+	r = p->applied ? hs_write_delta(p->cfg, &p->model, &p->changes, server)
+		       : HS_DELTA_FULL;
+	if (r != 0)
+		r = hs_write(p->cfg, &p->model, server,
+			     p->applied || p->force ? 0 : HS_WRITE_GUARDED);
+	hs_changes_reset(&p->changes);
 	/* our own busy time is not the server's silence */
 	p->last_rx += now_ms() - t0;
 	if (r == -EPERM)
@@ -476,5 +500,6 @@ int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 		r = follow(&p);
 	stop_sessions(&p);
 	hs_model_free(&p.model);
+	hs_changes_reset(&p.changes);
 	return r;
 }

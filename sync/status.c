@@ -70,6 +70,9 @@ int hs_status(const struct hc_config *cfg)
 							     : "(unknown)");
 	printf("users: %" PRIu32 "\n", info.n_users);
 	printf("groups: %" PRIu32 "\n", info.n_groups);
+	/* the delta file in force: what a full write would merge */
+	printf("delta: %" PRIu32 " entries\n",
+	       info.delta_users + info.delta_groups + info.delta_superseded);
 	hc_cache_close(c);
 	print_skipped(cfg);
 	return hs_status_daemon(cfg); /* the heartbeat's part */

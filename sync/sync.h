@@ -128,13 +128,31 @@ struct hs_list {
 	size_t n, cap;
 	bool sorted; /* v in (ndn, key) order; false while bulk loading */
 };
+/* mfilter.c: how many groups of the model list each member name, as
+ * saturating 8-bit counters indexed by the name's hash (a counting
+ * filter: "no group lists this name" is exact, "maybe" may be a
+ * collision). Built on first use (one pass over the groups), then kept by
+ * the model's changes; lets the delta path give a user that is new under
+ * its name its group list without a reverse index of every member. */
+struct hs_mfilter {
+	uint8_t *c; /* NULL: not built */
+	uint32_t mask;
+};
 struct hs_model {
 	struct hs_index keys;
 	struct hs_index names[2], ids[2]; /* [HS_USER], [HS_GROUP] */
 	struct hs_list list[2];
 	struct hs_list rejected; /* entries skipped when parsed, unsorted */
 	size_t n;
+	struct hs_mfilter mf;
 };
+struct hs_model;
+int hs_mfilter_build(struct hs_model *m);
+/* Count the members of group g in (+1) or out (-1), if built. */
+void hs_mfilter_group(struct hs_mfilter *f, const struct hs_entry *g, int d);
+/* May some group of the model list name? (Built first.) */
+bool hs_mfilter_maybe(const struct hs_mfilter *f, const char *name);
+void hs_mfilter_free(struct hs_mfilter *f);
 void hs_model_init(struct hs_model *m);
 /* Takes ownership of e; replaces an entry with the same key. */
 int hs_model_put(struct hs_model *m, struct hs_entry *e);
@@ -165,6 +183,8 @@ struct hs_view {
  * before the de-duplication, so they never block a valid entry. */
 int hs_view_build(struct hs_model *m, const struct hc_config *cfg,
 		  const struct hc_local *local, struct hs_view *v);
+/* Does e share its name or id with another entry of its kind? */
+bool hs_entry_contested(const struct hs_entry *e);
 /* Does the view hold a user (group) of this name? */
 bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name);
 void hs_view_free(struct hs_view *v);
@@ -222,6 +242,47 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 enum { HS_WRITE_GUARDED = 1, HS_WRITE_CONSUME = 2 };
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, unsigned flags);
+/* write.c: the generation of the next write after the cache old (NULL:
+ * none valid), and the record of one written. */
+uint64_t hs_next_generation(const struct hc_cache *old);
+void hs_generation_written(uint64_t gen);
+
+/* changes.c: what one batch of followed changes touched, for the delta
+ * path: per model key, the entry as it was before the batch (the model
+ * itself keeps only the newest). Kept while the refresh result is
+ * applied; reset after every write. */
+struct hs_change {
+	enum hs_kind kind;
+	char *key;          /* the model key */
+	bool had_old;       /* a valid entry had this key before the batch */
+	bool old_rejected;  /* a rejected one (in the skip file) had it */
+	bool old_contested; /* the old entry shared its name or id */
+	char *old_name;
+	uint32_t old_id;
+	char **old_members; /* groups: a copy of the old members */
+	size_t old_nmembers;
+};
+struct hs_changes {
+	struct hs_change *v;
+	size_t n, cap;
+	struct hc_strmap seen; /* key -> index in v */
+	bool full;             /* only a full write can take the batch */
+};
+/* Before the model changes the entry of this kind and entryUUID (or
+ * normalised DN): note its present state once per batch. More than limit
+ * entries, or no memory: the batch is marked full instead. */
+void hs_changes_note(struct hs_changes *c, const struct hs_model *m,
+		     enum hs_kind kind, const char *id, size_t limit);
+void hs_changes_reset(struct hs_changes *c);
+
+/* delta.c: write the batch as the delta file (cache_format.h, THE DELTA
+ * FILE) when every entry it touched is simple (hcoop-sync(8), The delta
+ * file), then do what follows a write (nscd, status, homes). 0 written;
+ * HS_DELTA_FULL: the batch needs a full write (nothing written); or a
+ * negative errno (nothing written, logged). */
+#define HS_DELTA_FULL 1
+int hs_write_delta(const struct hc_config *cfg, struct hs_model *m,
+		   const struct hs_changes *ch, const char *server);
 
 /* nscd.c: ask a running nscd to drop its passwd and group caches. */
 void hs_nscd_invalidate(void);

@@ -15,7 +15,7 @@
 #include "log.h"
 #include "sync.h"
 
-static bool contested(const struct hs_entry *e)
+bool hs_entry_contested(const struct hs_entry *e)
 {
 	return e->name_prev || e->name_next || e->id_prev || e->id_next;
 }
@@ -95,7 +95,7 @@ static int dedup(const struct dedup_ctx *c, struct hs_list *l,
 		e = l->v[i];
 		if (hs_policy_refuse(c->cfg, c->local, e, why, sizeof(why))) {
 			r = skip(c->v, e, why);
-		} else if (contested(e)) {
+		} else if (hs_entry_contested(e)) {
 			r = dedup_one(c->v, e, out, n, &names, &ids);
 		} else {
 			e->dropped = false;

@@ -110,7 +110,7 @@ static int newly_assigned(const struct hc_config *cfg,
 	return 0;
 }
 
-static uint64_t next_generation(const struct hc_cache *old)
+uint64_t hs_next_generation(const struct hc_cache *old)
 {
 	struct hc_cache_info info;
 	uint64_t g = last_generation;
@@ -118,6 +118,12 @@ static uint64_t next_generation(const struct hc_cache *old)
 	if (old && hc_cache_info(old, &info) == 0 && info.generation > g)
 		g = info.generation;
 	return g + 1;
+}
+
+void hs_generation_written(uint64_t gen)
+{
+	if (gen > last_generation)
+		last_generation = gen;
 }
 
 static void precreate_all(const struct hc_config *cfg, const char **names,
@@ -137,7 +143,7 @@ static int write_view(const struct hc_config *cfg,
 		      struct hs_model *drop)
 {
 	struct hc_cache_builder *b = hc_cache_builder_new();
-	uint64_t gen = next_generation(old);
+	uint64_t gen = hs_next_generation(old);
 	double t0 = hc_now_ms(), t1;
 	size_t skipped;
 	int r = -ENOMEM;
@@ -159,16 +165,24 @@ static int write_view(const struct hc_config *cfg,
 	if (drop)
 		hs_model_free(drop);
 	t1 = hc_now_ms();
-	/* the writer opens the old file for writing: not under our lease */
+	/* the writer opens the old main file, and the retirement the old
+	 * delta, for writing: not under our own lease */
 	hs_lease_pause();
 	r = hc_cache_builder_write(b, cfg->cache, gen, server ? server : "",
 				   (int64_t)time(NULL));
-	hs_lease_resume();
 	if (r < 0) {
+		hs_lease_resume();
 		hc_err("cannot write %s: %s", cfg->cache, strerror(-r));
 		goto out;
 	}
 	last_generation = gen;
+	/* the new main file holds everything: readers that still map the
+	 * old delta reopen, new ones would ignore it (base generation) */
+	if ((r = hc_cache_delta_retire(cfg->cache)) < 0)
+		hc_warn("cannot remove %s%s: %s (readers ignore it)", cfg->cache,
+			".delta", strerror(-r));
+	hs_lease_resume();
+	r = 0;
 	hc_info("wrote %s: generation %llu, %zu users, %zu groups from %s "
 		"(%zu entries skipped, see --status)",
 		cfg->cache, (unsigned long long)gen, v->n_users, v->n_groups,

@@ -12,6 +12,15 @@ mkdir -p "$work/corpus"
 for s in "$src"/tests/fuzz/seed*.spec; do
 	"$build/tests/hcoop-mkcache" "$work/corpus/$(basename "$s" .spec)" <"$s"
 done
+# delta seeds (format v5): a delta over the main file seed1 (generation 1),
+# which the fuzzer pairs with every input claiming a base generation
+mkdir "$work/pair"
+"$build/tests/hcoop-mkcache" -g 1 "$work/pair/cache" <"$src/tests/fuzz/seed1.spec"
+for s in "$src"/tests/fuzz/delta*.spec; do
+	"$build/tests/hcoop-mkcache" -b 1 -g 2 "$work/pair/cache" <"$s"
+	mv "$work/pair/cache.delta" "$work/corpus/$(basename "$s" .spec)"
+done
+export HC_FUZZ_PAIR=$work/pair
 # hostile seeds: seed5's group "big" (16,000 members) as one 512 KiB
 # member block without NULs and alice's strings pointing at one such
 # string (the writer refuses to write such a file;

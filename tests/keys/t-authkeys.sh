@@ -57,7 +57,7 @@ python3 - "$T/cache" "$T/v3" <<'PY'
 import struct, sys
 d = bytearray(open(sys.argv[1], "rb").read())
 d[8:12] = struct.pack("<I", 3)
-h = bytearray(d[:136]); h[20:24] = h[28:32] = b"\0" * 4
+h = bytearray(d[:struct.unpack_from("<I", d, 12)[0]]); h[20:24] = h[28:32] = b"\0" * 4
 x = 2166136261
 for b in h: x = ((x ^ b) * 16777619) & 0xffffffff
 d[28:32] = struct.pack("<I", x)
@@ -74,7 +74,7 @@ python3 - "$T/cache" "$T/bad" <<'PY'
 import os, struct, sys
 d = open(sys.argv[1], "rb").read()
 os.mkdir(sys.argv[2])
-koff, ksize = struct.unpack_from("<II", d, 64 + 8 * 8)
+koff, ksize = struct.unpack_from("<II", d, 72 + 8 * 8)  # v5 section table at 72
 nu = struct.unpack_from("<I", d, 52)[0]
 lst = struct.unpack_from("<I", d, koff)[0]     # alice's list
 n = 0

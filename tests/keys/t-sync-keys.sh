@@ -94,7 +94,7 @@ python3 - "$HS_CACHE" <<'PY'
 import struct, sys
 d = bytearray(open(sys.argv[1], "rb").read())
 d[8:12] = struct.pack("<I", 3)
-h = bytearray(d[:136]); h[20:24] = h[28:32] = b"\0" * 4
+h = bytearray(d[:struct.unpack_from("<I", d, 12)[0]]); h[20:24] = h[28:32] = b"\0" * 4
 x = 2166136261
 for b in h: x = ((x ^ b) * 16777619) & 0xffffffff
 d[28:32] = struct.pack("<I", x)

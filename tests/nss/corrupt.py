@@ -9,7 +9,7 @@ import os, random, struct, sys
 src, out = sys.argv[1], sys.argv[2]
 data = open(src, "rb").read()
 random.seed(42)
-HDR = struct.unpack_from("<I", data, 12)[0]  # header size (136 in v4)
+HDR = struct.unpack_from("<I", data, 12)[0]  # header size (152 in v5)
 
 def checksum(h):
     h = bytearray(h[:HDR])
@@ -45,11 +45,12 @@ emit("filesize", put32(data, 24, len(data) + 4))
 emit("nousers-huge", put32(data, 52, 0xffffffff))
 emit("ngroups-huge", put32(data, 56, 0x7fffffff))
 emit("no-final-nul", data[:-1] + b"x")
-for sec in range((HDR - 64) // 8):
-    emit("sec%d-off-huge" % sec, put32(data, 64 + 8 * sec, 0xfffffff0))
-    emit("sec%d-size-huge" % sec, put32(data, 68 + 8 * sec, 0xfffffff0))
-    emit("sec%d-off-zero" % sec, put32(data, 64 + 8 * sec, 0))
-    emit("sec%d-off-odd" % sec, put32(data, 64 + 8 * sec, 130))
+SEC0 = 72  # the section table (v5: after base_generation at 64)
+for sec in range((HDR - SEC0) // 8):
+    emit("sec%d-off-huge" % sec, put32(data, SEC0 + 8 * sec, 0xfffffff0))
+    emit("sec%d-size-huge" % sec, put32(data, SEC0 + 4 + 8 * sec, 0xfffffff0))
+    emit("sec%d-off-zero" % sec, put32(data, SEC0 + 8 * sec, 0))
+    emit("sec%d-off-odd" % sec, put32(data, SEC0 + 8 * sec, 130))
 # hostile record, string and slot values inside the body (checksum is
 # only over the header, so these reach the per-lookup checks)
 for i in range(200):
@@ -59,8 +60,8 @@ for i in range(200):
 # compact user private groups (format v3): hostile upg fields in user
 # records, GROUP_TABLE entries naming user records (with and without a
 # private group, misaligned)
-ut_off, ut_size = struct.unpack_from("<II", data, 64)
-gt_off, gt_size = struct.unpack_from("<II", data, 64 + 16)
+ut_off, ut_size = struct.unpack_from("<II", data, SEC0)
+gt_off, gt_size = struct.unpack_from("<II", data, SEC0 + 16)
 for k in range(min(8, ut_size // 4)):
     rec = struct.unpack_from("<I", data, ut_off + 4 * k)[0]
     for v in (0xffffffff, gt_size // 4 + 1, gt_size // 4, 1, 0):

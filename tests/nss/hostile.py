@@ -31,7 +31,7 @@ def cstr(d, off):
     return bytes(d[off:d.index(b"\0", off)]).decode()
 
 def sec(d, i):
-    return struct.unpack_from("<II", d, 64 + 8 * i)
+    return struct.unpack_from("<II", d, 72 + 8 * i)  # v5 section table
 
 def with_run(d):
     """d + the run + NUL, size and checksum fixed; returns (bytes, run offset)."""

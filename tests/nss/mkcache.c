@@ -2,6 +2,9 @@
  * a text spec on stdin, or dumps a cache with the real reader.
  *
  *   hcoop-mkcache [-g GENERATION] [-s SERVER] OUTPUT < spec
+ *   hcoop-mkcache -b BASE [-g GENERATION] OUTPUT < spec
+ *                 (writes OUTPUT.delta for the main file OUTPUT of
+ *                 generation BASE; the spec may add S and M lines)
  *   hcoop-mkcache -d CACHE        (prints the spec back, then "# info")
  *
  * Spec, one record per line, '#' comments and blank lines ignored:
@@ -10,6 +13,9 @@
  *   K:name:KEYLINE      (an SSH key of user name, added before; the rest of
  *                        the line is the key, ':' included; a user's K lines
  *                        come together)
+ *   S:U:pos / S:G:pos   (delta) main USER_TABLE / GROUP_TABLE position
+ *                       superseded
+ *   M:name:gid1,gid2,.. (delta) the group list of user name
  * host may be empty; flags is a number (1 = locked); expire is days since
  * the epoch or empty for none. Exit 0, 1 on a bad spec (file line named),
  * 2 on a write/read error. */
@@ -130,6 +136,31 @@ static int add_key(struct hc_cache_builder *b, struct pending_keys *p,
 
 static struct pending_keys pending;
 
+/* Delta lines: S:U:pos, S:G:pos, M:name:gids */
+static int add_delta_line(struct hc_cache_builder *b, char **f, int n)
+{
+	uint32_t gids[256];
+	size_t ng = 0;
+	uint64_t v;
+	char *s, *save = NULL;
+
+	if (strcmp(f[0], "S") == 0 && n == 3) {
+		if (hc_parse_u64(f[2], 0, UINT32_MAX - 1, &v) < 0)
+			return -EINVAL;
+		return strcmp(f[1], "U") == 0 ? hc_cache_builder_supersede_user(b, (uint32_t)v)
+					      : hc_cache_builder_supersede_group(b, (uint32_t)v);
+	}
+	if (strcmp(f[0], "M") != 0 || n != 3)
+		return -EINVAL;
+	for (s = strtok_r(f[2], ",", &save); s && ng < 256;
+	     s = strtok_r(NULL, ",", &save)) {
+		if (hc_parse_u64(s, 0, UINT32_MAX, &v) < 0)
+			return -EINVAL;
+		gids[ng++] = (uint32_t)v;
+	}
+	return hc_cache_builder_set_user_groups(b, f[1], gids, ng);
+}
+
 static int parse_line(struct hc_cache_builder *b, char *line)
 {
 	char *f[MAXF];
@@ -147,7 +178,7 @@ static int parse_line(struct hc_cache_builder *b, char *line)
 		return add_user(b, f);
 	if (strcmp(f[0], "G") == 0 && n == 4)
 		return add_group(b, f);
-	return -EINVAL;
+	return add_delta_line(b, f, n);
 }
 
 static int dump(const char *path)
@@ -165,24 +196,29 @@ static int dump(const char *path)
 		hc_cache_close(c);
 		return 2;
 	}
-	for (i = 0; hc_cache_user_at(c, i, &u) == 0; i++) {
+	/* -ESRCH: a position superseded by the delta */
+	for (i = 0; (r = hc_cache_user_at(c, i, &u)) != -ENOENT; i++) {
+		if (r < 0)
+			continue;
 		printf("U:%s:%u:%u:%s:%s:%s:%s:%s:%u:", u.name, u.uid, u.gid,
 		       u.gecos, u.dir, u.shell, u.dn, u.host, u.flags);
 		if (u.shadow_expire != HC_NO_EXPIRE)
 			printf("%lld", (long long)u.shadow_expire);
 		printf("\n");
 	}
-	for (i = 0; hc_cache_user_at(c, i, &u) == 0; i++) {
+	for (i = 0; (r = hc_cache_user_at(c, i, &u)) != -ENOENT; i++) {
 		const char *k;
 		size_t len;
 
-		for (j = 0; hc_cache_user_key(c, &u, j, &k, &len) == 0; j++)
+		for (j = 0; r == 0 && hc_cache_user_key(c, &u, j, &k, &len) == 0; j++)
 			printf("K:%s:%s\n", u.name, k);
 	}
-	for (i = 0; hc_cache_group_at(c, i, &g) == 0; i++) {
+	for (i = 0; (r = hc_cache_group_at(c, i, &g)) != -ENOENT; i++) {
 		struct hc_member_iter it;
 		size_t len;
 
+		if (r < 0)
+			continue;
 		printf("G:%s:%u:", g.name, g.gid);
 		hc_member_iter_init(&it, &g);
 		for (j = 0; (r = hc_member_next(&it, &m, &len)) > 0; j++)
@@ -206,17 +242,19 @@ int main(int argc, char **argv)
 {
 	struct hc_cache_builder *b;
 	const char *server = "mkcache";
-	uint64_t gen = 1;
+	uint64_t gen = 1, base = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	long lineno = 0;
 	int opt, r;
 
-	while ((opt = getopt(argc, argv, "d:g:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "b:d:g:s:")) != -1) {
 		if (opt == 'd')
 			return dump(optarg);
 		if (opt == 's')
 			server = optarg;
+		else if (opt == 'b' && hc_parse_u64(optarg, 1, UINT64_MAX, &base) == 0)
+			continue;
 		else if (opt != 'g' || hc_parse_u64(optarg, 0, UINT64_MAX, &gen) < 0) {
 			fprintf(stderr, "usage: hcoop-mkcache [-g GEN] [-s SERVER] OUTPUT < spec | -d CACHE\n");
 			return 1;
@@ -247,7 +285,10 @@ int main(int argc, char **argv)
 		hc_cache_builder_free(b);
 		return 1;
 	}
-	r = hc_cache_builder_write(b, argv[optind], gen, server, (int64_t)time(NULL));
+	r = base ? hc_cache_builder_write_delta(b, argv[optind], base, gen, server,
+						(int64_t)time(NULL))
+		 : hc_cache_builder_write(b, argv[optind], gen, server,
+					  (int64_t)time(NULL));
 	hc_cache_builder_free(b);
 	if (r < 0) {
 		fprintf(stderr, "hcoop-mkcache: %s: %s\n", argv[optind], strerror(-r));

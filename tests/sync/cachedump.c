@@ -3,6 +3,7 @@
  *   U:name:uid:gid:gecos:dir:shell:dn:host:flags:expire
  *   G:name:gid:member,member,...
  * Exit 1 if the cache cannot be opened or read. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,7 +16,11 @@ static int dump_users(const struct hc_cache *c, uint32_t n)
 	uint32_t i;
 
 	for (i = 0; i < n; i++) {
-		if (hc_cache_user_at(c, i, &u) < 0)
+		int r = hc_cache_user_at(c, i, &u);
+
+		if (r == -ESRCH) /* superseded by the delta */
+			continue;
+		if (r < 0)
 			return -1;
 		printf("U:%s:%" PRIu32 ":%" PRIu32 ":%s:%s:%s:%s:%s:%" PRIu32 ":",
 		       u.name, u.uid, u.gid, u.gecos, u.dir, u.shell, u.dn,
@@ -37,7 +42,11 @@ static int dump_groups(const struct hc_cache *c, uint32_t n)
 	int r;
 
 	for (i = 0; i < n; i++) {
-		if (hc_cache_group_at(c, i, &g) < 0)
+		r = hc_cache_group_at(c, i, &g);
+
+		if (r == -ESRCH) /* superseded by the delta */
+			continue;
+		if (r < 0)
 			return -1;
 		printf("G:%s:%" PRIu32 ":", g.name, g.gid);
 		hc_member_iter_init(&it, &g);
@@ -67,9 +76,9 @@ int main(int argc, char **argv)
 	}
 	r = hc_cache_info(c, &info);
 	if (r == 0)
-		r = dump_users(c, info.n_users);
+		r = dump_users(c, info.user_slots);
 	if (r == 0)
-		r = dump_groups(c, info.n_groups);
+		r = dump_groups(c, info.group_slots);
 	hc_cache_close(c);
 	return r == 0 ? 0 : 1;
 }

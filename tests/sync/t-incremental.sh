@@ -9,7 +9,9 @@
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
 source "$HC_SRC/tests/sync/lib.sh"
-hs_setup
+# the view in file order: every change a full write (t-delta.sh covers
+# the delta file)
+hs_setup "delta_max 0"
 log=$SLAPD_DIR/daemon.log
 once_cache=$SLAPD_DIR/var/once-cache
 once_conf=$SLAPD_DIR/once.conf
