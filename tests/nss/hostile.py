@@ -16,7 +16,7 @@ import os, struct, sys
 src, out = sys.argv[1], sys.argv[2]
 run_len = int(sys.argv[3]) if len(sys.argv) > 3 else 8 << 20
 data = open(src, "rb").read()
-HDR = struct.unpack_from("<I", data, 12)[0]  # header size (136 in v4, v5)
+HDR = struct.unpack_from("<I", data, 12)[0]  # header size (152 in v5)
 
 def checksum(h):
     h = bytearray(h[:HDR])
@@ -65,7 +65,7 @@ nmem = struct.unpack_from("<I", d, g + 8)[0]
 gd_off = sec(d, 3)[0]
 d += bytes((-len(d)) % 4)  # GROUP_DATA's size is a multiple of 4
 struct.pack_into("<I", d, 24, len(d))
-struct.pack_into("<I", d, 64 + 8 * 3 + 4, len(d) - gd_off)  # GROUP_DATA size
+struct.pack_into("<I", d, 72 + 8 * 3 + 4, len(d) - gd_off)  # GROUP_DATA size
 struct.pack_into("<II", d, g + 12, run, run_len + 1)  # block, block_len (v5)
 assert run_len + 1 <= nmem * 256, "the run must pass the block's O(1) checks"
 struct.pack_into("<I", d, 28, checksum(d))

@@ -15,7 +15,7 @@ REC = 24  # HC_GREC_SIZE (v5)
 G_NAME, G_GID, G_NMEMBERS, G_BLOCK, G_BLOCK_LEN = 0, 4, 8, 12, 16
 
 def sec(d, i):
-    return struct.unpack_from("<II", d, 64 + 8 * i)
+    return struct.unpack_from("<II", d, 72 + 8 * i)  # HC_OFF_SECTIONS (v5)
 
 def cstr(d, off):
     return d[off:d.index(b"\0", off)].decode()

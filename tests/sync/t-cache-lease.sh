@@ -47,7 +47,9 @@ hs_wait 5 eval 'hs_dump | grep -q "^U:zed:"'
 check "zed (only in the daemon's cache) is in the cache" eval 'hs_dump | grep -q "^U:zed:"'
 
 # The "backup": a valid cache, much smaller than the daemon's, without zed.
-"$MKCACHE" "$T/backup" <<'EOT'
+# An old generation of its own, so that no delta the daemon writes beside
+# the cache (base_generation) can ever apply to it.
+"$MKCACHE" -g 999999 "$T/backup" <<'EOT'
 U:old:10001:10001:Old:/home/old:/bin/sh:uid=old,ou=People,dc=hcoop,dc=test:host1.hcoop.test:0:
 G:old:10001:
 EOT
@@ -159,7 +161,7 @@ wait "$cppid" || rc=$?
 is "the waiting cp went through" "$rc" 0
 check "the guard thread was joined and its leases released" grep -q 'cache guard: stopped' "$log"
 check_not "no sanitizer report from the daemon" grep -q "ERROR: AddressSanitizer\|runtime error" "$log"
-ls -A /var/lib/hcoop | grep -v '^cache2\?\(.skipped\|.lock\)\?$' >"$T/left"
+ls -A /var/lib/hcoop | grep -v '^cache2\?\(.skipped\|.lock\|.delta\)\?$' >"$T/left"
 check "no temporary files left" test ! -s "$T/left"
 diag "left: $(cat "$T/left")"
 echo 1..$_hc_n
