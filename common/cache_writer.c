@@ -6,6 +6,7 @@
 #include "cache.h"
 #include "hidx.h"
 #include "cache_format.h"
+#include "fileio.h"
 
 #include <dirent.h>
 #include <endian.h>
@@ -1094,33 +1095,9 @@ static void flag_superseded(int fd)
 	close(fd);
 }
 
-static int create_tmp(const char *path, char *tmp, size_t tmpsize)
-{
-	static unsigned counter;
-	int i, fd;
-
-	for (i = 0; i < 100; i++) {
-		unsigned n = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
-
-		if ((size_t)snprintf(tmp, tmpsize, "%s.tmp.%ld.%u", path,
-				     (long)getpid(), n) >= tmpsize)
-			return -ENAMETOOLONG;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-			  0600);
-		if (fd >= 0) {
-			/* "in use" for remove_stale_tmps, until closed */
-			(void)flock(fd, LOCK_EX | LOCK_NB);
-			return fd;
-		}
-		if (errno != EEXIST)
-			return -errno;
-	}
-	return -EEXIST;
-}
-
 /* ---- temporary files left by a crash ---- */
 
-/* The creator's PID if name is base + ".tmp.PID.N" (create_tmp), else 0. */
+/* The creator's PID if name is base + ".tmp.PID.N" (hc_create_tmp), else 0. */
 static long tmp_creator(const char *name, const char *base)
 {
 	size_t n = strlen(base);
@@ -1140,7 +1117,7 @@ static long tmp_creator(const char *name, const char *base)
 }
 
 /* Remove name (in dirfd) if it is a regular file that nobody holds
- * locked (create_tmp locks it until the write is done) and it is still
+ * locked (hc_create_tmp locks it until the write is done) and it is still
  * the file we checked when we unlink it. */
 static void remove_if_unlocked(int dirfd, const char *name)
 {
@@ -1200,7 +1177,7 @@ static int replace_file(const char *path, const uint8_t *buf, size_t n,
 	int fd, oldfd = -1, r;
 
 	remove_stale_tmps(path);
-	fd = create_tmp(path, tmp, sizeof(tmp));
+	fd = hc_create_tmp(path, tmp, sizeof(tmp));
 	if (fd < 0) {
 		if (also >= 0)
 			close(also);

@@ -1,5 +1,5 @@
-/* hc_write_all, hc_now_ms, hc_atomic_write, hc_remove_stale_tmp: see
- * fileio.h. */
+/* hc_write_all, hc_now_ms, hc_atomic_write, hc_create_tmp,
+ * hc_remove_stale_tmp: see fileio.h. */
 #include "fileio.h"
 
 #include <dirent.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +41,29 @@ double hc_now_ms(void)
 
 /* Durability of the rename: without it a crash can bring back the old
  * file (or neither). */
+int hc_create_tmp(const char *path, char *tmp, size_t tmpsize)
+{
+	static unsigned counter;
+	int i, fd;
+
+	for (i = 0; i < 100; i++) {
+		unsigned n = __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
+
+		if ((size_t)snprintf(tmp, tmpsize, "%s.tmp.%ld.%u", path,
+				     (long)getpid(), n) >= tmpsize)
+			return -ENAMETOOLONG;
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			  0600);
+		if (fd >= 0) {
+			(void)flock(fd, LOCK_EX | LOCK_NB);
+			return fd;
+		}
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
 static void sync_dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');

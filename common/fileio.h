@@ -23,6 +23,14 @@ double hc_now_ms(void);
 int hc_atomic_write(const char *path, const void *data, size_t len,
 		    mode_t mode);
 
+/* Create PATH.tmp.PID.N (O_EXCL, O_NOFOLLOW, mode 0600; N from one
+ * counter for the whole process, so every writer of a process, the cache
+ * builder's and hcoop-sync's guard's, gets a name of its own), its name in
+ * tmp. The file is flock'ed until closed: "in use" for the stale-file
+ * sweeps, which remove only unlocked files of dead processes. Returns the
+ * fd or a negative errno. */
+int hc_create_tmp(const char *path, char *tmp, size_t tmpsize);
+
 /* Remove PATH.tmp.PID... files whose process is gone (a crash between
  * open and rename), calling removed() for each; returns how many. */
 int hc_remove_stale_tmp(const char *path, void (*removed)(const char *file));

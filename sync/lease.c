@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fileio.h"
 #include "lease.h"
 #include "log.h"
 #include "sync.h"
@@ -151,29 +152,6 @@ static bool break_pending(const struct slot *s)
 
 /* ---- putting the published content back ---- */
 
-/* Named like the cache writer's temporary files (PATH.tmp.PID.N, locked
- * while in use), so that one left by a crash is removed by its sweep. */
-static int create_tmp(const char *path, char *tmp, size_t size)
-{
-	static unsigned counter = 1000000; /* apart from the writer's */
-	int fd, i;
-
-	for (i = 0; i < 100; i++) {
-		if ((size_t)snprintf(tmp, size, "%s.tmp.%ld.%u", path,
-				     (long)getpid(), counter++) >= size)
-			return -ENAMETOOLONG;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
-				       O_NOFOLLOW, 0600);
-		if (fd >= 0) {
-			(void)flock(fd, LOCK_EX | LOCK_NB);
-			return fd;
-		}
-		if (errno != EEXIST)
-			return -errno;
-	}
-	return -EEXIST;
-}
-
 static int copy_fd(int from, int to, off_t size)
 {
 	static char buf[COPY_CHUNK]; /* under g.lock */
@@ -221,7 +199,7 @@ static void fsync_parent(const char *path)
 static int copy_to_tmp(const struct slot *s, const struct stat *st,
 		       char *tmp, size_t size)
 {
-	int fd = create_tmp(s->path, tmp, size), r;
+	int fd = hc_create_tmp(s->path, tmp, size), r;
 
 	if (fd < 0)
 		return fd;
