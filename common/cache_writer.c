@@ -1027,37 +1027,6 @@ static int render(struct wctx *w, uint64_t generation, const char *server,
 
 /* ---- atomic replacement ---- */
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -errno;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
-static int fsync_dir_of(const char *path)
-{
-	char *copy = strdup(path);
-	int fd, r = 0;
-
-	if (!copy)
-		return -ENOMEM;
-	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0)
-		r = -errno;
-	if (fd >= 0)
-		close(fd);
-	free(copy);
-	return r;
-}
-
 /* The file now at path, opened before our rename so that afterwards we can
  * flag exactly the file we replaced. Only a file of ours is touched. */
 static int open_old(const char *path)
@@ -1189,7 +1158,7 @@ static int replace_file(const char *path, const uint8_t *buf, size_t n,
 		r = -errno;
 		goto fail;
 	}
-	r = write_all(fd, buf, n);
+	r = hc_write_all(fd, buf, n);
 	if (r < 0)
 		goto fail;
 	if (fsync(fd) < 0) {
@@ -1207,7 +1176,7 @@ static int replace_file(const char *path, const uint8_t *buf, size_t n,
 		r = -errno;
 		goto fail;
 	}
-	r = fsync_dir_of(path);
+	r = hc_fsync_dir_of(path);
 	flag_superseded(oldfd);
 	flag_superseded(also);
 	return r;
@@ -1318,7 +1287,7 @@ int hc_cache_delta_retire(const char *main_path)
 		if (unlink(dpath) < 0 && errno != ENOENT)
 			r = -errno;
 		else
-			r = fsync_dir_of(dpath);
+			r = hc_fsync_dir_of(dpath);
 	} /* none, or not ours: left alone (readers ignore it by its base) */
 	free(dpath);
 	return r;

@@ -1,4 +1,4 @@
-/* hc_write_all, hc_now_ms, hc_atomic_write, hc_create_tmp,
+/* hc_write_all, hc_now_ms, hc_fsync_dir_of, hc_atomic_write, hc_create_tmp,
  * hc_remove_stale_tmp: see fileio.h. */
 #include "fileio.h"
 
@@ -64,23 +64,25 @@ int hc_create_tmp(const char *path, char *tmp, size_t tmpsize)
 	return -EEXIST;
 }
 
-static void sync_dir_of(const char *path)
+int hc_fsync_dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	char dir[4096];
-	int fd, n;
+	int fd, n, r = 0;
 
 	n = !slash ? snprintf(dir, sizeof(dir), ".")
 		   : slash == path ? snprintf(dir, sizeof(dir), "/")
 				   : snprintf(dir, sizeof(dir), "%.*s",
 					      (int)(slash - path), path);
 	if (n < 0 || (size_t)n >= sizeof(dir))
-		return;
+		return -ENAMETOOLONG;
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return;
-	(void)fsync(fd); /* the rename already happened: best effort */
+		return -errno;
+	if (fsync(fd) < 0)
+		r = -errno;
 	close(fd);
+	return r;
 }
 
 int hc_atomic_write(const char *path, const void *data, size_t len,
@@ -109,7 +111,7 @@ int hc_atomic_write(const char *path, const void *data, size_t len,
 	if (r < 0)
 		unlink(tmp);
 	else
-		sync_dir_of(path);
+		(void)hc_fsync_dir_of(path); /* the rename is done: best effort */
 	return r;
 }
 

@@ -16,6 +16,10 @@ int hc_write_all(int fd, const void *buf, size_t len);
  * durations only). */
 double hc_now_ms(void);
 
+/* fsync the directory holding path (after a rename into it). 0 or a
+ * negative errno. */
+int hc_fsync_dir_of(const char *path);
+
 /* Replace path by a file holding data: PATH.tmp.PID written (O_EXCL,
  * O_NOFOLLOW), fsynced, chmod'ed to mode, renamed over path, the directory
  * fsynced; readers see the old file or the new one, never a part. 0 or a negative errno (the

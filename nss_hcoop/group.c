@@ -25,7 +25,7 @@ static int gr_lookup(enum gr_key k, const char *name, gid_t gid,
 	else
 		r = hc_cache_group_bygid(c, (uint32_t)gid, &g);
 	if (r == 0)
-		r = hc_pack_group(c, &g, gr, buf, buflen);
+		r = hc_pack_group(&g, gr, buf, buflen);
 	if (r < 0 && r != -ENOENT && r != -ERANGE)
 		hc_nss_log_once("corrupt cache", r);
 	hc_nss_release(ref);
@@ -81,7 +81,7 @@ static int gr_next(struct group *gr, char *buf, size_t buflen)
 				      &g)) == -ESRCH)
 		hc_gr_cursor.next++;
 	if (r == 0)
-		r = hc_pack_group(hc_gr_cursor.ref->c, &g, gr, buf, buflen);
+		r = hc_pack_group(&g, gr, buf, buflen);
 	if (r == 0)
 		hc_gr_cursor.next++;
 	return r;

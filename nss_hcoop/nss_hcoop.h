@@ -50,8 +50,8 @@ int hc_cursor_begin(struct hc_cursor *cur);
  * that the caller may use). Nothing ever points into the mapping. */
 int hc_pack_passwd(const struct hc_user *u, struct passwd *pw, char *buf,
 		   size_t buflen);
-int hc_pack_group(const struct hc_cache *c, const struct hc_group *g,
-		  struct group *gr, char *buf, size_t buflen);
+int hc_pack_group(const struct hc_group *g, struct group *gr, char *buf,
+		  size_t buflen);
 
 /* 0 -> SUCCESS, -ENOENT -> NOTFOUND (the cache is valid: a missing
  * file is reported by hc_nss_acquire as -ENOMEDIUM), -ERANGE -> TRYAGAIN (ERANGE),

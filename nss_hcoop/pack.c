@@ -82,14 +82,13 @@ static bool group_size(const struct hc_group *g, size_t pad, size_t *need)
 /* One copy of the member block into buf, right after the pointers, and
  * one pass over the copy (not the mapping, which root could rewrite in
  * place meanwhile) that sets the pointers and checks the names. */
-int hc_pack_group(const struct hc_cache *c, const struct hc_group *g,
-		  struct group *gr, char *buf, size_t buflen)
+int hc_pack_group(const struct hc_group *g, struct group *gr, char *buf,
+		  size_t buflen)
 {
 	size_t pad, need;
 	char **mem, *p;
 	int r;
 
-	(void)c; /* g's block points into c's mapping */
 	if (!buf)
 		return -ERANGE;
 	pad = align_pad(buf);

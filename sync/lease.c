@@ -156,7 +156,8 @@ static int copy_fd(int from, int to, off_t size)
 {
 	static char buf[COPY_CHUNK]; /* under g.lock */
 	off_t off = 0;
-	ssize_t n, w;
+	ssize_t n;
+	int r;
 
 	while (off < size) {
 		n = pread(from, buf, sizeof(buf), off);
@@ -164,36 +165,11 @@ static int copy_fd(int from, int to, off_t size)
 			continue;
 		if (n <= 0)
 			return n < 0 ? -errno : -EIO; /* shorter than at fstat */
-		for (ssize_t done = 0; done < n; done += w) {
-			w = write(to, buf + done, (size_t)(n - done));
-			if (w < 0 && errno == EINTR)
-				w = 0;
-			else if (w < 0)
-				return -errno;
-		}
+		if ((r = hc_write_all(to, buf, (size_t)n)) < 0)
+			return r;
 		off += n;
 	}
 	return 0;
-}
-
-static void fsync_parent(const char *path)
-{
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	size_t len = slash ? (size_t)(slash - path) : 0;
-	int fd;
-
-	if (!slash || len >= sizeof(dir))
-		return;
-	if (len == 0)
-		len = 1; /* a file in / */
-	memcpy(dir, path, len);
-	dir[len] = '\0';
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd); /* best effort: the rename is done */
-		close(fd);
-	}
 }
 
 static int copy_to_tmp(const struct slot *s, const struct stat *st,
@@ -243,7 +219,7 @@ static int put_back(const struct slot *s)
 		unlink(tmp);
 		return r;
 	}
-	fsync_parent(s->path);
+	(void)hc_fsync_dir_of(s->path); /* best effort: the rename is done */
 	return 0;
 }
 
