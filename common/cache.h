@@ -1,6 +1,7 @@
 /* The account cache: written by hcoop-sync only, read (mmap, read-only) by
  * the NSS module, pam_hcoop and hcoop-mkhome. The byte layout is described
- * in cache_format.h, included by both cache_reader.c and cache_writer.c.
+ * in cache_format.h, included by both cache_reader.c and the writer
+ * (cache_builder.c, cache_render.c, cache_replace.c).
  *
  * Reader contract: the file is hostile. Every offset and length is checked
  * before use; a missing, truncated, corrupted or wrong-version file gives

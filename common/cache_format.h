@@ -1,5 +1,6 @@
-/* The account cache file format, version 5. Included by cache_writer.c and
- * cache_reader.c (and by nobody else: the API is cache.h).
+/* The account cache file format, version 5. Included by the writer
+ * (cache_builder.c, cache_render.c) and cache_reader.c (and by nobody
+ * else: the API is cache.h).
  *
  * GENERAL
  *   Every integer is little-endian. Every offset is a u32 byte offset from

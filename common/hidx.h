@@ -5,7 +5,7 @@
  * whatever the key. Linear probing, load factor under 1/2, deletion by
  * backward shift (no tombstones). Users: the string map (strmap.c),
  * hcoop-sync's entry indexes (sync/index.c) and the cache writer's
- * duplicate checks and string interning (cache_writer.c). */
+ * duplicate checks and string interning (cache_builder.c). */
 #ifndef HCOOP_HIDX_H
 #define HCOOP_HIDX_H
 

@@ -1,0 +1,461 @@
+/* Cache builder (see cache.h): what the writer's caller adds. Every
+ * string goes into one arena (offsets, not pointers: a million users must
+ * not mean six million mallocs), with the duplicate checks of names and
+ * ids; cache_render.c lays the file out from it. */
+#include "cache.h"
+#include "hidx.h"
+#include "cache_format.h"
+#include "fileio.h"
+#include "cache_builder.h"
+
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Append s (len bytes, then a NUL). */
+static int arena_addn(struct arena *a, const char *s, size_t len,
+		      uint32_t *off)
+{
+	size_t n = len + 1;
+
+	if (a->len + n > UINT32_MAX)
+		return -EFBIG;
+	if (a->len + n > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 4096;
+		char *p;
+
+		while (cap < a->len + n)
+			cap *= 2;
+		p = realloc(a->p, cap);
+		if (!p)
+			return -ENOMEM;
+		a->p = p;
+		a->cap = cap;
+	}
+	memcpy(a->p + a->len, s, len);
+	a->p[a->len + len] = '\0';
+	*off = (uint32_t)a->len;
+	a->len += n;
+	return 0;
+}
+
+static int arena_add(struct arena *a, const char *s, uint32_t *off)
+{
+	return arena_addn(a, s, strlen(s), off);
+}
+
+static bool hm_eq(const void *ctx, uintptr_t item, const void *key)
+{
+	const struct hm_key *k = key;
+
+	(void)ctx;
+	return k->eq(k->ctx, (uint32_t)(item - 1), k->key);
+}
+
+static int64_t hm_find(const struct hmap *m, uint32_t h, hm_eq_fn eq,
+		       const void *ctx, const void *key)
+{
+	struct hm_key k = { eq, ctx, key };
+	uintptr_t *hit = hc_hidx_find(&m->x, h, hm_eq, NULL, &k);
+
+	return hit ? (int64_t)(*hit - 1) : -1;
+}
+
+static int hm_insert(struct hmap *m, uint32_t h, uint32_t item)
+{
+	return hc_hidx_insert(&m->x, h, (uintptr_t)item + 1);
+}
+
+static void hm_free(struct hmap *m)
+{
+	hc_hidx_free(&m->x);
+}
+
+
+struct hc_cache_builder *hc_cache_builder_new(void)
+{
+	return calloc(1, sizeof(struct hc_cache_builder));
+}
+
+void hc_cache_builder_free(struct hc_cache_builder *b)
+{
+	if (!b)
+		return;
+	free(b->str.p);
+	free(b->pool.p);
+	hm_free(&b->pmap);
+	free(b->u);
+	free(b->g);
+	free(b->mem);
+	hm_free(&b->uname);
+	hm_free(&b->uid);
+	hm_free(&b->gname);
+	hm_free(&b->gid);
+	free(b->ks);
+	free(b->kv);
+	free(b->kstr.p);
+	hm_free(&b->kuser);
+	free(b->xg);
+	free(b->xgid);
+	hm_free(&b->xuser);
+	free(b->supu);
+	free(b->supg);
+	free(b);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elsize)
+{
+	size_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	np = reallocarray(*p, ncap, elsize);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+static bool eq_uname(const void *ctx, uint32_t i, const void *key)
+{
+	const struct hc_cache_builder *b = ctx;
+
+	return strcmp(b->str.p + b->u[i].name, key) == 0;
+}
+
+static bool eq_uid(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->u[i].uid == *(const uint32_t *)key;
+}
+
+static bool eq_gname(const void *ctx, uint32_t i, const void *key)
+{
+	const struct hc_cache_builder *b = ctx;
+
+	return strcmp(b->str.p + b->g[i].name, key) == 0;
+}
+
+static bool eq_gid(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->g[i].gid == *(const uint32_t *)key;
+}
+
+int64_t hcb_find_user_h(const struct hc_cache_builder *b, const char *name,
+			   uint32_t h)
+{
+	return hm_find(&b->uname, h, eq_uname, b, name);
+}
+
+int64_t hcb_find_user(const struct hc_cache_builder *b, const char *name)
+{
+	return hcb_find_user_h(b, name, hc_hash_name(name));
+}
+
+static bool eq_pool(const void *ctx, uint32_t off, const void *key)
+{
+	return strcmp(((const struct arena *)ctx)->p + off, key) == 0;
+}
+
+/* Pool offset of s, adding it once. */
+int hcb_intern(struct hc_cache_builder *b, const char *s, uint32_t *off)
+{
+	uint32_t h = hc_hash_name(s);
+	int64_t f = hm_find(&b->pmap, h, eq_pool, &b->pool, s);
+	int r;
+
+	if (f >= 0) {
+		*off = (uint32_t)f;
+		return 0;
+	}
+	r = arena_add(&b->pool, s, off);
+	if (r < 0)
+		return r;
+	if (*off == UINT32_MAX)
+		return -EFBIG;
+	return hm_insert(&b->pmap, h, *off);
+}
+
+static int add_user_strings(struct hc_cache_builder *b, struct buser *u,
+			    const struct hc_user_in *in)
+{
+	int r;
+
+	u->nlen = (uint32_t)strlen(in->name);
+	u->glen = (uint32_t)strlen(in->gecos);
+	u->dlen = (uint32_t)strlen(in->dir);
+	u->dnlen = (uint32_t)strlen(in->dn);
+	if ((r = arena_addn(&b->str, in->name, u->nlen, &u->name)) < 0 ||
+	    (r = arena_addn(&b->str, in->gecos, u->glen, &u->gecos)) < 0 ||
+	    (r = arena_addn(&b->str, in->dir, u->dlen, &u->dir)) < 0 ||
+	    (r = arena_addn(&b->str, in->dn, u->dnlen, &u->dn)) < 0 ||
+	    (r = hcb_intern(b, in->shell, &u->shell)) < 0 ||
+	    (r = hcb_intern(b, in->host ? in->host : "", &u->host)) < 0)
+		return r;
+	return 0;
+}
+
+/* ---- string-length limits (HC_MAX_* in cache_format.h) ---- */
+
+bool hcb_too_long(const char *s, size_t max)
+{
+	return s && strnlen(s, max + 1) > max;
+}
+
+/* What the reader would refuse as corrupt is never written. */
+static bool user_too_long(const struct hc_user_in *in)
+{
+	return hcb_too_long(in->name, HC_MAX_NAME) ||
+	       hcb_too_long(in->gecos, HC_MAX_GECOS) ||
+	       hcb_too_long(in->dir, HC_MAX_PATH) ||
+	       hcb_too_long(in->shell, HC_MAX_PATH) ||
+	       hcb_too_long(in->dn, HC_MAX_DN) || hcb_too_long(in->host, HC_MAX_HOST);
+}
+
+static bool group_too_long(const char *name, const char *const *members,
+			   size_t nmembers)
+{
+	size_t i;
+
+	if (hcb_too_long(name, HC_MAX_NAME))
+		return true;
+	for (i = 0; i < nmembers; i++)
+		if (hcb_too_long(members[i], HC_MAX_NAME))
+			return true;
+	return false;
+}
+
+int hc_cache_builder_add_user(struct hc_cache_builder *b,
+			      const struct hc_user_in *in)
+{
+	struct buser u = { .uid = in->uid, .gid = in->gid, .flags = in->flags,
+			   .expire = in->shadow_expire };
+	uint32_t n;
+	int r;
+
+	if (!in->name || !in->gecos || !in->dir || !in->shell || !in->dn)
+		return -EINVAL;
+	if (user_too_long(in))
+		return -ENAMETOOLONG;
+	u.hash = hc_hash_name(in->name);
+	if (hcb_find_user_h(b, in->name, u.hash) >= 0 ||
+	    hm_find(&b->uid, hc_hash_id(in->uid), eq_uid, b, &in->uid) >= 0)
+		return -EEXIST;
+	if (b->nu >= UINT32_MAX / HC_UREC_SIZE)
+		return -EFBIG;
+	if ((r = grow((void **)&b->u, &b->capu, b->nu + 1, sizeof(*b->u))) < 0 ||
+	    (r = add_user_strings(b, &u, in)) < 0)
+		return r;
+	n = (uint32_t)b->nu;
+	b->u[n] = u;
+	if ((r = hm_insert(&b->uname, u.hash, n)) < 0 ||
+	    (r = hm_insert(&b->uid, hc_hash_id(in->uid), n)) < 0)
+		return r;
+	b->nu++;
+	return 0;
+}
+
+int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
+			       uint32_t gid, const char *const *members,
+			       size_t nmembers)
+{
+	struct bgroup g = { .gid = gid, .first = (uint32_t)b->nmem };
+	uint32_t n;
+	size_t i;
+	int r;
+
+	if (!name || (nmembers && !members))
+		return -EINVAL;
+	if (group_too_long(name, members, nmembers))
+		return -ENAMETOOLONG;
+	g.hash = hc_hash_name(name);
+	if (hm_find(&b->gname, g.hash, eq_gname, b, name) >= 0 ||
+	    hm_find(&b->gid, hc_hash_id(gid), eq_gid, b, &gid) >= 0)
+		return -EEXIST;
+	if (b->ng >= UINT32_MAX / HC_GREC_SIZE ||
+	    b->nmem + nmembers >= UINT32_MAX / 4)
+		return -EFBIG;
+	if ((r = grow((void **)&b->g, &b->capg, b->ng + 1, sizeof(*b->g))) < 0 ||
+	    (r = grow((void **)&b->mem, &b->capmem, b->nmem + nmembers,
+		      sizeof(*b->mem))) < 0 ||
+	    (r = arena_add(&b->str, name, &g.name)) < 0)
+		return r;
+	for (i = 0; i < nmembers; i++) {
+		if (!members[i])
+			return -EINVAL;
+		r = arena_add(&b->str, members[i], &b->mem[b->nmem + i]);
+		if (r < 0)
+			return r;
+	}
+	g.block = nmembers ? b->mem[b->nmem] : 0;
+	g.blen = nmembers ? (uint32_t)(b->str.len - g.block) : 0;
+	g.nmembers = (uint32_t)nmembers;
+	n = (uint32_t)b->ng;
+	b->g[n] = g;
+	if ((r = hm_insert(&b->gname, g.hash, n)) < 0 ||
+	    (r = hm_insert(&b->gid, hc_hash_id(gid), n)) < 0)
+		return r;
+	b->nmem += nmembers;
+	b->ng++;
+	return 0;
+}
+
+/* ---- SSH keys (KEYS section) ---- */
+
+static bool eq_kuser(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->ks[i].user ==
+	       *(const uint32_t *)key;
+}
+
+/* A key line as the format allows it: bounded, one line, no NUL. */
+static bool key_line_ok(const char *k)
+{
+	size_t len = strnlen(k, HC_SSH_KEY_MAX + 1);
+
+	return len > 0 && len <= HC_SSH_KEY_MAX && !strpbrk(k, "\r\n");
+}
+
+int hc_cache_builder_set_keys(struct hc_cache_builder *b, const char *name,
+			      const char *const *keys, size_t nkeys)
+{
+	struct bkeys k = { .first = (uint32_t)b->nkv, .n = (uint32_t)nkeys };
+	int64_t ui;
+	size_t i;
+	int r;
+
+	if (!name || nkeys > HC_SSH_KEYS_MAX || (nkeys && !keys))
+		return -EINVAL;
+	for (i = 0; i < nkeys; i++)
+		if (!keys[i] || !key_line_ok(keys[i]))
+			return -EINVAL;
+	ui = hcb_find_user(b, name);
+	if (ui < 0)
+		return -ENOENT;
+	k.user = (uint32_t)ui;
+	if (hm_find(&b->kuser, hc_hash_id(k.user), eq_kuser, b, &k.user) >= 0)
+		return -EEXIST;
+	if (nkeys == 0)
+		return 0;
+	if ((r = grow((void **)&b->ks, &b->capks, b->nks + 1, sizeof(*b->ks))) < 0 ||
+	    (r = grow((void **)&b->kv, &b->capkv, b->nkv + nkeys,
+		      sizeof(*b->kv))) < 0)
+		return r;
+	for (i = 0; i < nkeys; i++) {
+		struct bkeyv *v = &b->kv[b->nkv + i];
+
+		v->len = (uint32_t)strlen(keys[i]);
+		if ((r = arena_addn(&b->kstr, keys[i], v->len, &v->off)) < 0)
+			return r;
+	}
+	if ((r = hm_insert(&b->kuser, hc_hash_id(k.user), (uint32_t)b->nks)) < 0)
+		return r;
+	b->ks[b->nks++] = k;
+	b->nkv += nkeys;
+	return 0;
+}
+
+/* The table (one u32 per user), then per list: nkeys, the {offset,
+ * length} pairs and the strings, 4-aligned. */
+uint64_t hcb_keys_size(const struct hc_cache_builder *b)
+{
+	uint64_t n = 4 * (uint64_t)b->nu, list;
+	size_t i, j;
+
+	for (i = 0; i < b->nks; i++) {
+		list = 4 + 8 * (uint64_t)b->ks[i].n;
+		for (j = 0; j < b->ks[i].n; j++)
+			list += b->kv[b->ks[i].first + j].len + 1;
+		n += (list + 3) & ~(uint64_t)3;
+	}
+	return n;
+}
+
+/* ---- delta files: explicit group lists, superseded positions ---- */
+
+static bool eq_xuser(const void *ctx, uint32_t i, const void *key)
+{
+	return ((const struct hc_cache_builder *)ctx)->xg[i].user ==
+	       *(const uint32_t *)key;
+}
+
+int hc_cache_builder_set_user_groups(struct hc_cache_builder *b,
+				     const char *name, const uint32_t *gids,
+				     size_t n)
+{
+	struct bkeys x = { .first = (uint32_t)b->nxgid, .n = (uint32_t)n };
+	int64_t ui;
+	int r;
+
+	if (!name || (n && !gids))
+		return -EINVAL;
+	if (n >= UINT32_MAX / 8 || b->nxgid + n >= UINT32_MAX / 8)
+		return -EFBIG;
+	ui = hcb_find_user(b, name);
+	if (ui < 0)
+		return -ENOENT;
+	x.user = (uint32_t)ui;
+	if (hm_find(&b->xuser, hc_hash_id(x.user), eq_xuser, b, &x.user) >= 0)
+		return -EEXIST;
+	if ((r = grow((void **)&b->xg, &b->capxg, b->nxg + 1, sizeof(*b->xg))) < 0 ||
+	    (r = grow((void **)&b->xgid, &b->capxgid, b->nxgid + n + 1,
+		      sizeof(*b->xgid))) < 0 ||
+	    (r = hm_insert(&b->xuser, hc_hash_id(x.user), (uint32_t)b->nxg)) < 0)
+		return r;
+	if (n)
+		memcpy(b->xgid + b->nxgid, gids, n * sizeof(*gids));
+	b->xg[b->nxg++] = x;
+	b->nxgid += n;
+	return 0;
+}
+
+static int push_pos(uint32_t **v, size_t *n, size_t *cap, uint32_t pos)
+{
+	int r;
+
+	if (pos == UINT32_MAX || *n >= UINT32_MAX / 8)
+		return -EFBIG;
+	if ((r = grow((void **)v, cap, *n + 1, sizeof(**v))) < 0)
+		return r;
+	(*v)[(*n)++] = pos;
+	return 0;
+}
+
+int hc_cache_builder_supersede_user(struct hc_cache_builder *b, uint32_t pos)
+{
+	return push_pos(&b->supu, &b->nsupu, &b->capsupu, pos);
+}
+
+int hc_cache_builder_supersede_group(struct hc_cache_builder *b, uint32_t pos)
+{
+	return push_pos(&b->supg, &b->nsupg, &b->capsupg, pos);
+}
+
+/* Slots of a delta's index or superseded set for n entries: a load of
+ * 1/4, so that the lookups that miss the delta (nearly all of them) end
+ * at the first or second slot; a delta is small, the room is cheap. More
+ * than n, so a probe always ends at an empty slot. */
+uint64_t hcb_sup_slots(size_t n)
+{
+	return n == 0 ? 0 : 4 * (uint64_t)n + 1;
+}
+
+
+int64_t hcb_pool_find(const struct hc_cache_builder *b, const char *s)
+{
+	return hm_find(&b->pmap, hc_hash_name(s), eq_pool, &b->pool, s);
+}

@@ -1,0 +1,116 @@
+/* The cache writer's private parts, shared by its three files:
+ * cache_builder.c (what the caller adds), cache_render.c (the file laid
+ * out from it) and cache_replace.c (the atomic replacement on disk). Not
+ * for use outside the writer: callers see cache.h only. */
+#ifndef HCOOP_CACHE_BUILDER_H
+#define HCOOP_CACHE_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hidx.h"
+
+/* ---- a growable arena of NUL-terminated strings ---- */
+
+struct arena {
+	char *p;
+	size_t len, cap;
+};
+
+
+/* ---- an index from hash to item number (dup checks, interning) ----
+ * The one hash table (common/hidx.h), items stored as number + 1. */
+
+struct hmap {
+	struct hc_hidx x;
+};
+
+typedef bool (*hm_eq_fn)(const void *ctx, uint32_t item, const void *key);
+
+struct hm_key {
+	hm_eq_fn eq;
+	const void *ctx, *key;
+};
+
+
+/* ---- the builder ---- */
+
+/* Lengths and the name hash are kept so that write() never measures or
+ * hashes a string twice; shells and hosts (a handful of values) go
+ * straight to the shared pool. */
+struct buser {
+	uint32_t name, gecos, dir, dn; /* arena offsets */
+	uint32_t nlen, glen, dlen, dnlen;
+	uint32_t shell, host;          /* pool offsets */
+	uint32_t hash;                 /* hc_hash_name(name) */
+	uint32_t uid, gid, flags;
+	int64_t expire;
+};
+
+/* The member names are added to the arena one after the other, so they
+ * already lie there as the file's packed member block: blen bytes from
+ * arena offset block (cache_format.h, GROUP_DATA). */
+struct bgroup {
+	uint32_t name, gid, first, nmembers; /* members: mem[first..] */
+	uint32_t block, blen;                /* the member block in the arena */
+	uint32_t hash;                       /* hc_hash_name(name) */
+};
+
+/* One user's SSH key list: kv[first .. first+n). */
+struct bkeys {
+	uint32_t user, first, n;
+};
+
+struct bkeyv {
+	uint32_t off, len; /* kstr offset, length without the NUL */
+};
+
+struct hc_cache_builder {
+	struct arena str;
+	struct arena pool; /* the STRINGS section, de-duplicated */
+	struct hmap pmap;  /* pool string -> offset */
+	struct buser *u;
+	struct bgroup *g;
+	uint32_t *mem; /* arena offsets of member names */
+	size_t nu, capu, ng, capg, nmem, capmem;
+	struct hmap uname, uid, gname, gid;
+	struct bkeys *ks; /* SSH keys: one list per user that has keys */
+	struct bkeyv *kv; /* their lines, in kstr */
+	struct arena kstr;
+	size_t nks, capks, nkv, capkv;
+	struct hmap kuser; /* user number -> ks entry */
+	/* delta files (format v5) */
+	uint64_t base;     /* base_generation written; 0: a main file */
+	struct bkeys *xg;  /* explicit group lists: xgid[first .. first+n) */
+	uint32_t *xgid;
+	size_t nxg, capxg, nxgid, capxgid;
+	struct hmap xuser; /* user number -> xg entry */
+	uint32_t *supu, *supg; /* superseded main positions, raw */
+	size_t nsupu, capsupu, nsupg, capsupg;
+};
+
+/* cache_builder.c */
+int64_t hcb_find_user_h(const struct hc_cache_builder *b, const char *name,
+			uint32_t h);
+int64_t hcb_find_user(const struct hc_cache_builder *b, const char *name);
+/* Pool offset of s, adding it once. */
+int hcb_intern(struct hc_cache_builder *b, const char *s, uint32_t *off);
+/* Pool offset of s (interned before), or -1. */
+int64_t hcb_pool_find(const struct hc_cache_builder *b, const char *s);
+bool hcb_too_long(const char *s, size_t max);
+uint64_t hcb_keys_size(const struct hc_cache_builder *b);
+uint64_t hcb_sup_slots(size_t n);
+
+/* cache_replace.c */
+/* main_path + HC_DELTA_SUFFIX (malloc'd), or NULL. */
+char *hcb_delta_path(const char *main_path);
+/* The file now at path, opened O_RDWR if it is one of ours, else -1. */
+int hcb_open_old(const char *path);
+/* Write buf to a temp file beside path, fsync, rename it over path, fsync
+ * the directory, then step the superseded counter of the file replaced
+ * and of also (-1: none; closed here either way). 0 or -errno. */
+int hcb_replace_file(const char *path, const uint8_t *buf, size_t n,
+		     int also);
+
+#endif

@@ -1,0 +1,588 @@
+/* Cache writer, layout (format in cache_format.h): the file laid out from
+ * the builder in two passes (sizes, then bytes) into one buffer, handed to
+ * cache_replace.c; for a main file and for a delta file. */
+#include "cache.h"
+#include "hidx.h"
+#include "cache_format.h"
+#include "fileio.h"
+#include "cache_builder.h"
+
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- layout: pass 1 sizes, pass 2 bytes ---- */
+
+struct wctx {
+	struct hc_cache_builder *b;
+	uint32_t empty;    /* pool offset of "" */
+	uint32_t *gcount;  /* per user: groups, then the GIDS fill cursor */
+	uint32_t *glast;   /* per user: last group number + 1 (dedup) */
+	uint32_t *ufirst;  /* per user: first GIDS entry */
+	uint32_t *uoff, *unameoff; /* per user: record and name file offsets */
+	uint32_t *goff;            /* per group: record offset */
+	uint32_t *upg;   /* per user: 1 + position of its compact group, or 0 */
+	int64_t *gupg;   /* per group: user index if compact, else -1 */
+	int64_t *memu;   /* per member entry: user index, or -1 */
+	size_t ngfull;   /* groups with a record (not compact) */
+	uint64_t sec_off[HC_SEC_COUNT], sec_size[HC_SEC_COUNT], total;
+	uint64_t ngids;  /* GIDS entries from the groups (before the delta's) */
+	uint8_t *out;
+};
+
+static const char *bstr(const struct wctx *w, uint32_t off)
+{
+	return w->b->str.p + off;
+}
+
+/* The user name is the tail of the home ("/home/alice"): share it. */
+static bool name_in_dir(const struct wctx *w, const struct buser *u)
+{
+	const char *dir = bstr(w, u->dir);
+
+	return u->dlen > u->nlen && dir[u->dlen - u->nlen - 1] == '/' &&
+	       memcmp(dir + u->dlen - u->nlen, bstr(w, u->name), u->nlen) == 0;
+}
+
+static uint64_t user_size(const struct wctx *w, const struct buser *u)
+{
+	uint64_t n = HC_UREC_SIZE + (uint64_t)u->dlen + 1 + u->dnlen + 1;
+
+	if (!name_in_dir(w, u))
+		n += u->nlen + 1;
+	if (u->glen)
+		n += u->glen + 1;
+	return (n + 3) & ~(uint64_t)3;
+}
+
+/* A load of 0.8: short probes (hits and misses alike) for 20 bytes per
+ * entry. Any count works (hc_slot scales the hash to it). */
+static uint64_t index_slots(size_t n)
+{
+	return n == 0 ? 0 : (uint64_t)n + n / 4 + 1;
+}
+
+static void plan_users(struct wctx *w, uint64_t *udata)
+{
+	size_t i;
+
+	*udata = 0;
+	for (i = 0; i < w->b->nu; i++)
+		*udata += user_size(w, &w->b->u[i]);
+}
+
+/* A user private group stored compactly (format: GROUP_TABLE). */
+static bool is_upg(const struct buser *u, const struct bgroup *g)
+{
+	return g->nmembers == 0 && g->gid == u->uid && g->gid == u->gid;
+}
+
+/* Compact private groups are marked; group names that are not users go
+ * to the pool; members that are users count towards that user's
+ * initgroups list. */
+static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
+{
+	struct hc_cache_builder *b = w->b;
+	uint32_t off, m;
+	size_t i;
+	int r;
+
+	*gdata = *ngids = 0;
+	for (i = 0; i < b->ng; i++) {
+		const struct bgroup *g = &b->g[i];
+		int64_t gu = hcb_find_user_h(b, bstr(w, g->name), g->hash);
+
+		w->gupg[i] = -1;
+		if (gu >= 0 && is_upg(&b->u[gu], g)) {
+			w->gupg[i] = gu;
+			w->upg[gu] = (uint32_t)i + 1;
+			continue;
+		}
+		w->ngfull++;
+		*gdata += HC_GREC_SIZE + (((uint64_t)g->blen + 3) & ~(uint64_t)3);
+		if (gu < 0 && (r = hcb_intern(b, bstr(w, g->name), &off)) < 0)
+			return r;
+		for (m = 0; m < g->nmembers; m++) {
+			const char *mn = bstr(w, b->mem[g->first + m]);
+			int64_t ui = hcb_find_user(b, mn);
+
+			w->memu[g->first + m] = ui;
+			if (ui >= 0 && w->glast[ui] != i + 1) {
+				w->glast[ui] = (uint32_t)i + 1;
+				w->gcount[ui]++;
+				(*ngids)++;
+			}
+		}
+	}
+	return 0;
+}
+
+static int plan(struct wctx *w, const char *server)
+{
+	struct hc_cache_builder *b = w->b;
+	uint64_t udata, gdata, ngids, off;
+	uint32_t tmp;
+	size_t i;
+	int r;
+
+	if ((r = hcb_intern(b, "", &w->empty)) < 0 ||
+	    (r = hcb_intern(b, server, &tmp)) < 0 ||
+	    (r = plan_groups(w, &gdata, &ngids)) < 0)
+		return r;
+	plan_users(w, &udata);
+	w->sec_size[HC_SEC_USER_TABLE] = 4 * (uint64_t)b->nu;
+	w->sec_size[HC_SEC_USER_DATA] = udata;
+	w->sec_size[HC_SEC_GROUP_TABLE] = 4 * (uint64_t)b->ng;
+	w->sec_size[HC_SEC_GROUP_DATA] = gdata;
+	w->sec_size[HC_SEC_GIDS] = 4 * (ngids + (b->base ? b->nxgid : 0));
+	w->sec_size[HC_SEC_STRINGS] = (b->pool.len + 3) & ~(size_t)3;
+	w->sec_size[HC_SEC_INDEX_USER] =
+		(b->base ? hcb_sup_slots(b->nu) : index_slots(b->nu)) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_INDEX_GROUP] =
+		(b->base ? hcb_sup_slots(w->ngfull) : index_slots(w->ngfull)) * HC_SLOT_SIZE;
+	w->sec_size[HC_SEC_KEYS] = hcb_keys_size(b);
+	w->ngids = ngids;
+	w->sec_size[HC_SEC_SUPERSEDED] =
+		b->base ? HC_SUP_HDR_SIZE +
+				  4 * (hcb_sup_slots(b->nsupu) + hcb_sup_slots(b->nsupg))
+			: 0;
+	off = HC_HDR_SIZE;
+	for (i = 0; i < HC_SEC_COUNT; i++) {
+		w->sec_off[i] = off;
+		off += w->sec_size[i];
+	}
+	w->total = off + 4; /* trailing zeros: the file ends in a NUL */
+	if (w->total > UINT32_MAX)
+		return -EFBIG;
+	return 0;
+}
+
+static inline void wr32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void wr64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+/* Copy the len bytes at arena offset s and a NUL to *pos; return its
+ * file offset. */
+static uint32_t put_str(struct wctx *w, uint64_t *pos, uint32_t s,
+			uint32_t len)
+{
+	uint32_t at = (uint32_t)*pos;
+
+	memcpy(w->out + at, bstr(w, s), (size_t)len + 1);
+	*pos += (uint64_t)len + 1;
+	return at;
+}
+
+/* File offset of the pool string at pool offset off. */
+static uint32_t pool_at(const struct wctx *w, uint32_t off)
+{
+	return (uint32_t)(w->sec_off[HC_SEC_STRINGS] + off);
+}
+
+/* File offset of pool string s (interned by plan()). */
+static uint32_t pool_off(struct wctx *w, const char *s)
+{
+	const struct hc_cache_builder *b = w->b;
+	int64_t f = hcb_pool_find(b, s);
+
+	return pool_at(w, (uint32_t)f);
+}
+
+static void emit_user(struct wctx *w, uint32_t i, uint64_t *pos)
+{
+	const struct buser *u = &w->b->u[i];
+	uint8_t *r = w->out + *pos;
+	uint32_t dir_off;
+
+	w->uoff[i] = (uint32_t)*pos;
+	wr32(w->out + w->sec_off[HC_SEC_USER_TABLE] + 4 * (uint64_t)i, w->uoff[i]);
+	*pos += HC_UREC_SIZE;
+	dir_off = put_str(w, pos, u->dir, u->dlen);
+	wr32(r + HC_U_DIR, dir_off);
+	if (name_in_dir(w, u))
+		w->unameoff[i] = dir_off + u->dlen - u->nlen;
+	else
+		w->unameoff[i] = put_str(w, pos, u->name, u->nlen);
+	wr32(r + HC_U_NAME, w->unameoff[i]);
+	wr32(r + HC_U_GECOS, u->glen ? put_str(w, pos, u->gecos, u->glen)
+				     : pool_at(w, w->empty));
+	wr32(r + HC_U_DN, put_str(w, pos, u->dn, u->dnlen));
+	wr32(r + HC_U_SHELL, pool_at(w, u->shell));
+	wr32(r + HC_U_HOST, pool_at(w, u->host));
+	wr32(r + HC_U_UID, u->uid);
+	wr32(r + HC_U_GID, u->gid);
+	wr32(r + HC_U_FLAGS, u->flags);
+	wr32(r + HC_U_EXPIRE_LO, (uint32_t)(uint64_t)u->expire);
+	wr32(r + HC_U_EXPIRE_HI, (uint32_t)((uint64_t)u->expire >> 32));
+	wr32(r + HC_U_GFIRST, w->ufirst[i]);
+	wr32(r + HC_U_NGROUPS, w->gcount[i]);
+	wr32(r + HC_U_INDEX, i);
+	wr32(r + HC_U_UPG, w->upg[i]);
+	*pos = (*pos + 3) & ~(uint64_t)3;
+}
+
+static void emit_users(struct wctx *w)
+{
+	uint64_t pos = w->sec_off[HC_SEC_USER_DATA];
+	uint32_t i, first = 0;
+
+	for (i = 0; i < w->b->nu; i++) {
+		w->ufirst[i] = first;
+		first += w->gcount[i];
+	}
+	for (i = 0; i < w->b->nu; i++)
+		emit_user(w, i, &pos);
+	/* gcount becomes the fill cursor of each user's GIDS range */
+	memcpy(w->gcount, w->ufirst, w->b->nu * sizeof(uint32_t));
+	memset(w->glast, 0, w->b->nu * sizeof(uint32_t));
+}
+
+static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
+{
+	const struct hc_cache_builder *b = w->b;
+	const struct bgroup *g = &b->g[i];
+	const char *name = bstr(w, g->name);
+	uint8_t *r = w->out + *pos;
+	uint8_t *gids = w->out + w->sec_off[HC_SEC_GIDS];
+	uint8_t *tab = w->out + w->sec_off[HC_SEC_GROUP_TABLE] + 4 * (uint64_t)i;
+	int64_t ui = w->gupg[i];
+	uint32_t m;
+
+	if (ui >= 0) { /* compact: the table names the user record */
+		wr32(tab, w->uoff[ui]);
+		return;
+	}
+	ui = hcb_find_user_h(b, name, g->hash);
+	w->goff[i] = (uint32_t)*pos;
+	wr32(tab, w->goff[i]);
+	wr32(r + HC_G_NAME, ui >= 0 ? w->unameoff[ui] : pool_off(w, name));
+	wr32(r + HC_G_GID, g->gid);
+	wr32(r + HC_G_NMEMBERS, g->nmembers);
+	wr32(r + HC_G_BLOCK, (uint32_t)*pos + HC_GREC_SIZE);
+	wr32(r + HC_G_BLOCK_LEN, g->blen);
+	wr32(r + HC_G_INDEX, i);
+	*pos += HC_GREC_SIZE;
+	memcpy(w->out + *pos, bstr(w, g->block), g->blen);
+	*pos = (*pos + g->blen + 3) & ~(uint64_t)3;
+	for (m = 0; m < g->nmembers; m++) {
+		ui = w->memu[g->first + m];
+		if (ui >= 0 && w->glast[ui] != i + 1) {
+			w->glast[ui] = i + 1;
+			wr32(gids + 4 * (uint64_t)w->gcount[ui]++, g->gid);
+		}
+	}
+}
+
+static void emit_groups(struct wctx *w)
+{
+	uint64_t pos = w->sec_off[HC_SEC_GROUP_DATA];
+	uint32_t i;
+
+	for (i = 0; i < w->b->ng; i++)
+		emit_group(w, i, &pos);
+}
+
+/* Put one entry (key, record offset) on one side of an index, first
+ * slot hc_slot(h, nslots). There is always a free slot (nslots > n). */
+static void index_put(uint8_t *tab, uint32_t nslots, unsigned side,
+		      uint32_t h, uint32_t key, uint32_t roff)
+{
+	uint32_t pos = hc_slot(h, nslots), used;
+
+	for (;;) {
+		memcpy(&used, tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4,
+		       sizeof(used));
+		if (used == 0)
+			break;
+		if (++pos == nslots)
+			pos = 0;
+	}
+	wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side, key);
+	wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4, roff);
+}
+
+static void emit_indexes(struct wctx *w)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint8_t *ut = w->out + w->sec_off[HC_SEC_INDEX_USER];
+	uint8_t *gt = w->out + w->sec_off[HC_SEC_INDEX_GROUP];
+	uint32_t nu = (uint32_t)(w->sec_size[HC_SEC_INDEX_USER] / HC_SLOT_SIZE);
+	uint32_t ng = (uint32_t)(w->sec_size[HC_SEC_INDEX_GROUP] / HC_SLOT_SIZE);
+	uint32_t i, h;
+
+	for (i = 0; i < b->nu; i++) {
+		h = b->u[i].hash;
+		index_put(ut, nu, HC_S_HASH, h, h, w->uoff[i]);
+		index_put(ut, nu, HC_S_ID, hc_hash_id(b->u[i].uid), b->u[i].uid,
+			  w->uoff[i]);
+	}
+	for (i = 0; i < b->ng; i++) {
+		if (w->gupg[i] >= 0)
+			continue;
+		h = b->g[i].hash;
+		index_put(gt, ng, HC_S_HASH, h, h, w->goff[i]);
+		index_put(gt, ng, HC_S_ID, hc_hash_id(b->g[i].gid), b->g[i].gid,
+			  w->goff[i]);
+	}
+}
+
+/* KEYS: the table entry of each user with keys, then the lists. */
+static void emit_keys(uint8_t *out, uint64_t sec, const struct hc_cache_builder *b)
+{
+	uint64_t pos = sec + 4 * (uint64_t)b->nu, str;
+	size_t i, j;
+
+	for (i = 0; i < b->nks; i++) {
+		const struct bkeys *k = &b->ks[i];
+
+		wr32(out + sec + 4 * (uint64_t)k->user, (uint32_t)pos);
+		wr32(out + pos, k->n);
+		str = pos + 4 + 8 * (uint64_t)k->n;
+		for (j = 0; j < k->n; j++) {
+			const struct bkeyv *v = &b->kv[k->first + j];
+
+			wr32(out + pos + 4 + 8 * j, (uint32_t)str);
+			wr32(out + pos + 8 + 8 * j, v->len);
+			memcpy(out + str, b->kstr.p + v->off, (size_t)v->len + 1);
+			str += (uint64_t)v->len + 1;
+		}
+		pos = (str + 3) & ~(uint64_t)3;
+	}
+}
+
+/* A delta's users carry the group lists given by the caller (none unless
+ * set), after the GIDS entries the delta's own groups produced. */
+static void emit_user_groups(struct wctx *w)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint8_t *gids = w->out + w->sec_off[HC_SEC_GIDS];
+	uint64_t at = w->ngids;
+	size_t i;
+
+	for (i = 0; i < b->nu; i++) {
+		uint8_t *r = w->out + w->uoff[i];
+
+		wr32(r + HC_U_GFIRST, 0);
+		wr32(r + HC_U_NGROUPS, 0);
+	}
+	for (i = 0; i < b->nxg; i++) {
+		const struct bkeys *x = &b->xg[i];
+		uint8_t *r = w->out + w->uoff[x->user];
+
+		wr32(r + HC_U_GFIRST, (uint32_t)at);
+		wr32(r + HC_U_NGROUPS, x->n);
+		for (uint32_t j = 0; j < x->n; j++, at++)
+			wr32(gids + 4 * at, b->xgid[x->first + j]);
+	}
+}
+
+/* One superseded set: each position once, open addressing as the reader
+ * probes it. Returns how many distinct positions. */
+static uint32_t emit_set(uint8_t *set, uint32_t slots, const uint32_t *pos,
+			 size_t n)
+{
+	uint32_t count = 0, at, v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		at = hc_slot(hc_hash_id(pos[i]), slots);
+		for (;;) {
+			memcpy(&v, set + 4 * (size_t)at, sizeof(v));
+			v = le32toh(v);
+			if (v == 0 || v == pos[i] + 1)
+				break;
+			if (++at == slots)
+				at = 0;
+		}
+		if (v == 0) {
+			wr32(set + 4 * (size_t)at, pos[i] + 1);
+			count++;
+		}
+	}
+	return count;
+}
+
+static void emit_superseded(struct wctx *w)
+{
+	const struct hc_cache_builder *b = w->b;
+	uint8_t *p = w->out + w->sec_off[HC_SEC_SUPERSEDED];
+	uint32_t us = (uint32_t)hcb_sup_slots(b->nsupu), gs = (uint32_t)hcb_sup_slots(b->nsupg);
+
+	wr32(p + HC_SUP_USLOTS, us);
+	wr32(p + HC_SUP_GSLOTS, gs);
+	wr32(p + HC_SUP_NUSERS,
+	     emit_set(p + HC_SUP_HDR_SIZE, us, b->supu, b->nsupu));
+	wr32(p + HC_SUP_NGROUPS, emit_set(p + HC_SUP_HDR_SIZE + 4 * (size_t)us,
+					  gs, b->supg, b->nsupg));
+}
+
+static void emit_header(struct wctx *w, uint64_t generation,
+			const char *server, int64_t refreshed_at)
+{
+	uint8_t *h = w->out;
+	uint32_t i;
+
+	memcpy(h, HC_CACHE_MAGIC, HC_CACHE_MAGIC_LEN);
+	wr32(h + HC_OFF_VERSION, HC_CACHE_VERSION);
+	wr32(h + HC_OFF_HDRSIZE, HC_HDR_SIZE);
+	wr32(h + HC_OFF_BOM, HC_BOM);
+	wr32(h + HC_OFF_FILESIZE, (uint32_t)w->total);
+	wr64(h + HC_OFF_GENERATION, generation);
+	wr64(h + HC_OFF_BASEGEN, w->b->base);
+	wr64(h + HC_OFF_REFRESHED, (uint64_t)refreshed_at);
+	wr32(h + HC_OFF_SERVER, pool_off(w, server));
+	wr32(h + HC_OFF_NUSERS, (uint32_t)w->b->nu);
+	wr32(h + HC_OFF_NGROUPS, (uint32_t)w->b->ng);
+	for (i = 0; i < HC_SEC_COUNT; i++) {
+		wr32(h + HC_OFF_SECTIONS + 8 * i, (uint32_t)w->sec_off[i]);
+		wr32(h + HC_OFF_SECTIONS + 8 * i + 4, (uint32_t)w->sec_size[i]);
+	}
+	wr32(h + HC_OFF_CHECKSUM, hc_header_checksum(h));
+}
+
+static void wctx_free(struct wctx *w)
+{
+	free(w->gcount);
+	free(w->glast);
+	free(w->ufirst);
+	free(w->uoff);
+	free(w->unameoff);
+	free(w->goff);
+	free(w->upg);
+	free(w->gupg);
+	free(w->memu);
+	if (w->out)
+		munmap(w->out, w->total);
+}
+
+static int render(struct wctx *w, uint64_t generation, const char *server,
+		  int64_t refreshed_at)
+{
+	size_t nu = w->b->nu ? w->b->nu : 1, ng = w->b->ng ? w->b->ng : 1;
+	int r;
+
+	w->gcount = calloc(nu, sizeof(uint32_t));
+	w->glast = calloc(nu, sizeof(uint32_t));
+	w->ufirst = calloc(nu, sizeof(uint32_t));
+	w->uoff = calloc(nu, sizeof(uint32_t));
+	w->unameoff = calloc(nu, sizeof(uint32_t));
+	w->goff = calloc(ng, sizeof(uint32_t));
+	w->upg = calloc(nu, sizeof(uint32_t));
+	w->gupg = calloc(ng, sizeof(int64_t));
+	w->memu = calloc(w->b->nmem ? w->b->nmem : 1, sizeof(int64_t));
+	if (!w->gcount || !w->glast || !w->ufirst || !w->uoff || !w->unameoff ||
+	    !w->goff || !w->upg || !w->gupg || !w->memu)
+		return -ENOMEM;
+	r = plan(w, server);
+	if (r < 0)
+		return r;
+	/* zeroed pages; huge pages where the kernel allows them: faulting
+	 * in tens of MB 4 KiB at a time is a visible share of a write */
+	w->out = mmap(NULL, w->total, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (w->out == MAP_FAILED) {
+		w->out = NULL;
+		return -ENOMEM;
+	}
+	(void)madvise(w->out, w->total, MADV_HUGEPAGE);
+	emit_users(w);
+	emit_groups(w);
+	memcpy(w->out + w->sec_off[HC_SEC_STRINGS], w->b->pool.p, w->b->pool.len);
+	emit_indexes(w);
+	emit_keys(w->out, w->sec_off[HC_SEC_KEYS], w->b);
+	if (w->b->base) {
+		emit_user_groups(w);
+		emit_superseded(w);
+	}
+	emit_header(w, generation, server, refreshed_at);
+	return 0;
+}
+
+int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
+			   uint64_t generation, const char *server,
+			   int64_t refreshed_at)
+{
+	struct wctx w = { .b = b };
+	int r;
+
+	if (!server)
+		server = "";
+	if (hcb_too_long(server, HC_MAX_SERVER))
+		return -ENAMETOOLONG;
+	b->base = 0;
+	r = render(&w, generation, server, refreshed_at);
+	if (r == 0)
+		r = hcb_replace_file(path, w.out, w.total, -1);
+	wctx_free(&w);
+	return r;
+}
+
+/* ---- delta files ---- */
+
+
+/* The u64 at off in the file at path whose magic is ours, or 0. */
+static uint64_t header_u64(const char *path, off_t off)
+{
+	char magic[HC_CACHE_MAGIC_LEN];
+	uint64_t v = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    memcmp(magic, HC_CACHE_MAGIC, sizeof(magic)) != 0 ||
+	    pread(fd, &v, sizeof(v), off) != (ssize_t)sizeof(v))
+		v = 0;
+	close(fd);
+	return le64toh(v);
+}
+
+int hc_cache_builder_write_delta(struct hc_cache_builder *b,
+				 const char *main_path, uint64_t base,
+				 uint64_t generation, const char *server,
+				 int64_t refreshed_at)
+{
+	struct wctx w = { .b = b };
+	char *dpath;
+	int r, also = -1;
+
+	if (!server)
+		server = "";
+	if (base == 0)
+		return -EINVAL;
+	if (hcb_too_long(server, HC_MAX_SERVER))
+		return -ENAMETOOLONG;
+	dpath = hcb_delta_path(main_path);
+	if (!dpath)
+		return -ENOMEM;
+	b->base = base;
+	r = render(&w, generation, server, refreshed_at);
+	/* readers map the old delta only if it applies to this main file:
+	 * otherwise they have the main file alone and learn from its flag */
+	if (r == 0 && header_u64(dpath, HC_OFF_BASEGEN) != base &&
+	    header_u64(main_path, HC_OFF_GENERATION) == base)
+		also = hcb_open_old(main_path);
+	if (r == 0)
+		r = hcb_replace_file(dpath, w.out, w.total, also);
+	wctx_free(&w);
+	free(dpath);
+	return r;
+}

@@ -1,0 +1,221 @@
+/* Cache writer, on disk: a rendered file replaces the old one atomically
+ * (temp file, fsync, rename, directory fsync), the old one is flagged
+ * superseded for the readers that map it, temp files of killed writers
+ * are swept, and a delta is retired. */
+#include "cache.h"
+#include "hidx.h"
+#include "cache_format.h"
+#include "fileio.h"
+#include "cache_builder.h"
+
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *hcb_delta_path(const char *main_path)
+{
+	size_t n = strlen(main_path);
+	char *p = malloc(n + sizeof(HC_DELTA_SUFFIX));
+
+	if (p) {
+		memcpy(p, main_path, n);
+		memcpy(p + n, HC_DELTA_SUFFIX, sizeof(HC_DELTA_SUFFIX));
+	}
+	return p;
+}
+
+/* ---- atomic replacement ---- */
+
+/* The file now at path, opened before our rename so that afterwards we can
+ * flag exactly the file we replaced. Only a file of ours is touched. */
+int hcb_open_old(const char *path)
+{
+	char magic[HC_CACHE_MAGIC_LEN];
+	int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, magic, sizeof(magic), 0) != (ssize_t)sizeof(magic) ||
+	    memcmp(magic, HC_CACHE_MAGIC, sizeof(magic)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Step the file's superseded counter (cache_format.h): readers compare
+ * it with the value they saw at open. One writer at a time (the lock of
+ * hcoop-sync), so read-modify-write is enough. */
+static void flag_superseded(int fd)
+{
+	uint32_t v = 0;
+
+	if (fd < 0)
+		return;
+	/* best effort: readers also notice by a throttled stat */
+	if (pread(fd, &v, sizeof(v), HC_OFF_SUPERSEDED) != (ssize_t)sizeof(v))
+		v = 0;
+	v = le32toh(v) + 1;
+	v = htole32(v ? v : 1);
+	if (pwrite(fd, &v, sizeof(v), HC_OFF_SUPERSEDED) < 0) {
+		/* nothing more to do */
+	}
+	close(fd);
+}
+
+/* ---- temporary files left by a crash ---- */
+
+/* The creator's PID if name is base + ".tmp.PID.N" (hc_create_tmp), else 0. */
+static long tmp_creator(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	char *end;
+	long pid;
+
+	if (strncmp(name, base, n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
+		return 0;
+	name += n + 5;
+	if (*name < '0' || *name > '9')
+		return 0;
+	pid = strtol(name, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return 0;
+	strtoul(end + 1, &end, 10);
+	return *end == '\0' && pid > 0 ? pid : 0;
+}
+
+/* Remove name (in dirfd) if it is a regular file that nobody holds
+ * locked (hc_create_tmp locks it until the write is done) and it is still
+ * the file we checked when we unlink it. */
+static void remove_if_unlocked(int dirfd, const char *name)
+{
+	struct stat a, b;
+	int fd = openat(dirfd, name,
+			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return;
+	if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		(void)unlinkat(dirfd, name, 0);
+	close(fd);
+}
+
+/* At the start of every write: temporary files of path whose creator is
+ * gone (killed during a write) and that nobody has locked are removed.
+ * Our own PID's files (another thread's write) and a live process's are
+ * left alone. Best effort: a failure here never fails the write. */
+static void remove_stale_tmps(const char *path)
+{
+	char *dcopy = strdup(path), *bcopy = strdup(path);
+	const char *base;
+	struct dirent *e;
+	DIR *d = NULL;
+	long pid;
+
+	if (!dcopy || !bcopy)
+		goto out;
+	base = basename(bcopy);
+	d = opendir(dirname(dcopy));
+	if (!d)
+		goto out;
+	while ((e = readdir(d)) != NULL) {
+		pid = tmp_creator(e->d_name, base);
+		if (pid == 0 || pid == (long)getpid() || (pid_t)pid != pid)
+			continue;
+		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue; /* alive (or not ours to signal) */
+		remove_if_unlocked(dirfd(d), e->d_name);
+	}
+out:
+	if (d)
+		closedir(d);
+	free(dcopy);
+	free(bcopy);
+}
+
+/* also: a file to flag superseded too once the rename is done (-1: none;
+ * closed here either way). */
+int hcb_replace_file(const char *path, const uint8_t *buf, size_t n,
+			int also)
+{
+	char tmp[4096];
+	int fd, oldfd = -1, r;
+
+	remove_stale_tmps(path);
+	fd = hc_create_tmp(path, tmp, sizeof(tmp));
+	if (fd < 0) {
+		if (also >= 0)
+			close(also);
+		return fd;
+	}
+	/* created 0600 (O_EXCL), made world-readable on purpose, whatever
+	 * the umask */
+	if (fchmod(fd, 0644) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = hc_write_all(fd, buf, n);
+	if (r < 0)
+		goto fail;
+	if (fsync(fd) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		r = -errno;
+		goto fail;
+	}
+	fd = -1;
+	oldfd = hcb_open_old(path);
+	if (rename(tmp, path) < 0) {
+		r = -errno;
+		goto fail;
+	}
+	r = hc_fsync_dir_of(path);
+	flag_superseded(oldfd);
+	flag_superseded(also);
+	return r;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (oldfd >= 0)
+		close(oldfd);
+	if (also >= 0)
+		close(also);
+	unlink(tmp);
+	return r;
+}
+
+int hc_cache_delta_retire(const char *main_path)
+{
+	char *dpath = hcb_delta_path(main_path);
+	int fd, r = 0;
+
+	if (!dpath)
+		return -ENOMEM;
+	remove_stale_tmps(dpath); /* a delta write killed midway */
+	fd = hcb_open_old(dpath);
+	if (fd >= 0) {
+		flag_superseded(fd);
+		if (unlink(dpath) < 0 && errno != ENOENT)
+			r = -errno;
+		else
+			r = hc_fsync_dir_of(dpath);
+	} /* none, or not ours: left alone (readers ignore it by its base) */
+	free(dpath);
+	return r;
+}
