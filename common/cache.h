@@ -126,6 +126,12 @@ int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
  * superseded by the delta (skip it and go on); -ENOENT past the end. */
 int hc_cache_user_at(const struct hc_cache *c, uint32_t i,
 		     struct hc_user *out);
+/* The walk every enumeration wants: the first position at or after *i
+ * that the delta does not supersede; *i is set to it and its record is in
+ * out. -ENOENT past the end; another error is that of position *i (the
+ * caller may step over it with (*i)++). */
+int hc_cache_user_next(const struct hc_cache *c, uint32_t *i,
+		       struct hc_user *out);
 /* The i-th gid of the user's groups (every group listing them as member). */
 int hc_cache_user_group(const struct hc_cache *c, const struct hc_user *u,
 			uint32_t i, uint32_t *gid);
@@ -137,6 +143,9 @@ int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,
 /* i in [0, info.group_slots); -ESRCH and -ENOENT as hc_cache_user_at. */
 int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
 		      struct hc_group *out);
+/* As hc_cache_user_next, for groups. */
+int hc_cache_group_next(const struct hc_cache *c, uint32_t *i,
+			struct hc_group *out);
 /* The i-th member: O(i) (a walk of the block); callers that want every
  * member walk them with hc_member_next instead. */
 int hc_cache_group_member(const struct hc_cache *c, const struct hc_group *g,

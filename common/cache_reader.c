@@ -1064,6 +1064,16 @@ int hc_cache_user_at(const struct hc_cache *c, uint32_t i, struct hc_user *out)
 	return r;
 }
 
+int hc_cache_user_next(const struct hc_cache *c, uint32_t *i,
+		       struct hc_user *out)
+{
+	int r;
+
+	while ((r = hc_cache_user_at(c, *i, out)) == -ESRCH)
+		(*i)++;
+	return r;
+}
+
 /* The file holding user record u, and u as that file numbers it. */
 static const struct hc_cache *user_file(const struct hc_cache *c,
 					const struct hc_user *u,
@@ -1140,6 +1150,16 @@ int hc_cache_group_at(const struct hc_cache *c, uint32_t i,
 	r = file_group_at(c->delta, i - c->n_groups, out);
 	if (r == 0)
 		out->index += c->n_groups;
+	return r;
+}
+
+int hc_cache_group_next(const struct hc_cache *c, uint32_t *i,
+			struct hc_group *out)
+{
+	int r;
+
+	while ((r = hc_cache_group_at(c, *i, out)) == -ESRCH)
+		(*i)++;
 	return r;
 }
 

@@ -45,16 +45,15 @@ static void read_homefs(const struct hc_config *cfg, struct hc_hoststat *st)
 /* Members assigned here, and (homes) how many of them have a home
  * directory: one lstat each, so only when the status is published. */
 static int count_members(const struct hc_config *cfg, struct hc_cache *c,
-			 struct hc_hoststat *st, uint32_t slots, bool homes)
+			 struct hc_hoststat *st, bool homes)
 {
 	struct hc_user u;
 	struct stat sb;
 
-	for (uint32_t i = 0; i < slots; i++) {
-		int r = hc_cache_user_at(c, i, &u);
+	uint32_t i;
+	int r;
 
-		if (r == -ESRCH) /* superseded by the delta */
-			continue;
+	for (i = 0; (r = hc_cache_user_next(c, &i, &u)) != -ENOENT; i++) {
 		if (r < 0)
 			return r;
 		if (!u.host[0] || !hc_host_equal(u.host, cfg->host))
@@ -82,7 +81,7 @@ static int read_cache(const struct hc_config *cfg, struct hc_hoststat *st,
 			 info.server ? info.server : "");
 		st->users = info.n_users;
 		st->groups = info.n_groups;
-		r = count_members(cfg, c, st, info.user_slots, homes);
+		r = count_members(cfg, c, st, homes);
 		st->cache_valid = r == 0;
 	}
 	hc_cache_close(c);

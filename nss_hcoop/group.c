@@ -76,10 +76,7 @@ static int gr_next(struct group *gr, char *buf, size_t buflen)
 	r = hc_cursor_begin(&hc_gr_cursor);
 	if (r < 0)
 		return r;
-	/* -ESRCH: a position the delta supersedes (cache.h) */
-	while ((r = hc_cache_group_at(hc_gr_cursor.ref->c, hc_gr_cursor.next,
-				      &g)) == -ESRCH)
-		hc_gr_cursor.next++;
+	r = hc_cache_group_next(hc_gr_cursor.ref->c, &hc_gr_cursor.next, &g);
 	if (r == 0)
 		r = hc_pack_group(&g, gr, buf, buflen);
 	if (r == 0)

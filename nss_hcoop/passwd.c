@@ -77,10 +77,7 @@ static int pw_next(struct passwd *pw, char *buf, size_t buflen)
 	r = hc_cursor_begin(&hc_pw_cursor);
 	if (r < 0)
 		return r;
-	/* -ESRCH: a position the delta supersedes (cache.h) */
-	while ((r = hc_cache_user_at(hc_pw_cursor.ref->c, hc_pw_cursor.next,
-				     &u)) == -ESRCH)
-		hc_pw_cursor.next++;
+	r = hc_cache_user_next(hc_pw_cursor.ref->c, &hc_pw_cursor.next, &u);
 	if (r == 0)
 		r = hc_pack_passwd(&u, pw, buf, buflen);
 	if (r == 0)

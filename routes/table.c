@@ -56,10 +56,7 @@ static int fill(struct rt_table *t, const struct hc_cache *c, uint32_t n)
 	t->v = calloc(n ? n : 1, sizeof(*t->v));
 	if (!t->v)
 		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		r = hc_cache_user_at(c, i, &u);
-		if (r == -ESRCH) /* superseded by the delta */
-			continue;
+	for (i = 0; (r = hc_cache_user_next(c, &i, &u)) != -ENOENT; i++) {
 		if (r < 0)
 			return r;
 		r = add_user(t, &u);

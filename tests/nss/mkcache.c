@@ -196,8 +196,7 @@ static int dump(const char *path)
 		hc_cache_close(c);
 		return 2;
 	}
-	/* -ESRCH: a position superseded by the delta */
-	for (i = 0; (r = hc_cache_user_at(c, i, &u)) != -ENOENT; i++) {
+	for (i = 0; (r = hc_cache_user_next(c, &i, &u)) != -ENOENT; i++) {
 		if (r < 0)
 			continue;
 		printf("U:%s:%u:%u:%s:%s:%s:%s:%s:%u:", u.name, u.uid, u.gid,
@@ -206,14 +205,14 @@ static int dump(const char *path)
 			printf("%lld", (long long)u.shadow_expire);
 		printf("\n");
 	}
-	for (i = 0; (r = hc_cache_user_at(c, i, &u)) != -ENOENT; i++) {
+	for (i = 0; (r = hc_cache_user_next(c, &i, &u)) != -ENOENT; i++) {
 		const char *k;
 		size_t len;
 
 		for (j = 0; r == 0 && hc_cache_user_key(c, &u, j, &k, &len) == 0; j++)
 			printf("K:%s:%s\n", u.name, k);
 	}
-	for (i = 0; (r = hc_cache_group_at(c, i, &g)) != -ENOENT; i++) {
+	for (i = 0; (r = hc_cache_group_next(c, &i, &g)) != -ENOENT; i++) {
 		struct hc_member_iter it;
 		size_t len;
 

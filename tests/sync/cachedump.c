@@ -10,16 +10,14 @@
 
 #include "cache.h"
 
-static int dump_users(const struct hc_cache *c, uint32_t n)
+static int dump_users(const struct hc_cache *c)
 {
 	struct hc_user u;
 	uint32_t i;
 
-	for (i = 0; i < n; i++) {
-		int r = hc_cache_user_at(c, i, &u);
+	int r;
 
-		if (r == -ESRCH) /* superseded by the delta */
-			continue;
+	for (i = 0; (r = hc_cache_user_next(c, &i, &u)) != -ENOENT; i++) {
 		if (r < 0)
 			return -1;
 		printf("U:%s:%" PRIu32 ":%" PRIu32 ":%s:%s:%s:%s:%s:%" PRIu32 ":",
@@ -32,7 +30,7 @@ static int dump_users(const struct hc_cache *c, uint32_t n)
 	return 0;
 }
 
-static int dump_groups(const struct hc_cache *c, uint32_t n)
+static int dump_groups(const struct hc_cache *c)
 {
 	struct hc_member_iter it;
 	struct hc_group g;
@@ -41,11 +39,7 @@ static int dump_groups(const struct hc_cache *c, uint32_t n)
 	size_t len;
 	int r;
 
-	for (i = 0; i < n; i++) {
-		r = hc_cache_group_at(c, i, &g);
-
-		if (r == -ESRCH) /* superseded by the delta */
-			continue;
+	for (i = 0; (r = hc_cache_group_next(c, &i, &g)) != -ENOENT; i++) {
 		if (r < 0)
 			return -1;
 		printf("G:%s:%" PRIu32 ":", g.name, g.gid);
@@ -76,9 +70,9 @@ int main(int argc, char **argv)
 	}
 	r = hc_cache_info(c, &info);
 	if (r == 0)
-		r = dump_users(c, info.user_slots);
+		r = dump_users(c);
 	if (r == 0)
-		r = dump_groups(c, info.group_slots);
+		r = dump_groups(c);
 	hc_cache_close(c);
 	return r == 0 ? 0 : 1;
 }
