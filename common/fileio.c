@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,16 +90,10 @@ int hc_atomic_write(const char *path, const void *data, size_t len,
 		    mode_t mode)
 {
 	char tmp[4200];
-	int fd, r;
+	int fd = hc_create_tmp(path, tmp, sizeof(tmp)), r;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
-		return -ENAMETOOLONG;
-	unlink(tmp); /* our own leftover from a failed attempt */
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = hc_write_all(fd, data, len);
 	if (r == 0 && fchmod(fd, mode) < 0)
 		r = -errno;
@@ -134,9 +129,50 @@ static int split(const char *path, char *dir, size_t dlen, char *prefix,
 	return n < 0 || (size_t)n >= plen ? -ENAMETOOLONG : 0;
 }
 
+/* The creator's PID if name is prefix + "PID.N" (hc_create_tmp), else 0. */
+static long tmp_creator(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	char *end;
+	long pid;
+
+	if (strncmp(name, prefix, n) != 0)
+		return 0;
+	name += n;
+	if (*name < '0' || *name > '9')
+		return 0;
+	errno = 0;
+	pid = strtol(name, &end, 10);
+	if (errno || *end != '.' || end[1] < '0' || end[1] > '9')
+		return 0;
+	strtoul(end + 1, &end, 10);
+	return *end == '\0' && pid > 0 && (pid_t)pid == pid ? pid : 0;
+}
+
+/* Remove name (in dirfd) if it is a regular file that nobody holds
+ * locked (hc_create_tmp locks it until the write is done) and it is still
+ * the file we checked when we unlink it. */
+static bool remove_if_unlocked(int dirfd, const char *name)
+{
+	struct stat a, b;
+	bool gone = false;
+	int fd = openat(dirfd, name,
+			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+
+	if (fd < 0)
+		return false;
+	if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
+	    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+	    fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		gone = unlinkat(dirfd, name, 0) == 0;
+	close(fd);
+	return gone;
+}
+
 int hc_remove_stale_tmp(const char *path, void (*removed)(const char *file))
 {
-	char dir[4096], prefix[512], *end;
+	char dir[4096], prefix[512];
 	struct dirent *d;
 	int count = 0;
 	DIR *dh;
@@ -146,16 +182,13 @@ int hc_remove_stale_tmp(const char *path, void (*removed)(const char *file))
 	    !(dh = opendir(dir)))
 		return 0;
 	while ((d = readdir(dh))) {
-		if (strncmp(d->d_name, prefix, strlen(prefix)) != 0)
+		pid = tmp_creator(d->d_name, prefix);
+		/* our own (another thread's write) and a live or unknown
+		 * process's files are left alone */
+		if (pid == 0 || pid == (long)getpid() ||
+		    kill((pid_t)pid, 0) == 0 || errno != ESRCH)
 			continue;
-		errno = 0;
-		pid = strtol(d->d_name + strlen(prefix), &end, 10);
-		/* "PID" or "PID.N"; a live (or unknown) process keeps its file */
-		if (errno || (*end && *end != '.') || pid <= 0 ||
-		    pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
-		    errno != ESRCH)
-			continue;
-		if (unlinkat(dirfd(dh), d->d_name, 0) == 0) {
+		if (remove_if_unlocked(dirfd(dh), d->d_name)) {
 			count++;
 			if (removed)
 				removed(d->d_name);

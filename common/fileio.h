@@ -20,10 +20,10 @@ double hc_now_ms(void);
  * negative errno. */
 int hc_fsync_dir_of(const char *path);
 
-/* Replace path by a file holding data: PATH.tmp.PID written (O_EXCL,
- * O_NOFOLLOW), fsynced, chmod'ed to mode, renamed over path, the directory
- * fsynced; readers see the old file or the new one, never a part. 0 or a negative errno (the
- * temporary file removed). */
+/* Replace path by a file holding data: a temp file of hc_create_tmp
+ * written, fsynced, chmod'ed to mode, renamed over path, the directory
+ * fsynced; readers see the old file or the new one, never a part. 0 or a
+ * negative errno (the temporary file removed). */
 int hc_atomic_write(const char *path, const void *data, size_t len,
 		    mode_t mode);
 
@@ -35,8 +35,10 @@ int hc_atomic_write(const char *path, const void *data, size_t len,
  * fd or a negative errno. */
 int hc_create_tmp(const char *path, char *tmp, size_t tmpsize);
 
-/* Remove PATH.tmp.PID... files whose process is gone (a crash between
- * open and rename), calling removed() for each; returns how many. */
+/* The one sweep of temp files a crash left: remove PATH.tmp.PID.N files
+ * (hc_create_tmp's names, nothing else) whose process is gone and that
+ * nobody holds locked, calling removed() for each; returns how many. Best
+ * effort: a failure here never fails the caller's write. */
 int hc_remove_stale_tmp(const char *path, void (*removed)(const char *file));
 
 #endif

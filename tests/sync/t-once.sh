@@ -55,12 +55,12 @@ like "generation increases" "$("$HS_SYNC" -c "$HS_CONF" --status)" $'generation:
 # A skip-file temp left by a crashed run (its process gone) is removed;
 # one of a live process is not.
 sleep 0 & dead=$!; wait "$dead"
-: >"$HS_CACHE.skipped.tmp.$dead"
-: >"$HS_CACHE.skipped.tmp.$$"
+: >"$HS_CACHE.skipped.tmp.$dead.0"
+: >"$HS_CACHE.skipped.tmp.$$.0"
 "$HS_SYNC" -c "$HS_CONF" --once 2>/dev/null
-check_not "stale skip-file temp of a dead process removed" test -e "$HS_CACHE.skipped.tmp.$dead"
-check "a live process's temp is left alone" test -e "$HS_CACHE.skipped.tmp.$$"
-rm -f "$HS_CACHE.skipped.tmp.$$"
+check_not "stale skip-file temp of a dead process removed" test -e "$HS_CACHE.skipped.tmp.$dead.0"
+check "a live process's temp is left alone" test -e "$HS_CACHE.skipped.tmp.$$.0"
+rm -f "$HS_CACHE.skipped.tmp.$$.0"
 
 # Failover: the first uri is a closed port.
 closed=$(hc_free_port)
