@@ -273,6 +273,15 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 			       uint32_t gid, const char *const *members,
 			       size_t nmembers)
 {
+	return hc_cache_builder_add_group_dn(b, name, gid, members, nmembers,
+					     NULL);
+}
+
+int hc_cache_builder_add_group_dn(struct hc_cache_builder *b,
+				  const char *name, uint32_t gid,
+				  const char *const *members, size_t nmembers,
+				  const char *dn)
+{
 	struct bgroup g = { .gid = gid, .first = (uint32_t)b->nmem };
 	uint32_t n;
 	size_t i;
@@ -280,7 +289,8 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 
 	if (!name || (nmembers && !members))
 		return -EINVAL;
-	if (group_too_long(name, members, nmembers))
+	if (group_too_long(name, members, nmembers) ||
+	    hcb_too_long(dn, HC_MAX_DN))
 		return -ENAMETOOLONG;
 	g.hash = hc_hash_name(name);
 	if (hm_find(&b->gname, g.hash, eq_gname, b, name) >= 0 ||
@@ -304,6 +314,12 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 	g.block = nmembers ? b->mem[b->nmem] : 0;
 	g.blen = nmembers ? (uint32_t)(b->str.len - g.block) : 0;
 	g.nmembers = (uint32_t)nmembers;
+	/* after the members: they must stay one block */
+	if (dn) {
+		if ((r = arena_add(&b->str, dn, &g.dn1)) < 0)
+			return r;
+		g.dn1++;
+	}
 	n = (uint32_t)b->ng;
 	b->g[n] = g;
 	if ((r = hm_insert(&b->gname, g.hash, n)) < 0 ||
@@ -458,4 +474,205 @@ uint64_t hcb_sup_slots(size_t n)
 int64_t hcb_pool_find(const struct hc_cache_builder *b, const char *s)
 {
 	return hm_find(&b->pmap, hc_hash_name(s), eq_pool, &b->pool, s);
+}
+
+
+/* ---- streaming: find, read back, remove ---- */
+
+int64_t hc_cache_builder_user_byname(const struct hc_cache_builder *b,
+				     const char *name)
+{
+	return name ? hcb_find_user(b, name) : -1;
+}
+
+int64_t hc_cache_builder_user_byuid(const struct hc_cache_builder *b,
+				    uint32_t uid)
+{
+	return hm_find(&b->uid, hc_hash_id(uid), eq_uid, b, &uid);
+}
+
+int64_t hc_cache_builder_group_byname(const struct hc_cache_builder *b,
+				      const char *name)
+{
+	return name ? hm_find(&b->gname, hc_hash_name(name), eq_gname, b, name)
+		    : -1;
+}
+
+int64_t hc_cache_builder_group_bygid(const struct hc_cache_builder *b,
+				     uint32_t gid)
+{
+	return hm_find(&b->gid, hc_hash_id(gid), eq_gid, b, &gid);
+}
+
+size_t hc_cache_builder_n_users(const struct hc_cache_builder *b)
+{
+	return b->nu;
+}
+
+size_t hc_cache_builder_n_groups(const struct hc_cache_builder *b)
+{
+	return b->ng;
+}
+
+static int64_t keys_of(const struct hc_cache_builder *b, uint32_t user)
+{
+	return hm_find(&b->kuser, hc_hash_id(user), eq_kuser, b, &user);
+}
+
+int hc_cache_builder_user_at(const struct hc_cache_builder *b, size_t pos,
+			     struct hc_user_in *u, const char **keys,
+			     size_t cap, size_t *nkeys)
+{
+	const struct buser *r;
+	int64_t k;
+	uint32_t i;
+
+	*nkeys = 0;
+	if (pos >= b->nu)
+		return -ENOENT;
+	r = &b->u[pos];
+	*u = (struct hc_user_in){
+		.name = b->str.p + r->name, .gecos = b->str.p + r->gecos,
+		.dir = b->str.p + r->dir, .dn = b->str.p + r->dn,
+		.shell = b->pool.p + r->shell, .host = b->pool.p + r->host,
+		.uid = r->uid, .gid = r->gid, .flags = r->flags,
+		.shadow_expire = r->expire,
+	};
+	k = keys_of(b, (uint32_t)pos);
+	for (i = 0; k >= 0 && i < b->ks[k].n && i < cap; i++)
+		keys[(*nkeys)++] = b->kstr.p + b->kv[b->ks[k].first + i].off;
+	return 0;
+}
+
+int hc_cache_builder_group_at(const struct hc_cache_builder *b, size_t pos,
+			      struct hc_group_in *g)
+{
+	const struct bgroup *r;
+
+	if (pos >= b->ng)
+		return -ENOENT;
+	r = &b->g[pos];
+	g->name = b->str.p + r->name;
+	g->dn = r->dn1 ? b->str.p + r->dn1 - 1 : NULL;
+	g->gid = r->gid;
+	g->nmembers = r->nmembers;
+	return 0;
+}
+
+const char *hc_cache_builder_group_member(const struct hc_cache_builder *b,
+					  size_t pos, size_t i)
+{
+	if (pos >= b->ng || i >= b->g[pos].nmembers)
+		return NULL;
+	return b->str.p + b->mem[b->g[pos].first + i];
+}
+
+/* Map entries are found by the record number they hold, whatever key
+ * they were found by (the record may already have been overwritten). */
+static bool eq_item(const void *ctx, uint32_t i, const void *key)
+{
+	(void)ctx;
+	return i == *(const uint32_t *)key;
+}
+
+static uintptr_t *hm_slot(const struct hmap *m, uint32_t h, uint32_t item)
+{
+	struct hm_key k = { eq_item, NULL, &item };
+
+	return hc_hidx_find(&m->x, h, hm_eq, NULL, &k);
+}
+
+static void hm_remove(struct hmap *m, uint32_t h, uint32_t item)
+{
+	struct hm_key k = { eq_item, NULL, &item };
+
+	hc_hidx_remove(&m->x, h, hm_eq, NULL, &k);
+}
+
+/* The map entry of h naming record from now names record to. */
+static void hm_renumber(struct hmap *m, uint32_t h, uint32_t from, uint32_t to)
+{
+	uintptr_t *slot = hm_slot(m, h, from);
+
+	if (slot)
+		*slot = (uintptr_t)to + 1;
+}
+
+static bool is_delta(const struct hc_cache_builder *b)
+{
+	return b->base || b->nxg || b->nsupu || b->nsupg;
+}
+
+/* Drop user pos's key list (its lines stay in kstr, unused). */
+static void remove_keys(struct hc_cache_builder *b, uint32_t pos)
+{
+	int64_t k = keys_of(b, pos);
+	uint32_t last;
+
+	if (k < 0)
+		return;
+	hm_remove(&b->kuser, hc_hash_id(pos), (uint32_t)k);
+	last = (uint32_t)b->nks - 1;
+	if ((uint32_t)k != last) {
+		b->ks[k] = b->ks[last];
+		hm_renumber(&b->kuser, hc_hash_id(b->ks[k].user), last,
+			    (uint32_t)k);
+	}
+	b->nks--;
+	if (b->nks == 0)
+		b->nkv = 0;
+}
+
+int hc_cache_builder_remove_user(struct hc_cache_builder *b, size_t pos)
+{
+	uint32_t p = (uint32_t)pos, last;
+	int64_t k;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if (pos >= b->nu)
+		return -ENOENT;
+	remove_keys(b, p);
+	hm_remove(&b->uname, b->u[p].hash, p);
+	hm_remove(&b->uid, hc_hash_id(b->u[p].uid), p);
+	last = (uint32_t)b->nu - 1;
+	if (p != last) {
+		b->u[p] = b->u[last];
+		hm_renumber(&b->uname, b->u[p].hash, last, p);
+		hm_renumber(&b->uid, hc_hash_id(b->u[p].uid), last, p);
+		/* the moved user's key list is keyed by its number */
+		if ((k = keys_of(b, last)) >= 0) {
+			hm_remove(&b->kuser, hc_hash_id(last), (uint32_t)k);
+			b->ks[k].user = p;
+			/* a slot was just freed: this cannot fail */
+			(void)hm_insert(&b->kuser, hc_hash_id(p), (uint32_t)k);
+		}
+	}
+	b->nu--;
+	return 0;
+}
+
+int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos)
+{
+	uint32_t p = (uint32_t)pos, last;
+	const struct bgroup *g;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if (pos >= b->ng)
+		return -ENOENT;
+	g = &b->g[p];
+	/* the last member list added: give its room back */
+	if (g->first + g->nmembers == b->nmem)
+		b->nmem = g->first;
+	hm_remove(&b->gname, g->hash, p);
+	hm_remove(&b->gid, hc_hash_id(g->gid), p);
+	last = (uint32_t)b->ng - 1;
+	if (p != last) {
+		b->g[p] = b->g[last];
+		hm_renumber(&b->gname, b->g[p].hash, last, p);
+		hm_renumber(&b->gid, hc_hash_id(b->g[p].gid), last, p);
+	}
+	b->ng--;
+	return 0;
 }

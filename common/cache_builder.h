@@ -55,6 +55,7 @@ struct bgroup {
 	uint32_t name, gid, first, nmembers; /* members: mem[first..] */
 	uint32_t block, blen;                /* the member block in the arena */
 	uint32_t hash;                       /* hc_hash_name(name) */
+	uint32_t dn1; /* arena offset + 1 of the DN (never written), 0: none */
 };
 
 /* One user's SSH key list: kv[first .. first+n). */
