@@ -1,7 +1,9 @@
 /* Model -> cache file. The writer in common/ does the atomic part (temp
  * file, fsync, rename, fsync of the directory, mode 0644); here: the
- * de-duplicated view, the guard, the generation, and what follows a write
- * (nscd, home pre-creation). */
+ * de-duplicated view into the cache builder (hs_write, the daemon's
+ * path), and for it and for the streamed --once (stream.c, which fills
+ * the builder itself) one hs_write_built: the guard, the generation, the
+ * skip file, the write and what follows it (nscd, home pre-creation). */
 #include <errno.h>
 #include <limits.h>
 #include <malloc.h>
@@ -176,10 +178,8 @@ static int write_file(const struct hc_config *cfg, struct hc_cache_builder *b,
 /* The skip file, drop freed, the file written and logged. */
 static int write_logged(const struct hc_config *cfg,
 			struct hc_cache_builder *b, const struct hs_view *v,
-			struct hs_model *drop, const struct hc_cache *old,
-			const char *server)
+			struct hs_model *drop, uint64_t gen, const char *server)
 {
-	uint64_t gen = hs_next_generation(old);
 	size_t skipped = v->n_skips + v->m->rejected.n;
 	double t0 = hc_now_ms();
 	int r;
@@ -211,6 +211,7 @@ int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
 	struct hc_cache *old = NULL;
 	const char **fresh = NULL;
 	size_t n_fresh = 0;
+	uint64_t gen;
 	int r = 0;
 
 	if (hc_cache_open(cfg->cache, &old) < 0)
@@ -221,7 +222,13 @@ int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
 	if (cfg->precreate_homes &&
 	    (r = newly_assigned(cfg, old, b, &fresh, &n_fresh)) < 0)
 		goto out;
-	if ((r = write_logged(cfg, b, v, drop, old, server)) < 0)
+	gen = hs_next_generation(old);
+	/* done with the old file: the pages the guard read leave our
+	 * resident set before the new file is rendered */
+	if (old)
+		hc_cache_close(old);
+	old = NULL;
+	if ((r = write_logged(cfg, b, v, drop, gen, server)) < 0)
 		goto out;
 	hs_nscd_invalidate();
 	hs_notify_ready(); /* the unit's Type=notify: getent can answer now */
@@ -262,7 +269,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 		hc_err("cannot build the cache: %s", strerror(-r));
 		goto out;
 	}
-	hc_debug("cache builder filled in %.1f ms", hc_now_ms() - t0);
+	hc_debug("view and cache builder filled in %.1f ms", hc_now_ms() - t0);
 	r = hs_write_built(cfg, b, &v, drop, server, flags);
 out:
 	hc_cache_builder_free(b);
