@@ -261,6 +261,24 @@ const char *hc_cache_builder_group_member(const struct hc_cache_builder *b,
 int hc_cache_builder_remove_user(struct hc_cache_builder *b, size_t pos);
 int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos);
 
+/* The DN of the user (group) at pos; NULL past the end, or for a group
+ * added without one. Same lifetime. */
+const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
+				     size_t pos);
+const char *hc_cache_builder_group_dn(const struct hc_cache_builder *b,
+				      size_t pos);
+/* Put the users (groups) in the order cmp gives their positions (<0, 0,
+ * >0 as for qsort): the file lists them in that order, as if added so.
+ * 0, -ENOMEM (the builder is then unusable: free it), or -EINVAL on a
+ * delta builder. */
+typedef int (*hc_cache_builder_cmp)(void *ctx,
+				    const struct hc_cache_builder *b,
+				    size_t x, size_t y);
+int hc_cache_builder_sort_users(struct hc_cache_builder *b,
+				hc_cache_builder_cmp cmp, void *ctx);
+int hc_cache_builder_sort_groups(struct hc_cache_builder *b,
+				 hc_cache_builder_cmp cmp, void *ctx);
+
 /* The SSH keys of user name (added before): nkeys lines, each without
  * newline, CR or NUL and at most HC_SSH_KEY_MAX bytes, at most
  * HC_SSH_KEYS_MAX of them (-EINVAL otherwise; hcoop-sync has validated

@@ -676,3 +676,143 @@ int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos)
 	b->ng--;
 	return 0;
 }
+
+const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
+				     size_t pos)
+{
+	return pos < b->nu ? b->str.p + b->u[pos].dn : NULL;
+}
+
+const char *hc_cache_builder_group_dn(const struct hc_cache_builder *b,
+				      size_t pos)
+{
+	return pos < b->ng && b->g[pos].dn1 ? b->str.p + b->g[pos].dn1 - 1
+					    : NULL;
+}
+
+struct sort_ctx {
+	const struct hc_cache_builder *b;
+	hc_cache_builder_cmp cmp;
+	void *ctx;
+};
+
+static int by_caller(const void *x, const void *y, void *arg)
+{
+	const struct sort_ctx *s = arg;
+
+	return s->cmp(s->ctx, s->b, *(const uint32_t *)x, *(const uint32_t *)y);
+}
+
+/* perm[i] = the record to move to position i, for records of elsize
+ * bytes: applied in place, one cycle at a time (perm is consumed). */
+static void permute(void *recs, size_t elsize, uint32_t *perm, size_t n)
+{
+	char *v = recs, tmp[128];
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		if (perm[i] == i)
+			continue;
+		memcpy(tmp, v + i * elsize, elsize);
+		for (j = i; perm[j] != i; j = k) {
+			k = perm[j];
+			memcpy(v + j * elsize, v + k * elsize, elsize);
+			perm[j] = (uint32_t)j;
+		}
+		memcpy(v + j * elsize, tmp, elsize);
+		perm[j] = (uint32_t)j;
+	}
+}
+
+/* The order cmp gives n records: perm (malloc'd), and its inverse when
+ * inv is not NULL. */
+static int sorted_perm(const struct hc_cache_builder *b, size_t n,
+		       hc_cache_builder_cmp cmp, void *ctx, uint32_t **perm,
+		       uint32_t **inv)
+{
+	struct sort_ctx s = { b, cmp, ctx };
+	size_t i;
+
+	*perm = malloc((n ? n : 1) * sizeof(**perm));
+	if (inv)
+		*inv = malloc((n ? n : 1) * sizeof(**inv));
+	if (!*perm || (inv && !*inv)) {
+		free(*perm);
+		if (inv)
+			free(*inv);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		(*perm)[i] = (uint32_t)i;
+	qsort_r(*perm, n, sizeof(**perm), by_caller, &s);
+	for (i = 0; inv && i < n; i++)
+		(*inv)[(*perm)[i]] = (uint32_t)i;
+	return 0;
+}
+
+static int reindex_users(struct hc_cache_builder *b)
+{
+	uint32_t i;
+	int r;
+
+	hm_free(&b->uname);
+	hm_free(&b->uid);
+	hm_free(&b->kuser);
+	if ((r = hc_hidx_reserve(&b->uname.x, (uint32_t)b->nu)) < 0 ||
+	    (r = hc_hidx_reserve(&b->uid.x, (uint32_t)b->nu)) < 0 ||
+	    (r = hc_hidx_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0)
+		return r;
+	for (i = 0; i < b->nu; i++)
+		if ((r = hm_insert(&b->uname, b->u[i].hash, i)) < 0 ||
+		    (r = hm_insert(&b->uid, hc_hash_id(b->u[i].uid), i)) < 0)
+			return r;
+	for (i = 0; i < b->nks; i++)
+		if ((r = hm_insert(&b->kuser, hc_hash_id(b->ks[i].user), i)) < 0)
+			return r;
+	return 0;
+}
+
+int hc_cache_builder_sort_users(struct hc_cache_builder *b,
+				hc_cache_builder_cmp cmp, void *ctx)
+{
+	uint32_t *perm, *inv;
+	size_t i;
+	int r;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if ((r = sorted_perm(b, b->nu, cmp, ctx, &perm, &inv)) < 0)
+		return r;
+	for (i = 0; i < b->nks; i++)
+		b->ks[i].user = inv[b->ks[i].user];
+	free(inv);
+	_Static_assert(sizeof(struct buser) <= 128, "permute's buffer");
+	permute(b->u, sizeof(*b->u), perm, b->nu);
+	free(perm);
+	return reindex_users(b);
+}
+
+int hc_cache_builder_sort_groups(struct hc_cache_builder *b,
+				 hc_cache_builder_cmp cmp, void *ctx)
+{
+	uint32_t *perm, i;
+	int r;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if ((r = sorted_perm(b, b->ng, cmp, ctx, &perm, NULL)) < 0)
+		return r;
+	_Static_assert(sizeof(struct bgroup) <= 128, "permute's buffer");
+	permute(b->g, sizeof(*b->g), perm, b->ng);
+	free(perm);
+	hm_free(&b->gname);
+	hm_free(&b->gid);
+	if ((r = hc_hidx_reserve(&b->gname.x, (uint32_t)b->ng)) < 0 ||
+	    (r = hc_hidx_reserve(&b->gid.x, (uint32_t)b->ng)) < 0)
+		return r;
+	for (i = 0; i < b->ng; i++)
+		if ((r = hm_insert(&b->gname, b->g[i].hash, i)) < 0 ||
+		    (r = hm_insert(&b->gid, hc_hash_id(b->g[i].gid), i)) < 0)
+			return r;
+	return 0;
+}

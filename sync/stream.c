@@ -24,6 +24,7 @@
 #include "cache.h"
 #include "ldap_conn.h"
 #include "log.h"
+#include "strmap.h"
 #include "sync.h"
 
 struct stream {
@@ -33,25 +34,35 @@ struct stream {
 	struct hs_model set; /* contested, rejected and refused entries */
 	enum hs_kind kind;
 	size_t n, pulled;
+	/* DNs whose normalised form is not just their ASCII lower case (see
+	 * order_key): DN -> index in odd_ndn. Usually empty. */
+	struct hc_strmap odd;
+	char **odd_ndn;
+	size_t n_odd, cap_odd;
 };
 
 /* The copies a record read back needs to become a struct hs_entry (its
  * fields are not const); freed once packed. */
+#define N_COPIES 10 /* a user's: dn, ndn, key, 6 fields, its keys */
 struct copies {
-	char *s[10]; /* a user's: dn, ndn, key, 6 fields, its keys */
+	char *s[N_COPIES];
 	size_t n;
 	bool oom;
 };
 
+/* Take p (malloc'd, or NULL: out of memory) into c; NULL on failure. */
+static char *own(struct copies *c, char *p)
+{
+	if (p && c->n < N_COPIES)
+		return c->s[c->n++] = p;
+	free(p);
+	c->oom = true;
+	return NULL;
+}
+
 static char *copy(struct copies *c, const char *s)
 {
-	char *d;
-
-	if (!s)
-		return NULL;
-	if (c->n == sizeof(c->s) / sizeof(c->s[0]) || !(d = strdup(s)))
-		c->oom = true;
-	return c->s[c->n++] = d;
+	return s ? own(c, strdup(s)) : NULL;
 }
 
 static void copies_free(struct copies *c)
@@ -66,40 +77,40 @@ static void copies_free(struct copies *c)
 static int set_dn(struct copies *c, enum hs_kind kind, const char *dn,
 		  struct hs_entry *t)
 {
-	char key[HS_KEY_MAX];
+	char key[HS_KEY_MAX], *ndn = NULL;
 	int r;
 
-	if (!(t->dn = copy(c, dn)))
-		return -ENOMEM;
-	if ((r = hs_dn_normalize(dn, &t->ndn)) < 0)
+	if ((r = hs_dn_normalize(dn, &ndn)) < 0)
 		return r;
-	c->s[c->n++] = t->ndn; /* room: copy() keeps one slot spare */
+	t->ndn = own(c, ndn);
+	t->dn = copy(c, dn);
+	if (c->oom)
+		return -ENOMEM;
 	if ((r = hs_entry_key(kind, t->ndn, key, sizeof(key))) < 0)
 		return r;
 	return (t->key = copy(c, key)) ? 0 : -ENOMEM;
 }
 
-/* The SSH key lines joined by '\n', as hs_sshkeys_parse gives them. */
+/* The SSH key lines joined by '\n', as hs_sshkeys_parse gives them;
+ * NULL for none. */
 static char *join_keys(struct copies *c, const char *const *keys, size_t n)
 {
 	size_t len = 0, i, at = 0;
 	char *s;
 
+	if (!n)
+		return NULL;
 	for (i = 0; i < n; i++)
 		len += strlen(keys[i]) + 1;
-	if (!n || c->n == sizeof(c->s) / sizeof(c->s[0]))
+	if (!(s = own(c, malloc(len))))
 		return NULL;
-	if (!(s = malloc(len))) {
-		c->oom = true;
-		return NULL;
-	}
 	for (i = 0; i < n; i++) {
 		size_t l = strlen(keys[i]);
 		memcpy(s + at, keys[i], l);
 		at += l;
 		s[at++] = i + 1 < n ? '\n' : '\0';
 	}
-	return c->s[c->n++] = s;
+	return s;
 }
 
 /* The builder's user at pos as a contested entry. */
@@ -208,6 +219,90 @@ static int pull_clashes(struct stream *s, const struct hs_entry *e, bool *hit)
 	return 0;
 }
 
+/* ---- the order of the file ---- */
+
+/* ASCII case-insensitive, as the normalised DN folds case (hs_dn_normalize);
+ * not strcasecmp, which follows the locale. */
+static int ascii_casecmp(const char *x, const char *y)
+{
+	unsigned char a, b;
+
+	do {
+		a = (unsigned char)*x++;
+		b = (unsigned char)*y++;
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+	} while (a && a == b);
+	return a - b;
+}
+
+/* The model path writes users and groups in normalised-DN order, and so
+ * must the stream. For nearly every DN that order is its ASCII lower case,
+ * compared as it lies in the builder; the others (spaces after commas,
+ * escapes) are noted as they arrive with their normalised form. */
+static int note_order(struct stream *s, const struct hs_entry *e)
+{
+	size_t i;
+	int r;
+
+	if (ascii_casecmp(e->dn, e->ndn) == 0 || hc_strmap_get(&s->odd, e->dn, &i))
+		return 0;
+	if (s->n_odd == s->cap_odd) {
+		size_t ncap = s->cap_odd ? 2 * s->cap_odd : 16;
+		char **v = reallocarray(s->odd_ndn, ncap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->odd_ndn = v;
+		s->cap_odd = ncap;
+	}
+	if (!(s->odd_ndn[s->n_odd] = strdup(e->ndn)))
+		return -ENOMEM;
+	if ((r = hc_strmap_put(&s->odd, e->dn, s->n_odd)) < 0) {
+		free(s->odd_ndn[s->n_odd]);
+		return r;
+	}
+	s->n_odd++;
+	return 0;
+}
+
+static const char *order_key(const struct stream *s, const char *dn)
+{
+	size_t i;
+
+	return s->n_odd && hc_strmap_get(&s->odd, dn, &i) ? s->odd_ndn[i] : dn;
+}
+
+static int by_ndn(void *ctx, const struct hc_cache_builder *b, size_t x,
+		  size_t y)
+{
+	const struct stream *s = ctx;
+	const char *dx, *dy;
+
+	if (s->kind == HS_USER) {
+		dx = hc_cache_builder_user_dn(b, x);
+		dy = hc_cache_builder_user_dn(b, y);
+	} else {
+		dx = hc_cache_builder_group_dn(b, x);
+		dy = hc_cache_builder_group_dn(b, y);
+	}
+	return ascii_casecmp(order_key(s, dx ? dx : ""), order_key(s, dy ? dy : ""));
+}
+
+static int sort_builder(struct stream *s)
+{
+	int r;
+
+	s->kind = HS_USER;
+	if ((r = hc_cache_builder_sort_users(s->b, by_ndn, s)) < 0)
+		return r;
+	s->kind = HS_GROUP;
+	return hc_cache_builder_sort_groups(s->b, by_ndn, s);
+}
+
+/* ---- one entry ---- */
+
 /* A valid entry policy.c accepts: into the builder, unless contested. */
 static int place(struct stream *s, struct hs_entry *e)
 {
@@ -260,6 +355,10 @@ static int stream_entry(LDAP *ld, LDAPMessage *msg, void *arg)
 		return hs_model_put(&s->set, e);
 	if (hs_policy_refuse(s->cfg, s->local, e, why, sizeof(why)))
 		return refuse(s, e, why);
+	if ((r = note_order(s, e)) < 0) {
+		hs_entry_free(e);
+		return r;
+	}
 	return place(s, e);
 }
 
@@ -298,6 +397,8 @@ static int finish(struct stream *s, const char *server, unsigned flags)
 		r = hs_builder_add(s->cfg, s->local, s->b, v.users[i], false);
 	for (i = 0; i < v.n_groups && r == 0; i++)
 		r = hs_builder_add(s->cfg, s->local, s->b, v.groups[i], false);
+	if (r == 0)
+		r = sort_builder(s);
 	if (r < 0)
 		hc_err("cannot build the cache: %s", strerror(-r));
 	else
@@ -334,6 +435,10 @@ int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 out:
 	hc_cache_builder_free(s.b);
 	hs_model_free(&s.set);
+	while (s.n_odd)
+		free(s.odd_ndn[--s.n_odd]);
+	free(s.odd_ndn);
+	hc_strmap_free(&s.odd);
 	hc_local_free(&local);
 	return r;
 }

@@ -7,7 +7,8 @@
 # id below min_uid) that never block another entry, a contested chain
 # whose arrival order makes the stream take a record back out of the
 # builder and later put it back (with its SSH keys), groups contested by
-# name and by gid, and user private groups.
+# name and by gid, and user private groups. The file lists the records
+# in the model's order (normalised DN) too.
 # san: yes
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
@@ -105,6 +106,10 @@ else
 	fail "--once writes exactly the model path's cache (users, keys, group lists, groups)"
 	diff "$SLAPD_DIR/model.txt" "$SLAPD_DIR/once.txt" | head -20 | sed 's/^/# /'
 fi
+# the daemon's file lists users and groups in normalised-DN order: the
+# stream's too, record for record (hs-cachedump, unsorted)
+check "and in the same record order (enumeration)" cmp -s \
+	<("$HS_DUMP" "$HS_CACHE") <("$HS_DUMP" "$once_cache")
 is "the same skip file (as a set of lines)" \
 	"$(LC_ALL=C sort "$once_cache.skipped")" "$(LC_ALL=C sort "$HS_CACHE.skipped")"
 
