@@ -393,10 +393,11 @@ static int finish(struct stream *s, const char *server, unsigned flags)
 
 	if (r < 0)
 		return r;
+	/* with their DNs: the sort below needs them */
 	for (i = 0; i < v.n_users && r == 0; i++)
-		r = hs_builder_add(s->cfg, s->local, s->b, v.users[i], false);
+		r = hs_builder_add(s->cfg, s->local, s->b, v.users[i], true);
 	for (i = 0; i < v.n_groups && r == 0; i++)
-		r = hs_builder_add(s->cfg, s->local, s->b, v.groups[i], false);
+		r = hs_builder_add(s->cfg, s->local, s->b, v.groups[i], true);
 	if (r == 0)
 		r = sort_builder(s);
 	if (r < 0)
