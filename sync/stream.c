@@ -15,7 +15,8 @@
  *     left in the builder shares nothing with any other.
  * The contested model also holds the rejected and refused entries (as
  * rejected ones: key, DN, reason), so the skip file is made from its view
- * as on the model path. */
+ * as on the model path. Last, the builder's records are sorted by
+ * normalised DN, the order in which the model path adds them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,7 +8,8 @@
  *     G:name:gid:member,member,...
  * A removal must leave the builder as if the record had never been
  * added: check renders one with removals and one built without them and
- * compares their dumps. */
+ * compares their dumps. Sorting reorders the records, their maps with
+ * them. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -267,6 +268,63 @@ static void check_remove(struct hc_cache_builder *b)
 	   hc_cache_builder_n_groups(b) == 2, "remove the last group");
 }
 
+static int by_name(void *ctx, const struct hc_cache_builder *b, size_t x,
+		   size_t y)
+{
+	struct hc_group_in gx, gy;
+	struct hc_user_in ux, uy;
+	const char *k[1];
+	size_t nk;
+
+	if (ctx) {
+		hc_cache_builder_group_at(b, x, &gx);
+		hc_cache_builder_group_at(b, y, &gy);
+		return strcmp(gx.name, gy.name);
+	}
+	hc_cache_builder_user_at(b, x, &ux, k, 0, &nk);
+	hc_cache_builder_user_at(b, y, &uy, k, 0, &nk);
+	return strcmp(ux.name, uy.name);
+}
+
+/* users u4, u3, u1 and groups gc, u2, ga: sorted by name */
+static void check_sort(struct hc_cache_builder *b)
+{
+	struct hc_group_in g;
+
+	ok(hc_cache_builder_sort_users(b, by_name, NULL) == 0 &&
+	   hc_cache_builder_user_byname(b, "u1") == 0 &&
+	   hc_cache_builder_user_byname(b, "u3") == 1 &&
+	   hc_cache_builder_user_byuid(b, 2004) == 2 &&
+	   user_is(b, "u1", 2001, 2, keys1[0]) &&
+	   user_is(b, "u3", 2003, 1, keys3[0]) && user_is(b, "u4", 2004, 0, NULL) &&
+	   strcmp(hc_cache_builder_user_dn(b, 2), "uid=u4,ou=People,dc=x") == 0,
+	   "users sorted: positions, maps and key lists follow");
+	ok(hc_cache_builder_sort_groups(b, by_name, b) == 0 &&
+	   hc_cache_builder_group_byname(b, "ga") == 0 &&
+	   hc_cache_builder_group_bygid(b, 3003) == 1 &&
+	   hc_cache_builder_group_at(b, 2, &g) == 0 && strcmp(g.name, "u2") == 0 &&
+	   strcmp(hc_cache_builder_group_member(b, 0, 1), "u3") == 0 &&
+	   strcmp(hc_cache_builder_group_dn(b, 0), "cn=ga,ou=Groups,dc=x") == 0 &&
+	   !hc_cache_builder_group_dn(b, 1),
+	   "groups sorted: positions, maps, members and DNs follow");
+}
+
+/* The file enumerates the records in the builder's order. */
+static bool first_user_is(const char *dir, const char *f, const char *name)
+{
+	struct hc_cache *c = NULL;
+	struct hc_user u;
+	char path[4096];
+	bool yes;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, f);
+	if (hc_cache_open(path, &c) < 0)
+		return false;
+	yes = hc_cache_user_at(c, 0, &u) == 0 && strcmp(u.name, name) == 0;
+	hc_cache_close(c);
+	return yes;
+}
+
 static int render(struct hc_cache_builder *b, const char *dir, const char *f,
 		  struct lines *l)
 {
@@ -312,6 +370,7 @@ static int check(const char *dir)
 	   user_is(b, "u1", 2001, 2, keys1[0]), "re-add removed names");
 	ok(add_u(b, 3, NULL) == -EEXIST && add_g(b, 1) == -EEXIST,
 	   "duplicates still refused after removals");
+	check_sort(b);
 	/* the same records, never removed */
 	r = add_u(f, 1, NULL);
 	r = r ? r : add_u(f, 3, NULL);
@@ -322,6 +381,8 @@ static int check(const char *dir)
 	ok(render(b, dir, "removed", &la) == 0 && render(f, dir, "fresh", &lb) == 0 &&
 	   la.n > 5 && same(&la, &lb),
 	   "the file after removals equals one built without them");
+	ok(first_user_is(dir, "removed", "u1") && first_user_is(dir, "fresh", "u1"),
+	   "the file lists the users in the sorted order");
 	ok(add_u(d, 1, NULL) == 0 &&
 	   hc_cache_builder_set_user_groups(d, "u1", NULL, 0) == 0 &&
 	   hc_cache_builder_remove_user(d, 0) == -EINVAL,
