@@ -242,11 +242,11 @@ size_t hc_cache_builder_n_groups(const struct hc_cache_builder *b);
 int hc_cache_builder_user_at(const struct hc_cache_builder *b, size_t pos,
 			     struct hc_user_in *u, const char **keys,
 			     size_t cap, size_t *nkeys);
-/* The group at pos: dn NULL unless added by hc_cache_builder_add_group_dn;
- * its members through hc_cache_builder_group_member (i < nmembers).
- * Same lifetime; -ENOENT: no such position. */
+/* The group at pos, its members through hc_cache_builder_group_member
+ * (i < nmembers), its DN through hc_cache_builder_group_dn. Same
+ * lifetime; -ENOENT: no such position. */
 struct hc_group_in {
-	const char *name, *dn;
+	const char *name;
 	uint32_t gid;
 	size_t nmembers;
 };
@@ -261,12 +261,15 @@ const char *hc_cache_builder_group_member(const struct hc_cache_builder *b,
 int hc_cache_builder_remove_user(struct hc_cache_builder *b, size_t pos);
 int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos);
 
-/* The DN of the user (group) at pos; NULL past the end, or for a group
- * added without one. Same lifetime. */
+/* The DN of the user at pos (same lifetime), NULL past the end. */
 const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
 				     size_t pos);
-const char *hc_cache_builder_group_dn(const struct hc_cache_builder *b,
-				      size_t pos);
+/* The DN of the group at pos, copied to buf (most group DNs are kept as
+ * their name and a shared suffix): 0; -ENOENT: no such position, or a
+ * group added without DN; -ERANGE: len too small (HC_MAX_DN + 1 is
+ * enough). */
+int hc_cache_builder_group_dn(const struct hc_cache_builder *b, size_t pos,
+			      char *buf, size_t len);
 /* Put the users (groups) in the order cmp gives their positions (<0, 0,
  * >0 as for qsort): the file lists them in that order, as if added so.
  * 0, -ENOMEM (the builder is then unusable: free it), or -EINVAL on a

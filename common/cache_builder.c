@@ -105,6 +105,7 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 	free(b->kv);
 	free(b->kstr.p);
 	hm_free(&b->kuser);
+	free(b->dnsfx.p);
 	free(b->xg);
 	free(b->xgid);
 	hm_free(&b->xuser);
@@ -269,6 +270,44 @@ int hc_cache_builder_add_user(struct hc_cache_builder *b,
 	return 0;
 }
 
+/* The suffix number of s in dnsfx, adding it while there is room; -1. */
+static int find_suffix(struct hc_cache_builder *b, const char *s)
+{
+	uint32_t off;
+	size_t i;
+
+	for (i = 0; i < b->nsfx; i++)
+		if (strcmp(b->dnsfx.p + b->sfx[i], s) == 0)
+			return (int)i;
+	if (b->nsfx == HCB_DN_SUFFIXES || arena_add(&b->dnsfx, s, &off) < 0)
+		return -1;
+	b->sfx[b->nsfx] = off;
+	return (int)b->nsfx++;
+}
+
+/* dn1 for the DN of group name (bgroup). */
+static int keep_dn(struct hc_cache_builder *b, const char *name,
+		   const char *dn, uint32_t *dn1)
+{
+	size_t nlen = strlen(name);
+	uint32_t off;
+	int k = -1, r;
+
+	if (strncmp(dn, "cn=", 3) == 0 && strncmp(dn + 3, name, nlen) == 0 &&
+	    dn[3 + nlen] == ',')
+		k = find_suffix(b, dn + 3 + nlen + 1);
+	if (k >= 0) {
+		*dn1 = HCB_DN_SFX + (uint32_t)k;
+		return 0;
+	}
+	if ((r = arena_add(&b->str, dn, &off)) < 0)
+		return r;
+	if (off >= HCB_DN_SFX - 1)
+		return -EFBIG;
+	*dn1 = off + 1;
+	return 0;
+}
+
 int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 			       uint32_t gid, const char *const *members,
 			       size_t nmembers)
@@ -315,11 +354,8 @@ int hc_cache_builder_add_group_dn(struct hc_cache_builder *b,
 	g.blen = nmembers ? (uint32_t)(b->str.len - g.block) : 0;
 	g.nmembers = (uint32_t)nmembers;
 	/* after the members: they must stay one block */
-	if (dn) {
-		if ((r = arena_add(&b->str, dn, &g.dn1)) < 0)
-			return r;
-		g.dn1++;
-	}
+	if (dn && (r = keep_dn(b, name, dn, &g.dn1)) < 0)
+		return r;
 	n = (uint32_t)b->ng;
 	b->g[n] = g;
 	if ((r = hm_insert(&b->gname, g.hash, n)) < 0 ||
@@ -553,7 +589,6 @@ int hc_cache_builder_group_at(const struct hc_cache_builder *b, size_t pos,
 		return -ENOENT;
 	r = &b->g[pos];
 	g->name = b->str.p + r->name;
-	g->dn = r->dn1 ? b->str.p + r->dn1 - 1 : NULL;
 	g->gid = r->gid;
 	g->nmembers = r->nmembers;
 	return 0;
@@ -683,11 +718,36 @@ const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
 	return pos < b->nu ? b->str.p + b->u[pos].dn : NULL;
 }
 
-const char *hc_cache_builder_group_dn(const struct hc_cache_builder *b,
-				      size_t pos)
+/* s appended to buf at at, as far as it fits; the new length. */
+static size_t put(char *buf, size_t at, size_t len, const char *s)
 {
-	return pos < b->ng && b->g[pos].dn1 ? b->str.p + b->g[pos].dn1 - 1
-					    : NULL;
+	size_t n = strlen(s);
+
+	if (at + n < len)
+		memcpy(buf + at, s, n);
+	return at + n;
+}
+
+int hc_cache_builder_group_dn(const struct hc_cache_builder *b, size_t pos,
+			      char *buf, size_t len)
+{
+	uint32_t dn1 = pos < b->ng ? b->g[pos].dn1 : 0;
+	size_t at;
+
+	if (!dn1)
+		return -ENOENT;
+	if (dn1 < HCB_DN_SFX) {
+		at = put(buf, 0, len, b->str.p + dn1 - 1);
+	} else { /* called for each comparison of a sort: no printf */
+		at = put(buf, 0, len, "cn=");
+		at = put(buf, at, len, b->str.p + b->g[pos].name);
+		at = put(buf, at, len, ",");
+		at = put(buf, at, len, b->dnsfx.p + b->sfx[dn1 - HCB_DN_SFX]);
+	}
+	if (at >= len)
+		return -ERANGE;
+	buf[at] = '\0';
+	return 0;
 }
 
 struct sort_ctx {

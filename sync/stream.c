@@ -28,6 +28,9 @@
 #include "strmap.h"
 #include "sync.h"
 
+/* A DN as the builder gives it back: at most HS_MAX_DN bytes (entry.c). */
+#define HS_DN_BUF (HS_MAX_DN + 1)
+
 struct stream {
 	const struct hc_config *cfg;
 	const struct hc_local *local;
@@ -150,13 +153,14 @@ static int group_back(struct stream *s, size_t pos, struct hs_entry **out)
 	struct hs_entry t = { .kind = HS_GROUP, .expire = HC_NO_EXPIRE };
 	struct copies c = { .n = 0 };
 	struct hc_group_in g;
+	char dn[HS_DN_BUF];
 	size_t i;
 	int r = hc_cache_builder_group_at(s->b, pos, &g);
 
 	if (r < 0)
 		return r;
 	/* added with hc_cache_builder_add_group_dn: never without */
-	if (!g.dn)
+	if (hc_cache_builder_group_dn(s->b, pos, dn, sizeof(dn)) < 0)
 		return -EINVAL;
 	r = -ENOMEM;
 	t.members = calloc(g.nmembers + 1, sizeof(*t.members));
@@ -168,7 +172,7 @@ static int group_back(struct stream *s, size_t pos, struct hs_entry **out)
 		if (!(t.members[t.nmembers] = strdup(m)))
 			goto out;
 	}
-	if ((r = set_dn(&c, HS_GROUP, g.dn, &t)) < 0)
+	if ((r = set_dn(&c, HS_GROUP, dn, &t)) < 0)
 		goto out;
 	t.id = g.gid;
 	t.name = copy(&c, g.name);
@@ -279,14 +283,17 @@ static int by_ndn(void *ctx, const struct hc_cache_builder *b, size_t x,
 		  size_t y)
 {
 	const struct stream *s = ctx;
-	const char *dx, *dy;
+	char bx[HS_DN_BUF], by[HS_DN_BUF];
+	const char *dx = bx, *dy = by;
 
 	if (s->kind == HS_USER) {
 		dx = hc_cache_builder_user_dn(b, x);
 		dy = hc_cache_builder_user_dn(b, y);
 	} else {
-		dx = hc_cache_builder_group_dn(b, x);
-		dy = hc_cache_builder_group_dn(b, y);
+		if (hc_cache_builder_group_dn(b, x, bx, sizeof(bx)) < 0)
+			bx[0] = '\0';
+		if (hc_cache_builder_group_dn(b, y, by, sizeof(by)) < 0)
+			by[0] = '\0';
 	}
 	return ascii_casecmp(order_key(s, dx ? dx : ""), order_key(s, dy ? dy : ""));
 }

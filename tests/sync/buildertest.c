@@ -210,8 +210,58 @@ static bool user_is(const struct hc_cache_builder *b, const char *name,
 	       strncmp(u.dn, "uid=", 4) == 0 && strcmp(u.shell, "/bin/sh") == 0;
 }
 
+static bool dn_is(const struct hc_cache_builder *b, size_t pos,
+		  const char *want)
+{
+	char dn[4096];
+
+	return hc_cache_builder_group_dn(b, pos, dn, sizeof(dn)) == 0 &&
+	       strcmp(dn, want) == 0;
+}
+
+/* Group DNs kept as name + shared suffix (up to 16 suffixes) or whole. */
+static void check_dns(void)
+{
+	struct hc_cache_builder *b = hc_cache_builder_new();
+	char name[16], dn[4096];
+	bool all = true;
+	int i, r = 0;
+
+	if (!b) {
+		ok(false, "builder");
+		return;
+	}
+	/* 0..19: "g<i>" under 20 suffixes; then a DN naming another cn and
+	 * one that is no cn= at all */
+	for (i = 0; i < 20 && r == 0; i++) {
+		snprintf(name, sizeof(name), "g%d", i);
+		snprintf(dn, sizeof(dn), "cn=g%d,ou=S%d,dc=x", i, i % 18);
+		r = hc_cache_builder_add_group_dn(b, name, 4000 + (uint32_t)i,
+						  NULL, 0, dn);
+	}
+	if (r == 0)
+		r = hc_cache_builder_add_group_dn(b, "h", 4100, NULL, 0,
+						  "cn=g,ou=S1,dc=x");
+	if (r == 0)
+		r = hc_cache_builder_add_group_dn(b, "k", 4101, NULL, 0,
+						  "uid=k,ou=P,dc=x");
+	for (i = 0; i < 20; i++) {
+		char want[64];
+		snprintf(want, sizeof(want), "cn=g%d,ou=S%d,dc=x", i, i % 18);
+		all = all && dn_is(b, (size_t)i, want);
+	}
+	ok(r == 0 && all && dn_is(b, 20, "cn=g,ou=S1,dc=x") &&
+	   dn_is(b, 21, "uid=k,ou=P,dc=x") &&
+	   hc_cache_builder_group_dn(b, 3, dn, 10) == -ERANGE &&
+	   hc_cache_builder_group_dn(b, 21, dn, 10) == -ERANGE &&
+	   hc_cache_builder_group_dn(b, 22, dn, sizeof(dn)) == -ENOENT,
+	   "group DNs (shared suffixes, more suffixes than kept, others) read back");
+	hc_cache_builder_free(b);
+}
+
 static void check_find_read(struct hc_cache_builder *b)
 {
+	char dn[4096];
 	struct hc_group_in g;
 	int64_t ga = hc_cache_builder_group_byname(b, "ga");
 	struct hc_user_in u;
@@ -232,12 +282,14 @@ static void check_find_read(struct hc_cache_builder *b)
 	   strcmp(u.host, "here") == 0 && strcmp(u.gecos, "") == 0 &&
 	   u.shadow_expire == HC_NO_EXPIRE, "user fields read back");
 	ok(hc_cache_builder_group_at(b, (size_t)ga, &g) == 0 && g.gid == 3000 &&
-	   g.nmembers == 3 && g.dn && strcmp(g.dn, "cn=ga,ou=Groups,dc=x") == 0 &&
+	   g.nmembers == 3 && dn_is(b, (size_t)ga, "cn=ga,ou=Groups,dc=x") &&
 	   strcmp(hc_cache_builder_group_member(b, 0, 2), "nobody") == 0 &&
 	   !hc_cache_builder_group_member(b, 0, 3),
 	   "group read back with its DN and members");
-	ok(hc_cache_builder_group_at(b, 3, &g) == 0 && !g.dn,
+	ok(hc_cache_builder_group_at(b, 3, &g) == 0 &&
+	   hc_cache_builder_group_dn(b, 3, dn, sizeof(dn)) == -ENOENT,
 	   "a group added without DN has none");
+
 	ok(hc_cache_builder_user_at(b, 5, &u, k, 1, &nk) == -ENOENT &&
 	   hc_cache_builder_group_at(b, 4, &g) == -ENOENT &&
 	   hc_cache_builder_remove_user(b, 5) == -ENOENT,
@@ -290,6 +342,7 @@ static int by_name(void *ctx, const struct hc_cache_builder *b, size_t x,
 static void check_sort(struct hc_cache_builder *b)
 {
 	struct hc_group_in g;
+	char dn[4096];
 
 	ok(hc_cache_builder_sort_users(b, by_name, NULL) == 0 &&
 	   hc_cache_builder_user_byname(b, "u1") == 0 &&
@@ -304,8 +357,8 @@ static void check_sort(struct hc_cache_builder *b)
 	   hc_cache_builder_group_bygid(b, 3003) == 1 &&
 	   hc_cache_builder_group_at(b, 2, &g) == 0 && strcmp(g.name, "u2") == 0 &&
 	   strcmp(hc_cache_builder_group_member(b, 0, 1), "u3") == 0 &&
-	   strcmp(hc_cache_builder_group_dn(b, 0), "cn=ga,ou=Groups,dc=x") == 0 &&
-	   !hc_cache_builder_group_dn(b, 1),
+	   dn_is(b, 0, "cn=ga,ou=Groups,dc=x") &&
+	   hc_cache_builder_group_dn(b, 1, dn, sizeof(dn)) == -ENOENT,
 	   "groups sorted: positions, maps, members and DNs follow");
 }
 
@@ -363,6 +416,7 @@ static int check(const char *dir)
 		r = add_g(b, i);
 	ok(r == 0, "users and groups added");
 	check_find_read(b);
+	check_dns();
 	check_remove(b);
 	/* left: u4, u3 and groups gc, u2; then u1 again (with its keys) and
 	 * the removed group ga again */

@@ -20,5 +20,5 @@ while IFS= read -r line; do
 	esac
 done <<<"$out"
 is "hs-buildertest exits 0" "$rc" 0
-check "it ran all its checks" test "$n" -ge 22
+check "it ran all its checks" test "$n" -ge 23
 echo 1..$_hc_n
