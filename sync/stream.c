@@ -430,13 +430,16 @@ int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 		return r;
 	hs_model_init(&s.set);
 	r = -ENOMEM;
-	if (!(s.b = hc_cache_builder_new()))
+	if (!(s.b = hc_cache_builder_new())) {
+		snprintf(err, errlen, "out of memory");
 		goto out;
+	}
 	if ((r = search(&s, c, HS_USER, err, errlen)) < 0 ||
 	    (r = search(&s, c, HS_GROUP, err, errlen)) < 0) {
 		r = -ENOTCONN;
 		goto out;
 	}
+	err[0] = '\0'; /* from here on the write logs its own errors */
 	hc_debug("refresh from %s streamed: %zu entries, %zu contested, "
 		 "%zu skipped, %zu taken back out of the builder",
 		 hc_ldap_uri(c), s.n, s.set.n, s.set.rejected.n, s.pulled);

@@ -267,7 +267,7 @@ int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
  * written (hs_write_built): no model of the whole directory is kept, only
  * the contested entries (hcoop-sync(8), Validation and duplicates) and the
  * skipped ones. 0, -EPERM (guard), -ENOTCONN (the refresh failed; message
- * in err) or a negative errno. */
+ * in err) or a negative errno (logged, or with the message in err). */
 int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 		   unsigned flags, char *err, size_t errlen);
 /* write.c: the generation of the next write after the cache old (NULL:
