@@ -196,10 +196,14 @@ static int add_user_strings(struct hc_cache_builder *b, struct buser *u,
 {
 	int r;
 
-	u->nlen = (uint32_t)strlen(in->name);
-	u->glen = (uint32_t)strlen(in->gecos);
-	u->dlen = (uint32_t)strlen(in->dir);
-	u->dnlen = (uint32_t)strlen(in->dn);
+	/* bounded by user_too_long() */
+	_Static_assert(HC_MAX_NAME <= UINT16_MAX && HC_MAX_GECOS <= UINT16_MAX &&
+		       HC_MAX_PATH <= UINT16_MAX && HC_MAX_DN <= UINT16_MAX,
+		       "struct buser's lengths");
+	u->nlen = (uint16_t)strlen(in->name);
+	u->glen = (uint16_t)strlen(in->gecos);
+	u->dlen = (uint16_t)strlen(in->dir);
+	u->dnlen = (uint16_t)strlen(in->dn);
 	if ((r = arena_addn(&b->str, in->name, u->nlen, &u->name)) < 0 ||
 	    (r = arena_addn(&b->str, in->gecos, u->glen, &u->gecos)) < 0 ||
 	    (r = arena_addn(&b->str, in->dir, u->dlen, &u->dir)) < 0 ||

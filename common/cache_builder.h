@@ -41,7 +41,7 @@ struct hm_key {
  * straight to the shared pool. */
 struct buser {
 	uint32_t name, gecos, dir, dn; /* arena offsets */
-	uint32_t nlen, glen, dlen, dnlen;
+	uint16_t nlen, glen, dlen, dnlen; /* at most HC_MAX_* (< 64 KiB) */
 	uint32_t shell, host;          /* pool offsets */
 	uint32_t hash;                 /* hc_hash_name(name) */
 	uint32_t uid, gid, flags;
