@@ -222,6 +222,75 @@ int hc_cache_builder_add_user(struct hc_cache_builder *b,
 int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 			       uint32_t gid, const char *const *members,
 			       size_t nmembers);
+/* hc_cache_builder_add_group, plus the group's DN (dn may be NULL),
+ * kept for hc_cache_builder_group_at only: groups carry no DN in the
+ * file. */
+int hc_cache_builder_add_group_dn(struct hc_cache_builder *b,
+				  const char *name, uint32_t gid,
+				  const char *const *members, size_t nmembers,
+				  const char *dn);
+
+/* Streaming (hcoop-sync --once fills the builder as entries arrive and
+ * takes contested ones back out). Users and groups are numbered 0 .. n-1
+ * in the order added, except that a removal moves the last one into the
+ * hole. The position of the user (group) with this name or id, or -1. */
+int64_t hc_cache_builder_user_byname(const struct hc_cache_builder *b,
+				     const char *name);
+int64_t hc_cache_builder_user_byuid(const struct hc_cache_builder *b,
+				    uint32_t uid);
+int64_t hc_cache_builder_group_byname(const struct hc_cache_builder *b,
+				      const char *name);
+int64_t hc_cache_builder_group_bygid(const struct hc_cache_builder *b,
+				     uint32_t gid);
+size_t hc_cache_builder_n_users(const struct hc_cache_builder *b);
+size_t hc_cache_builder_n_groups(const struct hc_cache_builder *b);
+/* The user at pos as added (host "" when none was given; shell as
+ * given), its SSH key lines in keys[0 .. *nkeys) (cap entries; at most
+ * HC_SSH_KEYS_MAX are ever stored). Strings point into the builder,
+ * valid until its next change. -ENOENT: no such position. */
+int hc_cache_builder_user_at(const struct hc_cache_builder *b, size_t pos,
+			     struct hc_user_in *u, const char **keys,
+			     size_t cap, size_t *nkeys);
+/* The group at pos, its members through hc_cache_builder_group_member
+ * (i < nmembers), its DN through hc_cache_builder_group_dn. Same
+ * lifetime; -ENOENT: no such position. */
+struct hc_group_in {
+	const char *name;
+	uint32_t gid;
+	size_t nmembers;
+};
+int hc_cache_builder_group_at(const struct hc_cache_builder *b, size_t pos,
+			      struct hc_group_in *g);
+const char *hc_cache_builder_group_member(const struct hc_cache_builder *b,
+					  size_t pos, size_t i);
+/* Take the user (with its SSH keys) or the group at pos out: the builder
+ * then writes the same file as if it had never been added (a few bytes
+ * of strings stay unused). -ENOENT: no such position; -EINVAL on a delta
+ * builder (explicit group lists or superseded positions set). */
+int hc_cache_builder_remove_user(struct hc_cache_builder *b, size_t pos);
+int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos);
+
+/* The DN of the user at pos (same lifetime), NULL past the end. */
+const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
+				     size_t pos);
+/* The DN of the group at pos, copied to buf (most group DNs are kept as
+ * their name and a shared suffix): 0; -ENOENT: no such position, or a
+ * group added without DN; -ERANGE: len too small (HC_MAX_DN + 1 is
+ * enough). */
+int hc_cache_builder_group_dn(const struct hc_cache_builder *b, size_t pos,
+			      char *buf, size_t len);
+/* Put the users (groups) in the order cmp gives their positions (<0, 0,
+ * >0 as for qsort): the file lists them in that order, as if added so.
+ * 0, -ENOMEM (the builder is then unusable: free it), or -EINVAL on a
+ * delta builder. */
+typedef int (*hc_cache_builder_cmp)(void *ctx,
+				    const struct hc_cache_builder *b,
+				    size_t x, size_t y);
+int hc_cache_builder_sort_users(struct hc_cache_builder *b,
+				hc_cache_builder_cmp cmp, void *ctx);
+int hc_cache_builder_sort_groups(struct hc_cache_builder *b,
+				 hc_cache_builder_cmp cmp, void *ctx);
+
 /* The SSH keys of user name (added before): nkeys lines, each without
  * newline, CR or NUL and at most HC_SSH_KEY_MAX bytes, at most
  * HC_SSH_KEYS_MAX of them (-EINVAL otherwise; hcoop-sync has validated

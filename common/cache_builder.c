@@ -105,6 +105,7 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 	free(b->kv);
 	free(b->kstr.p);
 	hm_free(&b->kuser);
+	free(b->dnsfx.p);
 	free(b->xg);
 	free(b->xgid);
 	hm_free(&b->xuser);
@@ -195,10 +196,14 @@ static int add_user_strings(struct hc_cache_builder *b, struct buser *u,
 {
 	int r;
 
-	u->nlen = (uint32_t)strlen(in->name);
-	u->glen = (uint32_t)strlen(in->gecos);
-	u->dlen = (uint32_t)strlen(in->dir);
-	u->dnlen = (uint32_t)strlen(in->dn);
+	/* bounded by user_too_long() */
+	_Static_assert(HC_MAX_NAME <= UINT16_MAX && HC_MAX_GECOS <= UINT16_MAX &&
+		       HC_MAX_PATH <= UINT16_MAX && HC_MAX_DN <= UINT16_MAX,
+		       "struct buser's lengths");
+	u->nlen = (uint16_t)strlen(in->name);
+	u->glen = (uint16_t)strlen(in->gecos);
+	u->dlen = (uint16_t)strlen(in->dir);
+	u->dnlen = (uint16_t)strlen(in->dn);
 	if ((r = arena_addn(&b->str, in->name, u->nlen, &u->name)) < 0 ||
 	    (r = arena_addn(&b->str, in->gecos, u->glen, &u->gecos)) < 0 ||
 	    (r = arena_addn(&b->str, in->dir, u->dlen, &u->dir)) < 0 ||
@@ -269,9 +274,56 @@ int hc_cache_builder_add_user(struct hc_cache_builder *b,
 	return 0;
 }
 
+/* The suffix number of s in dnsfx, adding it while there is room; -1. */
+static int find_suffix(struct hc_cache_builder *b, const char *s)
+{
+	uint32_t off;
+	size_t i;
+
+	for (i = 0; i < b->nsfx; i++)
+		if (strcmp(b->dnsfx.p + b->sfx[i], s) == 0)
+			return (int)i;
+	if (b->nsfx == HCB_DN_SUFFIXES || arena_add(&b->dnsfx, s, &off) < 0)
+		return -1;
+	b->sfx[b->nsfx] = off;
+	return (int)b->nsfx++;
+}
+
+/* dn1 for the DN of group name (bgroup). */
+static int keep_dn(struct hc_cache_builder *b, const char *name,
+		   const char *dn, uint32_t *dn1)
+{
+	size_t nlen = strlen(name);
+	uint32_t off;
+	int k = -1, r;
+
+	if (strncmp(dn, "cn=", 3) == 0 && strncmp(dn + 3, name, nlen) == 0 &&
+	    dn[3 + nlen] == ',')
+		k = find_suffix(b, dn + 3 + nlen + 1);
+	if (k >= 0) {
+		*dn1 = HCB_DN_SFX + (uint32_t)k;
+		return 0;
+	}
+	if ((r = arena_add(&b->str, dn, &off)) < 0)
+		return r;
+	if (off >= HCB_DN_SFX - 1)
+		return -EFBIG;
+	*dn1 = off + 1;
+	return 0;
+}
+
 int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 			       uint32_t gid, const char *const *members,
 			       size_t nmembers)
+{
+	return hc_cache_builder_add_group_dn(b, name, gid, members, nmembers,
+					     NULL);
+}
+
+int hc_cache_builder_add_group_dn(struct hc_cache_builder *b,
+				  const char *name, uint32_t gid,
+				  const char *const *members, size_t nmembers,
+				  const char *dn)
 {
 	struct bgroup g = { .gid = gid, .first = (uint32_t)b->nmem };
 	uint32_t n;
@@ -280,7 +332,8 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 
 	if (!name || (nmembers && !members))
 		return -EINVAL;
-	if (group_too_long(name, members, nmembers))
+	if (group_too_long(name, members, nmembers) ||
+	    hcb_too_long(dn, HC_MAX_DN))
 		return -ENAMETOOLONG;
 	g.hash = hc_hash_name(name);
 	if (hm_find(&b->gname, g.hash, eq_gname, b, name) >= 0 ||
@@ -304,6 +357,9 @@ int hc_cache_builder_add_group(struct hc_cache_builder *b, const char *name,
 	g.block = nmembers ? b->mem[b->nmem] : 0;
 	g.blen = nmembers ? (uint32_t)(b->str.len - g.block) : 0;
 	g.nmembers = (uint32_t)nmembers;
+	/* after the members: they must stay one block */
+	if (dn && (r = keep_dn(b, name, dn, &g.dn1)) < 0)
+		return r;
 	n = (uint32_t)b->ng;
 	b->g[n] = g;
 	if ((r = hm_insert(&b->gname, g.hash, n)) < 0 ||
@@ -458,4 +514,369 @@ uint64_t hcb_sup_slots(size_t n)
 int64_t hcb_pool_find(const struct hc_cache_builder *b, const char *s)
 {
 	return hm_find(&b->pmap, hc_hash_name(s), eq_pool, &b->pool, s);
+}
+
+
+/* ---- streaming: find, read back, remove ---- */
+
+int64_t hc_cache_builder_user_byname(const struct hc_cache_builder *b,
+				     const char *name)
+{
+	return name ? hcb_find_user(b, name) : -1;
+}
+
+int64_t hc_cache_builder_user_byuid(const struct hc_cache_builder *b,
+				    uint32_t uid)
+{
+	return hm_find(&b->uid, hc_hash_id(uid), eq_uid, b, &uid);
+}
+
+int64_t hc_cache_builder_group_byname(const struct hc_cache_builder *b,
+				      const char *name)
+{
+	return name ? hm_find(&b->gname, hc_hash_name(name), eq_gname, b, name)
+		    : -1;
+}
+
+int64_t hc_cache_builder_group_bygid(const struct hc_cache_builder *b,
+				     uint32_t gid)
+{
+	return hm_find(&b->gid, hc_hash_id(gid), eq_gid, b, &gid);
+}
+
+size_t hc_cache_builder_n_users(const struct hc_cache_builder *b)
+{
+	return b->nu;
+}
+
+size_t hc_cache_builder_n_groups(const struct hc_cache_builder *b)
+{
+	return b->ng;
+}
+
+static int64_t keys_of(const struct hc_cache_builder *b, uint32_t user)
+{
+	return hm_find(&b->kuser, hc_hash_id(user), eq_kuser, b, &user);
+}
+
+int hc_cache_builder_user_at(const struct hc_cache_builder *b, size_t pos,
+			     struct hc_user_in *u, const char **keys,
+			     size_t cap, size_t *nkeys)
+{
+	const struct buser *r;
+	int64_t k;
+	uint32_t i;
+
+	*nkeys = 0;
+	if (pos >= b->nu)
+		return -ENOENT;
+	r = &b->u[pos];
+	*u = (struct hc_user_in){
+		.name = b->str.p + r->name, .gecos = b->str.p + r->gecos,
+		.dir = b->str.p + r->dir, .dn = b->str.p + r->dn,
+		.shell = b->pool.p + r->shell, .host = b->pool.p + r->host,
+		.uid = r->uid, .gid = r->gid, .flags = r->flags,
+		.shadow_expire = r->expire,
+	};
+	k = keys_of(b, (uint32_t)pos);
+	for (i = 0; k >= 0 && i < b->ks[k].n && i < cap; i++)
+		keys[(*nkeys)++] = b->kstr.p + b->kv[b->ks[k].first + i].off;
+	return 0;
+}
+
+int hc_cache_builder_group_at(const struct hc_cache_builder *b, size_t pos,
+			      struct hc_group_in *g)
+{
+	const struct bgroup *r;
+
+	if (pos >= b->ng)
+		return -ENOENT;
+	r = &b->g[pos];
+	g->name = b->str.p + r->name;
+	g->gid = r->gid;
+	g->nmembers = r->nmembers;
+	return 0;
+}
+
+const char *hc_cache_builder_group_member(const struct hc_cache_builder *b,
+					  size_t pos, size_t i)
+{
+	if (pos >= b->ng || i >= b->g[pos].nmembers)
+		return NULL;
+	return b->str.p + b->mem[b->g[pos].first + i];
+}
+
+/* Map entries are found by the record number they hold, whatever key
+ * they were found by (the record may already have been overwritten). */
+static bool eq_item(const void *ctx, uint32_t i, const void *key)
+{
+	(void)ctx;
+	return i == *(const uint32_t *)key;
+}
+
+static uintptr_t *hm_slot(const struct hmap *m, uint32_t h, uint32_t item)
+{
+	struct hm_key k = { eq_item, NULL, &item };
+
+	return hc_hidx_find(&m->x, h, hm_eq, NULL, &k);
+}
+
+static void hm_remove(struct hmap *m, uint32_t h, uint32_t item)
+{
+	struct hm_key k = { eq_item, NULL, &item };
+
+	hc_hidx_remove(&m->x, h, hm_eq, NULL, &k);
+}
+
+/* The map entry of h naming record from now names record to. */
+static void hm_renumber(struct hmap *m, uint32_t h, uint32_t from, uint32_t to)
+{
+	uintptr_t *slot = hm_slot(m, h, from);
+
+	if (slot)
+		*slot = (uintptr_t)to + 1;
+}
+
+static bool is_delta(const struct hc_cache_builder *b)
+{
+	return b->base || b->nxg || b->nsupu || b->nsupg;
+}
+
+/* Drop user pos's key list (its lines stay in kstr, unused). */
+static void remove_keys(struct hc_cache_builder *b, uint32_t pos)
+{
+	int64_t k = keys_of(b, pos);
+	uint32_t last;
+
+	if (k < 0)
+		return;
+	hm_remove(&b->kuser, hc_hash_id(pos), (uint32_t)k);
+	last = (uint32_t)b->nks - 1;
+	if ((uint32_t)k != last) {
+		b->ks[k] = b->ks[last];
+		hm_renumber(&b->kuser, hc_hash_id(b->ks[k].user), last,
+			    (uint32_t)k);
+	}
+	b->nks--;
+	if (b->nks == 0)
+		b->nkv = 0;
+}
+
+int hc_cache_builder_remove_user(struct hc_cache_builder *b, size_t pos)
+{
+	uint32_t p = (uint32_t)pos, last;
+	int64_t k;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if (pos >= b->nu)
+		return -ENOENT;
+	remove_keys(b, p);
+	hm_remove(&b->uname, b->u[p].hash, p);
+	hm_remove(&b->uid, hc_hash_id(b->u[p].uid), p);
+	last = (uint32_t)b->nu - 1;
+	if (p != last) {
+		b->u[p] = b->u[last];
+		hm_renumber(&b->uname, b->u[p].hash, last, p);
+		hm_renumber(&b->uid, hc_hash_id(b->u[p].uid), last, p);
+		/* the moved user's key list is keyed by its number */
+		if ((k = keys_of(b, last)) >= 0) {
+			hm_remove(&b->kuser, hc_hash_id(last), (uint32_t)k);
+			b->ks[k].user = p;
+			/* a slot was just freed: this cannot fail */
+			(void)hm_insert(&b->kuser, hc_hash_id(p), (uint32_t)k);
+		}
+	}
+	b->nu--;
+	return 0;
+}
+
+int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos)
+{
+	uint32_t p = (uint32_t)pos, last;
+	const struct bgroup *g;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if (pos >= b->ng)
+		return -ENOENT;
+	g = &b->g[p];
+	/* the last member list added: give its room back */
+	if (g->first + g->nmembers == b->nmem)
+		b->nmem = g->first;
+	hm_remove(&b->gname, g->hash, p);
+	hm_remove(&b->gid, hc_hash_id(g->gid), p);
+	last = (uint32_t)b->ng - 1;
+	if (p != last) {
+		b->g[p] = b->g[last];
+		hm_renumber(&b->gname, b->g[p].hash, last, p);
+		hm_renumber(&b->gid, hc_hash_id(b->g[p].gid), last, p);
+	}
+	b->ng--;
+	return 0;
+}
+
+const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
+				     size_t pos)
+{
+	return pos < b->nu ? b->str.p + b->u[pos].dn : NULL;
+}
+
+/* s appended to buf at at, as far as it fits; the new length. */
+static size_t put(char *buf, size_t at, size_t len, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (at + n < len)
+		memcpy(buf + at, s, n);
+	return at + n;
+}
+
+int hc_cache_builder_group_dn(const struct hc_cache_builder *b, size_t pos,
+			      char *buf, size_t len)
+{
+	uint32_t dn1 = pos < b->ng ? b->g[pos].dn1 : 0;
+	size_t at;
+
+	if (!dn1)
+		return -ENOENT;
+	if (dn1 < HCB_DN_SFX) {
+		at = put(buf, 0, len, b->str.p + dn1 - 1);
+	} else { /* called for each comparison of a sort: no printf */
+		at = put(buf, 0, len, "cn=");
+		at = put(buf, at, len, b->str.p + b->g[pos].name);
+		at = put(buf, at, len, ",");
+		at = put(buf, at, len, b->dnsfx.p + b->sfx[dn1 - HCB_DN_SFX]);
+	}
+	if (at >= len)
+		return -ERANGE;
+	buf[at] = '\0';
+	return 0;
+}
+
+struct sort_ctx {
+	const struct hc_cache_builder *b;
+	hc_cache_builder_cmp cmp;
+	void *ctx;
+};
+
+static int by_caller(const void *x, const void *y, void *arg)
+{
+	const struct sort_ctx *s = arg;
+
+	return s->cmp(s->ctx, s->b, *(const uint32_t *)x, *(const uint32_t *)y);
+}
+
+/* perm[i] = the record to move to position i, for records of elsize
+ * bytes: applied in place, one cycle at a time (perm is consumed). */
+static void permute(void *recs, size_t elsize, uint32_t *perm, size_t n)
+{
+	char *v = recs, tmp[128];
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		if (perm[i] == i)
+			continue;
+		memcpy(tmp, v + i * elsize, elsize);
+		for (j = i; perm[j] != i; j = k) {
+			k = perm[j];
+			memcpy(v + j * elsize, v + k * elsize, elsize);
+			perm[j] = (uint32_t)j;
+		}
+		memcpy(v + j * elsize, tmp, elsize);
+		perm[j] = (uint32_t)j;
+	}
+}
+
+/* The order cmp gives n records: perm (malloc'd), and its inverse when
+ * inv is not NULL. */
+static int sorted_perm(const struct hc_cache_builder *b, size_t n,
+		       hc_cache_builder_cmp cmp, void *ctx, uint32_t **perm,
+		       uint32_t **inv)
+{
+	struct sort_ctx s = { b, cmp, ctx };
+	size_t i;
+
+	*perm = malloc((n ? n : 1) * sizeof(**perm));
+	if (inv)
+		*inv = malloc((n ? n : 1) * sizeof(**inv));
+	if (!*perm || (inv && !*inv)) {
+		free(*perm);
+		if (inv)
+			free(*inv);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		(*perm)[i] = (uint32_t)i;
+	qsort_r(*perm, n, sizeof(**perm), by_caller, &s);
+	for (i = 0; inv && i < n; i++)
+		(*inv)[(*perm)[i]] = (uint32_t)i;
+	return 0;
+}
+
+static int reindex_users(struct hc_cache_builder *b)
+{
+	uint32_t i;
+	int r;
+
+	hm_free(&b->uname);
+	hm_free(&b->uid);
+	hm_free(&b->kuser);
+	if ((r = hc_hidx_reserve(&b->uname.x, (uint32_t)b->nu)) < 0 ||
+	    (r = hc_hidx_reserve(&b->uid.x, (uint32_t)b->nu)) < 0 ||
+	    (r = hc_hidx_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0)
+		return r;
+	for (i = 0; i < b->nu; i++)
+		if ((r = hm_insert(&b->uname, b->u[i].hash, i)) < 0 ||
+		    (r = hm_insert(&b->uid, hc_hash_id(b->u[i].uid), i)) < 0)
+			return r;
+	for (i = 0; i < b->nks; i++)
+		if ((r = hm_insert(&b->kuser, hc_hash_id(b->ks[i].user), i)) < 0)
+			return r;
+	return 0;
+}
+
+int hc_cache_builder_sort_users(struct hc_cache_builder *b,
+				hc_cache_builder_cmp cmp, void *ctx)
+{
+	uint32_t *perm, *inv;
+	size_t i;
+	int r;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if ((r = sorted_perm(b, b->nu, cmp, ctx, &perm, &inv)) < 0)
+		return r;
+	for (i = 0; i < b->nks; i++)
+		b->ks[i].user = inv[b->ks[i].user];
+	free(inv);
+	_Static_assert(sizeof(struct buser) <= 128, "permute's buffer");
+	permute(b->u, sizeof(*b->u), perm, b->nu);
+	free(perm);
+	return reindex_users(b);
+}
+
+int hc_cache_builder_sort_groups(struct hc_cache_builder *b,
+				 hc_cache_builder_cmp cmp, void *ctx)
+{
+	uint32_t *perm, i;
+	int r;
+
+	if (is_delta(b))
+		return -EINVAL;
+	if ((r = sorted_perm(b, b->ng, cmp, ctx, &perm, NULL)) < 0)
+		return r;
+	_Static_assert(sizeof(struct bgroup) <= 128, "permute's buffer");
+	permute(b->g, sizeof(*b->g), perm, b->ng);
+	free(perm);
+	hm_free(&b->gname);
+	hm_free(&b->gid);
+	if ((r = hc_hidx_reserve(&b->gname.x, (uint32_t)b->ng)) < 0 ||
+	    (r = hc_hidx_reserve(&b->gid.x, (uint32_t)b->ng)) < 0)
+		return r;
+	for (i = 0; i < b->ng; i++)
+		if ((r = hm_insert(&b->gname, b->g[i].hash, i)) < 0 ||
+		    (r = hm_insert(&b->gid, hc_hash_id(b->g[i].gid), i)) < 0)
+			return r;
+	return 0;
 }

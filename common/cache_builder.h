@@ -41,7 +41,7 @@ struct hm_key {
  * straight to the shared pool. */
 struct buser {
 	uint32_t name, gecos, dir, dn; /* arena offsets */
-	uint32_t nlen, glen, dlen, dnlen;
+	uint16_t nlen, glen, dlen, dnlen; /* at most HC_MAX_* (< 64 KiB) */
 	uint32_t shell, host;          /* pool offsets */
 	uint32_t hash;                 /* hc_hash_name(name) */
 	uint32_t uid, gid, flags;
@@ -55,7 +55,15 @@ struct bgroup {
 	uint32_t name, gid, first, nmembers; /* members: mem[first..] */
 	uint32_t block, blen;                /* the member block in the arena */
 	uint32_t hash;                       /* hc_hash_name(name) */
+	uint32_t dn1; /* the DN (never written): 0 none, else see dn_of() */
 };
+
+/* Group DNs are kept for streaming only (cache.h, add_group_dn). Nearly
+ * all are "cn=NAME,SUFFIX" with one of a few suffixes (the group bases):
+ * such a DN costs no string, its dn1 is HCB_DN_SFX + the suffix's number;
+ * any other is an arena string, dn1 its offset + 1 (below HCB_DN_SFX). */
+#define HCB_DN_SUFFIXES 16u
+#define HCB_DN_SFX (UINT32_MAX - HCB_DN_SUFFIXES)
 
 /* One user's SSH key list: kv[first .. first+n). */
 struct bkeys {
@@ -80,6 +88,9 @@ struct hc_cache_builder {
 	struct arena kstr;
 	size_t nks, capks, nkv, capkv;
 	struct hmap kuser; /* user number -> ks entry */
+	struct arena dnsfx;               /* group DN suffixes */
+	uint32_t sfx[HCB_DN_SUFFIXES];    /* their offsets in dnsfx */
+	size_t nsfx;
 	/* delta files (format v5) */
 	uint64_t base;     /* base_generation written; 0: a main file */
 	struct bkeys *xg;  /* explicit group lists: xgid[first .. first+n) */

@@ -487,3 +487,15 @@ out:
 	entry_free_fields(e);
 	return r;
 }
+
+/* For the streamed refresh (stream.c), which makes entries again from
+ * what the cache builder holds. */
+int hs_entry_pack(const struct hs_entry *t, struct hs_entry **out)
+{
+	return pack(t, out);
+}
+
+int hs_dn_normalize(const char *dn, char **out)
+{
+	return normalize_dn(dn, out);
+}

@@ -14,10 +14,19 @@
 #include "log.h"
 #include "sync.h"
 
-/* How many of the old cache's n users (groups) the view lacks; -1 when the
+/* Does the new cache (the filled builder) hold a user (group) of this
+ * name? Both the model's and the streamed path ask the builder. */
+static bool has(const struct hc_cache_builder *b, enum hs_kind kind,
+		const char *name)
+{
+	return (kind == HS_USER ? hc_cache_builder_user_byname(b, name)
+				: hc_cache_builder_group_byname(b, name)) >= 0;
+}
+
+/* How many of the old cache's n users (groups) b lacks; -1 when the
  * old cache cannot be read (an unreadable cache protects nothing). */
 static int64_t removed(const struct hc_cache *old, uint32_t n,
-		       enum hs_kind kind, const struct hs_view *v)
+		       enum hs_kind kind, const struct hc_cache_builder *b)
 {
 	struct hc_user u;
 	struct hc_group g;
@@ -32,7 +41,7 @@ static int64_t removed(const struct hc_cache *old, uint32_t n,
 			continue;
 		if (r < 0)
 			return -1;
-		if (!hs_view_has(v, kind, kind == HS_USER ? u.name : g.name))
+		if (!has(b, kind, kind == HS_USER ? u.name : g.name))
 			gone++;
 	}
 	return gone;
@@ -52,13 +61,14 @@ static bool too_many(const struct hc_config *cfg, const char *what,
 }
 
 static bool admin_group_lost(const struct hc_config *cfg,
-			     const struct hc_cache *old, const struct hs_view *v)
+			     const struct hc_cache *old,
+			     const struct hc_cache_builder *b)
 {
 	struct hc_group g;
 
 	if (!cfg->admin_group ||
 	    hc_cache_group_byname(old, cfg->admin_group, &g) < 0 ||
-	    hs_view_has(v, HS_GROUP, cfg->admin_group))
+	    has(b, HS_GROUP, cfg->admin_group))
 		return false;
 	hc_err("refusing refresh: admin_group %s would disappear from the "
 	       "cache (no admin could log in); keeping the old cache %s; run "
@@ -68,7 +78,7 @@ static bool admin_group_lost(const struct hc_config *cfg,
 }
 
 int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
-		   const struct hs_view *v)
+		   const struct hc_cache_builder *b)
 {
 	struct hc_cache_info info;
 	bool refuse = false;
@@ -76,10 +86,10 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 	if (!old || hc_cache_info(old, &info) < 0)
 		return 0;
 	refuse |= too_many(cfg, "users",
-			   removed(old, info.user_slots, HS_USER, v), info.n_users);
+			   removed(old, info.user_slots, HS_USER, b), info.n_users);
 	refuse |= too_many(cfg, "groups",
-			   removed(old, info.group_slots, HS_GROUP, v),
+			   removed(old, info.group_slots, HS_GROUP, b),
 			   info.n_groups);
-	refuse |= admin_group_lost(cfg, old, v);
+	refuse |= admin_group_lost(cfg, old, b);
 	return refuse ? -EPERM : 0;
 }

@@ -1,6 +1,7 @@
 /* Full refresh: paged searches (RFC 2696) of every posixAccount under
- * user_base and every posixGroup under group_base into a new model. Used
- * by --once and as the fallback when the server has no sync provider. */
+ * user_base and every posixGroup under group_base into a new model, the
+ * daemon's fallback when the server has no sync provider; and --once,
+ * which streams the same searches into the cache builder (stream.c). */
 #include <errno.h>
 #include <stdio.h>
 
@@ -70,32 +71,27 @@ int hs_refresh(const struct hc_config *cfg, struct hc_ldap *c,
 	return 0;
 }
 
+/* --once streams the refresh into the cache builder (stream.c): no
+ * model, so its peak memory is about the builder's. */
 int hs_once(const struct hc_config *cfg, bool force)
 {
 	struct hc_ldap *c = NULL;
-	struct hs_model m;
 	char err[512];
-	int r, code;
+	int r;
 
-	hs_model_init(&m);
 	r = hc_ldap_connect(cfg, HC_BIND_CONFIG, NULL, NULL, &c, err,
 			    sizeof(err));
 	if (r < 0) {
 		hc_err("cannot connect: %s", err);
 		return HS_EXIT_LDAP;
 	}
-	r = hs_refresh(cfg, c, &m, err, sizeof(err));
-	if (r < 0) {
+	r = hs_stream_once(cfg, c, force ? 0 : HS_WRITE_GUARDED, err,
+			   sizeof(err));
+	if (r == -ENOTCONN)
 		hc_err("refresh from %s failed: %s", hc_ldap_uri(c), err);
-		code = HS_EXIT_LDAP;
-		goto out;
-	}
-	r = hs_write(cfg, &m, hc_ldap_uri(c),
-		     HS_WRITE_CONSUME | (force ? 0 : HS_WRITE_GUARDED));
-	code = r == 0 ? HS_EXIT_OK : r == -EPERM ? HS_EXIT_GUARD
-						 : HS_EXIT_CACHE;
-out:
-	hs_model_free(&m);
+	else if (r < 0 && err[0])
+		hc_err("%s; the cache is not written", err);
 	hc_ldap_close(c);
-	return code;
+	return r == 0 ? HS_EXIT_OK : r == -ENOTCONN ? HS_EXIT_LDAP
+		: r == -EPERM ? HS_EXIT_GUARD : HS_EXIT_CACHE;
 }

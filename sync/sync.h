@@ -225,12 +225,12 @@ int hs_refresh(const struct hc_config *cfg, struct hc_ldap *c,
 /* refresh.c: connect, refresh, write once; returns an HS_EXIT_* code. */
 int hs_once(const struct hc_config *cfg, bool force);
 
-/* guard.c: 0 if replacing the cache old (NULL: none valid) by v removes
+/* guard.c: 0 if replacing the cache old (NULL: none valid) by b removes
  * at most cfg->max_removal percent of its users and of its groups, and
  * keeps cfg->admin_group if old has it; -EPERM (logged) otherwise. */
 struct hc_cache;
 int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
-		   const struct hs_view *v);
+		   const struct hc_cache_builder *b);
 
 /* write.c: write the model to cfg->cache (generation + 1), then
  * invalidate nscd and, with precreate_homes, make homes of members newly
@@ -242,6 +242,34 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 enum { HS_WRITE_GUARDED = 1, HS_WRITE_CONSUME = 2 };
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, unsigned flags);
+
+/* ---- the streamed one-shot refresh (stream.c) and the write both
+ * paths share (write.c) ---- */
+/* entry.c: pack() and normalize_dn(), for entries made again from the
+ * cache builder's records. */
+int hs_entry_pack(const struct hs_entry *t, struct hs_entry **out);
+int hs_dn_normalize(const char *dn, char **out);
+/* write.c: add entry e of the view to the builder (users with their SSH
+ * keys and the shell policy.c serves; groups with their DN when keep_dn,
+ * for a group that may be taken out again). */
+int hs_builder_add(const struct hc_config *cfg, const struct hc_local *local,
+		   struct hc_cache_builder *b, const struct hs_entry *e,
+		   bool keep_dn);
+/* write.c: what follows filling the builder b: the guard (flags as
+ * hs_write; it compares the old cache with b), the skip file (from v:
+ * its skips and its model's rejected entries), drop freed (may be NULL),
+ * the atomic write, then nscd, status and the homes of users newly
+ * assigned here. 0, -EPERM (guard) or a negative errno (logged). */
+int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
+		   const struct hs_view *v, struct hs_model *drop,
+		   const char *server, unsigned flags);
+/* stream.c: a full paged refresh streamed into the cache builder and
+ * written (hs_write_built): no model of the whole directory is kept, only
+ * the contested entries (hcoop-sync(8), Validation and duplicates) and the
+ * skipped ones. 0, -EPERM (guard), -ENOTCONN (the refresh failed; message
+ * in err) or a negative errno (logged, or with the message in err). */
+int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
+		   unsigned flags, char *err, size_t errlen);
 /* write.c: the generation of the next write after the cache old (NULL:
  * none valid), and the record of one written. */
 uint64_t hs_next_generation(const struct hc_cache *old);

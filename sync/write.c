@@ -1,9 +1,12 @@
 /* Model -> cache file. The writer in common/ does the atomic part (temp
  * file, fsync, rename, fsync of the directory, mode 0644); here: the
- * de-duplicated view, the guard, the generation, and what follows a write
- * (nscd, home pre-creation). */
+ * de-duplicated view into the cache builder (hs_write, the daemon's
+ * path), and for it and for the streamed --once (stream.c, which fills
+ * the builder itself) one hs_write_built: the guard, the generation, the
+ * skip file, the write and what follows it (nscd, home pre-creation). */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +52,27 @@ static int make_parent(const char *path)
 	return 0;
 }
 
+int hs_builder_add(const struct hc_config *cfg, const struct hc_local *local,
+		   struct hc_cache_builder *b, const struct hs_entry *e,
+		   bool keep_dn)
+{
+	struct hc_user_in u = {
+		.name = e->name, .gecos = e->gecos ? e->gecos : "",
+		.dir = e->dir, .dn = e->dn, .host = e->host, .uid = e->id,
+		.gid = e->gid, .flags = e->flags, .shadow_expire = e->expire,
+	};
+	int r;
+
+	if (e->kind == HS_GROUP)
+		return hc_cache_builder_add_group_dn(
+			b, e->name, e->id, (const char *const *)e->members,
+			e->nmembers, keep_dn ? e->dn : NULL);
+	u.shell = hs_policy_shell(cfg, local, e);
+	if ((r = hc_cache_builder_add_user(b, &u)) < 0)
+		return r;
+	return hs_sshkeys_store(b, e);
+}
+
 static int fill_builder(const struct hc_config *cfg,
 			const struct hc_local *local, struct hc_cache_builder *b,
 			const struct hs_view *v)
@@ -56,27 +80,12 @@ static int fill_builder(const struct hc_config *cfg,
 	size_t i;
 	int r;
 
-	for (i = 0; i < v->n_users; i++) {
-		const struct hs_entry *e = v->users[i];
-		struct hc_user_in u = {
-			.name = e->name, .gecos = e->gecos ? e->gecos : "",
-			.dir = e->dir, .shell = hs_policy_shell(cfg, local, e),
-			.dn = e->dn, .host = e->host, .uid = e->id,
-			.gid = e->gid, .flags = e->flags,
-			.shadow_expire = e->expire,
-		};
-		if ((r = hc_cache_builder_add_user(b, &u)) < 0 ||
-		    (r = hs_sshkeys_store(b, e)) < 0)
+	for (i = 0; i < v->n_users; i++)
+		if ((r = hs_builder_add(cfg, local, b, v->users[i], false)) < 0)
 			return r;
-	}
-	for (i = 0; i < v->n_groups; i++) {
-		const struct hs_entry *e = v->groups[i];
-		r = hc_cache_builder_add_group(b, e->name, e->id,
-					       (const char *const *)e->members,
-					       e->nmembers);
-		if (r < 0)
+	for (i = 0; i < v->n_groups; i++)
+		if ((r = hs_builder_add(cfg, local, b, v->groups[i], false)) < 0)
 			return r;
-	}
 	return 0;
 }
 
@@ -86,26 +95,30 @@ static bool assigned_here(const struct hc_config *cfg, const char *host)
 }
 
 /* Users assigned to this host now but not in the old cache (absent there
- * or assigned elsewhere): the ones whose homes precreate_homes makes. */
+ * or assigned elsewhere): the ones whose homes precreate_homes makes. The
+ * names point into b, which the write leaves as it is. */
 static int newly_assigned(const struct hc_config *cfg,
-			  const struct hc_cache *old, const struct hs_view *v,
+			  const struct hc_cache *old,
+			  const struct hc_cache_builder *b,
 			  const char ***out, size_t *n)
 {
-	size_t i;
+	size_t i, nu = hc_cache_builder_n_users(b), nk;
+	struct hc_user_in u;
 	struct hc_user ou;
+	const char *k[1];
 
 	*n = 0;
-	*out = calloc(v->n_users + 1, sizeof(**out));
+	*out = calloc(nu + 1, sizeof(**out));
 	if (!*out)
 		return -ENOMEM;
-	for (i = 0; i < v->n_users; i++) {
-		const struct hs_entry *e = v->users[i];
-		if (!assigned_here(cfg, e->host))
+	for (i = 0; i < nu; i++) {
+		if (hc_cache_builder_user_at(b, i, &u, k, 0, &nk) < 0 ||
+		    !assigned_here(cfg, u.host))
 			continue;
-		if (old && hc_cache_user_byname(old, e->name, &ou) == 0 &&
+		if (old && hc_cache_user_byname(old, u.name, &ou) == 0 &&
 		    assigned_here(cfg, ou.host))
 			continue;
-		(*out)[(*n)++] = e->name;
+		(*out)[(*n)++] = u.name;
 	}
 	return 0;
 }
@@ -135,36 +148,13 @@ static void precreate_all(const struct hc_config *cfg, const char **names,
 		hs_precreate_home(cfg, names[i]);
 }
 
-/* drop: a model to free once the builder is filled (v then only gives
- * counts), or NULL. */
-static int write_view(const struct hc_config *cfg,
-		      const struct hc_local *local, const struct hs_view *v,
-		      const struct hc_cache *old, const char *server,
-		      struct hs_model *drop)
+/* The atomic write of the filled builder, the delta it makes obsolete
+ * retired. */
+static int write_file(const struct hc_config *cfg, struct hc_cache_builder *b,
+		      uint64_t gen, const char *server)
 {
-	struct hc_cache_builder *b = hc_cache_builder_new();
-	uint64_t gen = hs_next_generation(old);
-	double t0 = hc_now_ms(), t1;
-	size_t skipped;
-	int r = -ENOMEM;
+	int r;
 
-	if (!b)
-		goto out;
-	if ((r = fill_builder(cfg, local, b, v)) < 0) {
-		hc_err("cannot build the cache: %s", strerror(-r));
-		goto out;
-	}
-	if ((r = make_parent(cfg->cache)) < 0) {
-		hc_err("cannot create the directory of %s: %s", cfg->cache,
-		       strerror(-r));
-		goto out;
-	}
-	/* the skip file lists the model's rejected entries: before the drop */
-	hs_skipfile_write(cfg, v);
-	skipped = v->n_skips + v->m->rejected.n;
-	if (drop)
-		hs_model_free(drop);
-	t1 = hc_now_ms();
 	/* the writer opens the old main file, and the retirement the old
 	 * delta, for writing: not under our own lease */
 	hs_lease_pause();
@@ -173,7 +163,7 @@ static int write_view(const struct hc_config *cfg,
 	if (r < 0) {
 		hs_lease_resume();
 		hc_err("cannot write %s: %s", cfg->cache, strerror(-r));
-		goto out;
+		return r;
 	}
 	last_generation = gen;
 	/* the new main file holds everything: readers that still map the
@@ -182,29 +172,83 @@ static int write_view(const struct hc_config *cfg,
 		hc_warn("cannot remove %s%s: %s (readers ignore it)", cfg->cache,
 			".delta", strerror(-r));
 	hs_lease_resume();
-	r = 0;
+	return 0;
+}
+
+/* The skip file, drop freed, the file written and logged. */
+static int write_logged(const struct hc_config *cfg,
+			struct hc_cache_builder *b, const struct hs_view *v,
+			struct hs_model *drop, uint64_t gen, const char *server)
+{
+	size_t skipped = v->n_skips + v->m->rejected.n;
+	double t0 = hc_now_ms();
+	int r;
+
+	if ((r = make_parent(cfg->cache)) < 0) {
+		hc_err("cannot create the directory of %s: %s", cfg->cache,
+		       strerror(-r));
+		return r;
+	}
+	/* the skip file lists the model's rejected entries: before the drop */
+	hs_skipfile_write(cfg, v);
+	if (drop)
+		hs_model_free(drop);
+	if ((r = write_file(cfg, b, gen, server)) < 0)
+		return r;
 	hc_info("wrote %s: generation %llu, %zu users, %zu groups from %s "
 		"(%zu entries skipped, see --status)",
-		cfg->cache, (unsigned long long)gen, v->n_users, v->n_groups,
+		cfg->cache, (unsigned long long)gen,
+		hc_cache_builder_n_users(b), hc_cache_builder_n_groups(b),
 		server ? server : "?", skipped);
-	hc_debug("cache builder filled in %.1f ms, written in %.1f ms",
-		 t1 - t0, hc_now_ms() - t1);
+	hc_debug("cache written in %.1f ms", hc_now_ms() - t0);
+	return 0;
+}
+
+int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
+		   const struct hs_view *v, struct hs_model *drop,
+		   const char *server, unsigned flags)
+{
+	struct hc_cache *old = NULL;
+	const char **fresh = NULL;
+	size_t n_fresh = 0;
+	uint64_t gen;
+	int r = 0;
+
+	if (hc_cache_open(cfg->cache, &old) < 0)
+		old = NULL; /* missing or invalid: nothing to compare with */
+	if ((flags & HS_WRITE_GUARDED) &&
+	    (r = hs_guard_check(cfg, old, b)) < 0)
+		goto out;
+	if (cfg->precreate_homes &&
+	    (r = newly_assigned(cfg, old, b, &fresh, &n_fresh)) < 0)
+		goto out;
+	gen = hs_next_generation(old);
+	/* done with the old file: the pages the guard read leave our
+	 * resident set before the new file is rendered */
+	if (old)
+		hc_cache_close(old);
+	old = NULL;
+	if ((r = write_logged(cfg, b, v, drop, gen, server)) < 0)
+		goto out;
+	hs_nscd_invalidate();
+	hs_notify_ready(); /* the unit's Type=notify: getent can answer now */
+	hs_statusd_wake(); /* members here may have changed: publish */
+	/* after the write: mkhome re-checks the assignment in the cache */
+	precreate_all(cfg, fresh, n_fresh);
 out:
-	hc_cache_builder_free(b);
+	free(fresh);
+	if (old)
+		hc_cache_close(old);
 	return r;
 }
 
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, unsigned flags)
 {
-	/* precreate_homes needs the names after the write */
-	struct hs_model *drop = (flags & HS_WRITE_CONSUME) &&
-					!cfg->precreate_homes ? m : NULL;
+	struct hs_model *drop = flags & HS_WRITE_CONSUME ? m : NULL;
+	struct hc_cache_builder *b = NULL;
 	struct hs_view v;
 	struct hc_local local;
-	struct hc_cache *old = NULL;
-	const char **fresh = NULL;
-	size_t n_fresh = 0;
 	double t0 = hc_now_ms();
 	char err[512];
 	int r = hs_local_load(&local, err, sizeof(err));
@@ -219,25 +263,19 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 		return r;
 	}
 	hc_debug("view of %zu entries in %.1f ms", m->n, hc_now_ms() - t0);
-	if (hc_cache_open(cfg->cache, &old) < 0)
-		old = NULL; /* missing or invalid: nothing to compare with */
-	if ((flags & HS_WRITE_GUARDED) &&
-	    (r = hs_guard_check(cfg, old, &v)) < 0)
+	r = -ENOMEM;
+	if (!(b = hc_cache_builder_new()) ||
+	    (r = fill_builder(cfg, &local, b, &v)) < 0) {
+		hc_err("cannot build the cache: %s", strerror(-r));
 		goto out;
-	if (cfg->precreate_homes &&
-	    (r = newly_assigned(cfg, old, &v, &fresh, &n_fresh)) < 0)
-		goto out;
-	if ((r = write_view(cfg, &local, &v, old, server, drop)) < 0)
-		goto out;
-	hs_nscd_invalidate();
-	hs_notify_ready(); /* the unit's Type=notify: getent can answer now */
-	hs_statusd_wake(); /* members here may have changed: publish */
-	/* after the write: mkhome re-checks the assignment in the cache */
-	precreate_all(cfg, fresh, n_fresh);
+	}
+	hc_debug("view and cache builder filled in %.1f ms", hc_now_ms() - t0);
+	r = hs_write_built(cfg, b, &v, drop, server, flags);
 out:
-	free(fresh);
-	if (old)
-		hc_cache_close(old);
+	hc_cache_builder_free(b);
+	/* the builder was the biggest allocation: give it back to the
+	 * system, so a daemon's resident size stays that of its model */
+	malloc_trim(0);
 	hs_view_free(&v);
 	hc_local_free(&local);
 	return r;

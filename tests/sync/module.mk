@@ -14,3 +14,12 @@ $(HS_HAMMER): $(BUILD)/tests/sync/hammer.o
 	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
 
 TEST_BINS += $(HS_HAMMER)
+
+# hs-buildertest: the cache builder's streaming API (find, read back,
+# remove) and a full dump of a cache (t-builder.sh, t-once-stream.sh).
+HS_BUILDERTEST := $(BUILD)/tests/hs-buildertest
+$(HS_BUILDERTEST): $(BUILD)/tests/sync/buildertest.o $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^
+
+TEST_BINS += $(HS_BUILDERTEST)

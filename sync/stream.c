@@ -1,0 +1,456 @@
+/* The streamed one-shot refresh (--once): it never follows changes, so it
+ * needs no model of the directory. Each entry of the paged searches goes
+ * straight into the cache builder, which is then the only copy of the
+ * data. The rules of the view (view.c) still decide what is kept:
+ *   - an entry rejected when parsed, or refused by policy.c, is kept
+ *     aside for the skip file and never blocks another entry;
+ *   - an entry sharing neither its name nor its id with another entry of
+ *     its kind is kept: it stays in the builder;
+ *   - the others are "contested": as soon as an entry shares its name or
+ *     id with one in the builder, that one is taken back out, and both go
+ *     to a small model of the contested entries (and so does any later
+ *     entry that shares a name or id with one of them). At the end of the
+ *     refresh the view of that model picks the winners (the DN sorting
+ *     first), exactly as the view of the whole directory would: an entry
+ *     left in the builder shares nothing with any other.
+ * The contested model also holds the rejected and refused entries (as
+ * rejected ones: key, DN, reason), so the skip file is made from its view
+ * as on the model path. Last, the builder's records are sorted by
+ * normalised DN, the order in which the model path adds them. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cache.h"
+#include "ldap_conn.h"
+#include "log.h"
+#include "strmap.h"
+#include "sync.h"
+
+/* A DN as the builder gives it back: at most HS_MAX_DN bytes (entry.c). */
+#define HS_DN_BUF (HS_MAX_DN + 1)
+
+struct stream {
+	const struct hc_config *cfg;
+	const struct hc_local *local;
+	struct hc_cache_builder *b;
+	struct hs_model set; /* contested, rejected and refused entries */
+	enum hs_kind kind;
+	size_t n, pulled;
+	/* DNs whose normalised form is not just their ASCII lower case (see
+	 * order_key): DN -> index in odd_ndn. Usually empty. */
+	struct hc_strmap odd;
+	char **odd_ndn;
+	size_t n_odd, cap_odd;
+};
+
+/* The copies a record read back needs to become a struct hs_entry (its
+ * fields are not const); freed once packed. */
+#define N_COPIES 10 /* a user's: dn, ndn, key, 6 fields, its keys */
+struct copies {
+	char *s[N_COPIES];
+	size_t n;
+	bool oom;
+};
+
+/* Take p (malloc'd, or NULL: out of memory) into c; NULL on failure. */
+static char *own(struct copies *c, char *p)
+{
+	if (p && c->n < N_COPIES)
+		return c->s[c->n++] = p;
+	free(p);
+	c->oom = true;
+	return NULL;
+}
+
+static char *copy(struct copies *c, const char *s)
+{
+	return s ? own(c, strdup(s)) : NULL;
+}
+
+static void copies_free(struct copies *c)
+{
+	while (c->n)
+		free(c->s[--c->n]);
+}
+
+/* The key the model gives an entry without entryUUID: kind and
+ * normalised DN (pulled records keep no entryUUID; the key only has to
+ * be unique in the contested set, and a DN is). */
+static int set_dn(struct copies *c, enum hs_kind kind, const char *dn,
+		  struct hs_entry *t)
+{
+	char key[HS_KEY_MAX], *ndn = NULL;
+	int r;
+
+	if ((r = hs_dn_normalize(dn, &ndn)) < 0)
+		return r;
+	t->ndn = own(c, ndn);
+	t->dn = copy(c, dn);
+	if (c->oom)
+		return -ENOMEM;
+	if ((r = hs_entry_key(kind, t->ndn, key, sizeof(key))) < 0)
+		return r;
+	return (t->key = copy(c, key)) ? 0 : -ENOMEM;
+}
+
+/* The SSH key lines joined by '\n', as hs_sshkeys_parse gives them;
+ * NULL for none. */
+static char *join_keys(struct copies *c, const char *const *keys, size_t n)
+{
+	size_t len = 0, i, at = 0;
+	char *s;
+
+	if (!n)
+		return NULL;
+	for (i = 0; i < n; i++)
+		len += strlen(keys[i]) + 1;
+	if (!(s = own(c, malloc(len))))
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(keys[i]);
+		memcpy(s + at, keys[i], l);
+		at += l;
+		s[at++] = i + 1 < n ? '\n' : '\0';
+	}
+	return s;
+}
+
+/* The builder's user at pos as a contested entry. */
+static int user_back(struct stream *s, size_t pos, struct hs_entry **out)
+{
+	const char *keys[HC_SSH_KEYS_MAX];
+	struct hs_entry t = { .kind = HS_USER };
+	struct copies c = { .n = 0 };
+	struct hc_user_in u;
+	size_t nkeys;
+	int r = hc_cache_builder_user_at(s->b, pos, &u, keys, HC_SSH_KEYS_MAX,
+					 &nkeys);
+
+	if (r < 0 || (r = set_dn(&c, HS_USER, u.dn, &t)) < 0)
+		goto out;
+	t.id = u.uid;
+	t.gid = u.gid;
+	t.flags = u.flags;
+	t.expire = u.shadow_expire;
+	t.name = copy(&c, u.name);
+	t.gecos = copy(&c, u.gecos);
+	t.dir = copy(&c, u.dir);
+	/* the shell policy.c chose: choosing again gives the same */
+	t.shell = copy(&c, u.shell);
+	t.host = copy(&c, u.host && u.host[0] ? u.host : NULL);
+	t.sshkeys = join_keys(&c, keys, nkeys);
+	r = c.oom ? -ENOMEM : hs_entry_pack(&t, out);
+out:
+	copies_free(&c);
+	return r;
+}
+
+/* The builder's group at pos as a contested entry. */
+static int group_back(struct stream *s, size_t pos, struct hs_entry **out)
+{
+	struct hs_entry t = { .kind = HS_GROUP, .expire = HC_NO_EXPIRE };
+	struct copies c = { .n = 0 };
+	struct hc_group_in g;
+	char dn[HS_DN_BUF];
+	size_t i;
+	int r = hc_cache_builder_group_at(s->b, pos, &g);
+
+	if (r < 0)
+		return r;
+	/* added with hc_cache_builder_add_group_dn: never without */
+	if (hc_cache_builder_group_dn(s->b, pos, dn, sizeof(dn)) < 0)
+		return -EINVAL;
+	r = -ENOMEM;
+	t.members = calloc(g.nmembers + 1, sizeof(*t.members));
+	if (!t.members)
+		goto out;
+	for (; t.nmembers < g.nmembers; t.nmembers++) {
+		const char *m = hc_cache_builder_group_member(s->b, pos,
+							      t.nmembers);
+		if (!(t.members[t.nmembers] = strdup(m)))
+			goto out;
+	}
+	if ((r = set_dn(&c, HS_GROUP, dn, &t)) < 0)
+		goto out;
+	t.id = g.gid;
+	t.name = copy(&c, g.name);
+	r = c.oom ? -ENOMEM : hs_entry_pack(&t, out);
+out:
+	for (i = 0; i < t.nmembers; i++)
+		free(t.members[i]);
+	free(t.members);
+	copies_free(&c);
+	return r;
+}
+
+/* Take the builder's record at pos out into the contested set. */
+static int pull(struct stream *s, enum hs_kind kind, int64_t pos)
+{
+	struct hs_entry *e = NULL;
+	int r = kind == HS_USER ? user_back(s, (size_t)pos, &e)
+				: group_back(s, (size_t)pos, &e);
+
+	if (r < 0 || (r = hs_model_put(&s->set, e)) < 0)
+		return r;
+	s->pulled++;
+	return kind == HS_USER ? hc_cache_builder_remove_user(s->b, (size_t)pos)
+			       : hc_cache_builder_remove_group(s->b, (size_t)pos);
+}
+
+/* Pull out the builder's records sharing e's name or id; *hit: any. */
+static int pull_clashes(struct stream *s, const struct hs_entry *e, bool *hit)
+{
+	const struct hc_cache_builder *b = s->b;
+	int64_t pos;
+	int r;
+
+	pos = e->kind == HS_USER ? hc_cache_builder_user_byname(b, e->name)
+				 : hc_cache_builder_group_byname(b, e->name);
+	if (pos >= 0) {
+		*hit = true;
+		if ((r = pull(s, e->kind, pos)) < 0)
+			return r;
+	}
+	/* looked up after the first pull: positions move on removal */
+	pos = e->kind == HS_USER ? hc_cache_builder_user_byuid(b, e->id)
+				 : hc_cache_builder_group_bygid(b, e->id);
+	if (pos >= 0) {
+		*hit = true;
+		if ((r = pull(s, e->kind, pos)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* ---- the order of the file ---- */
+
+/* ASCII case-insensitive, as the normalised DN folds case (hs_dn_normalize);
+ * not strcasecmp, which follows the locale. */
+static int ascii_casecmp(const char *x, const char *y)
+{
+	unsigned char a, b;
+
+	do {
+		a = (unsigned char)*x++;
+		b = (unsigned char)*y++;
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+	} while (a && a == b);
+	return a - b;
+}
+
+/* The model path writes users and groups in normalised-DN order, and so
+ * must the stream. For nearly every DN that order is its ASCII lower case,
+ * compared as it lies in the builder; the others (spaces after commas,
+ * escapes) are noted as they arrive with their normalised form. */
+static int note_order(struct stream *s, const struct hs_entry *e)
+{
+	size_t i;
+	int r;
+
+	if (ascii_casecmp(e->dn, e->ndn) == 0 || hc_strmap_get(&s->odd, e->dn, &i))
+		return 0;
+	if (s->n_odd == s->cap_odd) {
+		size_t ncap = s->cap_odd ? 2 * s->cap_odd : 16;
+		char **v = reallocarray(s->odd_ndn, ncap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->odd_ndn = v;
+		s->cap_odd = ncap;
+	}
+	if (!(s->odd_ndn[s->n_odd] = strdup(e->ndn)))
+		return -ENOMEM;
+	if ((r = hc_strmap_put(&s->odd, e->dn, s->n_odd)) < 0) {
+		free(s->odd_ndn[s->n_odd]);
+		return r;
+	}
+	s->n_odd++;
+	return 0;
+}
+
+static const char *order_key(const struct stream *s, const char *dn)
+{
+	size_t i;
+
+	return s->n_odd && hc_strmap_get(&s->odd, dn, &i) ? s->odd_ndn[i] : dn;
+}
+
+static int by_ndn(void *ctx, const struct hc_cache_builder *b, size_t x,
+		  size_t y)
+{
+	const struct stream *s = ctx;
+	char bx[HS_DN_BUF], by[HS_DN_BUF];
+	const char *dx = bx, *dy = by;
+
+	if (s->kind == HS_USER) {
+		dx = hc_cache_builder_user_dn(b, x);
+		dy = hc_cache_builder_user_dn(b, y);
+	} else {
+		if (hc_cache_builder_group_dn(b, x, bx, sizeof(bx)) < 0)
+			bx[0] = '\0';
+		if (hc_cache_builder_group_dn(b, y, by, sizeof(by)) < 0)
+			by[0] = '\0';
+	}
+	return ascii_casecmp(order_key(s, dx ? dx : ""), order_key(s, dy ? dy : ""));
+}
+
+static int sort_builder(struct stream *s)
+{
+	int r;
+
+	s->kind = HS_USER;
+	if ((r = hc_cache_builder_sort_users(s->b, by_ndn, s)) < 0)
+		return r;
+	s->kind = HS_GROUP;
+	return hc_cache_builder_sort_groups(s->b, by_ndn, s);
+}
+
+/* ---- one entry ---- */
+
+/* A valid entry policy.c accepts: into the builder, unless contested. */
+static int place(struct stream *s, struct hs_entry *e)
+{
+	struct hs_model *m = &s->set;
+	bool hit = hs_index_find(&m->names[e->kind], e->name, 0) ||
+		   hs_index_find(&m->ids[e->kind], NULL, e->id);
+	int r = pull_clashes(s, e, &hit);
+
+	if (r < 0) {
+		hs_entry_free(e);
+		return r;
+	}
+	if (hit)
+		return hs_model_put(m, e);
+	r = hs_builder_add(s->cfg, s->local, s->b, e, true);
+	hs_entry_free(e);
+	return r;
+}
+
+/* An entry policy.c refuses: logged as the view logs it, and kept as a
+ * rejected entry (key, DN, reason) for the skip file. */
+static int refuse(struct stream *s, struct hs_entry *e, char *why)
+{
+	struct hs_entry t = { .kind = e->kind, .key = e->key, .dn = e->dn,
+			      .ndn = e->ndn, .why = why,
+			      .expire = HC_NO_EXPIRE };
+	struct hs_entry *rj = NULL;
+	int r;
+
+	hs_report(e->kind == HS_USER ? "skipping user" : "skipping group",
+		  e->dn, why);
+	r = hs_entry_pack(&t, &rj);
+	hs_entry_free(e);
+	return r < 0 ? r : hs_model_put(&s->set, rj);
+}
+
+static int stream_entry(LDAP *ld, LDAPMessage *msg, void *arg)
+{
+	struct stream *s = arg;
+	struct hs_entry *e = NULL;
+	char why[512];
+	int r = hs_entry_parse(s->cfg, ld, msg, s->kind, NULL, &e);
+
+	if (r == -EINVAL) /* not even a rejected entry could be made */
+		return 0;
+	if (r < 0)
+		return r;
+	s->n++;
+	if (e->why)
+		return hs_model_put(&s->set, e);
+	if (hs_policy_refuse(s->cfg, s->local, e, why, sizeof(why)))
+		return refuse(s, e, why);
+	if ((r = note_order(s, e)) < 0) {
+		hs_entry_free(e);
+		return r;
+	}
+	return place(s, e);
+}
+
+static int search(struct stream *s, struct hc_ldap *c, enum hs_kind kind,
+		  char *err, size_t errlen)
+{
+	const struct hc_config *cfg = s->cfg;
+	const char *ub = cfg->user_base ? cfg->user_base : cfg->base;
+	const char *gb = cfg->group_base ? cfg->group_base : cfg->base;
+	int r;
+
+	s->kind = kind;
+	r = hc_ldap_search_paged(c, kind == HS_USER ? ub : gb,
+				 LDAP_SCOPE_SUBTREE,
+				 kind == HS_USER ? "(objectClass=posixAccount)"
+						 : "(objectClass=posixGroup)",
+				 kind == HS_USER ? hs_user_attrs : hs_group_attrs,
+				 0, stream_entry, s, err, errlen);
+	if (r > 0) /* a callback's own (positive) value: never ours */
+		r = -EPROTO;
+	if (r == -ENOMEM && !err[0])
+		snprintf(err, errlen, "out of memory");
+	return r;
+}
+
+/* The winners of the contested set into the builder, then the write. */
+static int finish(struct stream *s, const char *server, unsigned flags)
+{
+	struct hs_view v;
+	size_t i;
+	int r = hs_view_build(&s->set, s->cfg, s->local, &v);
+
+	if (r < 0)
+		return r;
+	/* with their DNs: the sort below needs them */
+	for (i = 0; i < v.n_users && r == 0; i++)
+		r = hs_builder_add(s->cfg, s->local, s->b, v.users[i], true);
+	for (i = 0; i < v.n_groups && r == 0; i++)
+		r = hs_builder_add(s->cfg, s->local, s->b, v.groups[i], true);
+	if (r == 0)
+		r = sort_builder(s);
+	if (r < 0)
+		hc_err("cannot build the cache: %s", strerror(-r));
+	else
+		r = hs_write_built(s->cfg, s->b, &v, &s->set, server, flags);
+	hs_view_free(&v);
+	return r;
+}
+
+int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
+		   unsigned flags, char *err, size_t errlen)
+{
+	struct hc_local local;
+	struct stream s = { .cfg = cfg, .local = &local };
+	int r;
+
+	err[0] = '\0';
+	/* the local files of the moment of the refresh decide policy.c's
+	 * refusals, as they do at the model's write */
+	if ((r = hs_local_load(&local, err, errlen)) < 0)
+		return r;
+	hs_model_init(&s.set);
+	r = -ENOMEM;
+	if (!(s.b = hc_cache_builder_new())) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if ((r = search(&s, c, HS_USER, err, errlen)) < 0 ||
+	    (r = search(&s, c, HS_GROUP, err, errlen)) < 0) {
+		r = -ENOTCONN;
+		goto out;
+	}
+	err[0] = '\0'; /* from here on the write logs its own errors */
+	hc_debug("refresh from %s streamed: %zu entries, %zu contested, "
+		 "%zu skipped, %zu taken back out of the builder",
+		 hc_ldap_uri(c), s.n, s.set.n, s.set.rejected.n, s.pulled);
+	r = finish(&s, hc_ldap_uri(c), flags);
+out:
+	hc_cache_builder_free(s.b);
+	hs_model_free(&s.set);
+	while (s.n_odd)
+		free(s.odd_ndn[--s.n_odd]);
+	free(s.odd_ndn);
+	hc_strmap_free(&s.odd);
+	hc_local_free(&local);
+	return r;
+}
