@@ -8,8 +8,11 @@
  *   hcb-hidx [N...]          default: 10000 100000 1000000
  *
  * Output: one "HIDX n=... insert_ns=... hit_ns=... miss_ns=...
- * remove_ns=... bytes_per_item=... load=..." line per N. To compare two
- * versions of hidx.c, link this file against each (bench/README.md). */
+ * remove_ns=... bytes_per_item=... load=..." line per N. Built by
+ * `make hidx-bench` (rule in tests/unit/module.mk). To compare two
+ * versions of the table, build this file against each, e.g.
+ *   git show main:common/hidx.c >/tmp/old.c
+ *   gcc -O2 -std=c11 -D_GNU_SOURCE -Icommon bench/hidx.c /tmp/old.c */
 #include "hidx.h"
 
 #include <stdio.h>
