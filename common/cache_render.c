@@ -300,8 +300,9 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	}
 }
 
-/* GROUP_TABLE and GROUP_DATA in order; GIDS, after them, filled in
- * user order (random), so it stays resident until the last group. */
+/* GROUP_TABLE and GROUP_DATA in order; GIDS, after them, filled at
+ * each member's cursor (random order), so it stays resident until the
+ * last group is out. */
 static void emit_groups(struct wctx *w)
 {
 	uint64_t pos = w->sec_off[HC_SEC_GROUP_DATA];
