@@ -48,11 +48,19 @@ mount -o remount,size=$((used + size / 2048))k "$D" ||
 	{ fail "shrink the tmpfs"; exit 1; }
 rc=0
 "$HS_SYNC" -c "$HS_CONF" --once --force 2>"$HC_NS/full.err" || rc=$?
+left=$(temp_files "$D")
+same=no
+cmp -s "$HS_CACHE" "$HC_NS/cache.before" && same=yes
+fault_check "render into a full filesystem" \
+	"tmpfs with room for half of a $size-byte cache" \
+	"exit $rc, $left temp files, old cache intact: $same" \
+	"exit 4 (no SIGBUS), 0, yes" \
+	eval "[ $rc = 4 ] && [ $left = 0 ] && [ $same = yes ]"
 is "a write that does not fit: exit 4, the write failed (not a signal)" "$rc" 4
 like "the error names the cache and the cause" "$(cat "$HC_NS/full.err")" \
 	"cannot write $HS_CACHE: No space left on device"
-is "no temp file left" "$(temp_files "$D")" 0
-check "old cache intact (byte-compared)" cmp -s "$HS_CACHE" "$HC_NS/cache.before"
+is "no temp file left" "$left" 0
+is "old cache intact (byte-compared)" "$same" yes
 is "old cache still served" "$(getent passwd alice | cut -d: -f5)" "Alice Liddell"
 is "old cache: enumeration complete" \
 	"$(getent passwd | awk -F: '$3 >= 10000 && $3 < 65534' | wc -l)" 606
