@@ -118,10 +118,35 @@ uint64_t hcb_sup_slots(size_t n);
 char *hcb_delta_path(const char *main_path);
 /* The file now at path, opened O_RDWR if it is one of ours, else -1. */
 int hcb_open_old(const char *path);
-/* Write buf to a temp file beside path, fsync, rename it over path, fsync
+/* What hcb_replace_file writes: n bytes, either given (buf) or rendered
+ * by render(ctx, out) into out->p, n zeroed bytes. Where it can, the
+ * replacement hands render a shared mapping of the temp file, its blocks
+ * reserved first (posix_fallocate: a full disk fails the write before a
+ * byte is written, never a SIGBUS later); otherwise a private buffer,
+ * written out after. */
+struct hcb_out {
+	uint8_t *p;
+	size_t n;
+	bool mapped;  /* p maps the temp file */
+	size_t given; /* bytes below this handed back to the page cache */
+};
+typedef int (*hcb_render_fn)(void *ctx, struct hcb_out *out);
+struct hcb_content {
+	const uint8_t *buf; /* NULL: render */
+	size_t n;
+	hcb_render_fn render;
+	void *ctx;
+};
+/* render: bytes of out->p below upto are finished; their whole pages
+ * leave the process's resident set once enough have accumulated (force:
+ * now). The bytes stay in the file and may still be read or written
+ * (they fault back in). A no-op on a private buffer. */
+void hcb_out_done(struct hcb_out *out, size_t upto, bool force);
+/* Write c to a temp file beside path, fsync, rename it over path, fsync
  * the directory, then step the superseded counter of the file replaced
- * and of also (-1: none; closed here either way). 0 or -errno. */
-int hcb_replace_file(const char *path, const uint8_t *buf, size_t n,
+ * and of also (-1: none; closed here either way). 0 or -errno (the temp
+ * file removed). */
+int hcb_replace_file(const char *path, const struct hcb_content *c,
 		     int also);
 
 #endif

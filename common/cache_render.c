@@ -1,6 +1,8 @@
 /* Cache writer, layout (format in cache_format.h): the file laid out from
- * the builder in two passes (sizes, then bytes) into one buffer, handed to
- * cache_replace.c; for a main file and for a delta file. */
+ * the builder in two passes, sizes (plan) then bytes (emit_file, called
+ * by cache_replace.c with the temp file's mapping, section by section in
+ * file order, each finished range handed back as it goes); for a main
+ * file and for a delta file. */
 #include "cache.h"
 #include "hidx.h"
 #include "cache_format.h"
@@ -23,21 +25,25 @@
 
 /* ---- layout: pass 1 sizes, pass 2 bytes ---- */
 
+/* The render's arrays, 4 bytes an entry each, all 0 at the start (so
+ * "user + 1, 0 = none"). Those only the users' and groups' passes need
+ * are freed as soon as the groups are out (drop()). */
 struct wctx {
 	struct hc_cache_builder *b;
 	uint32_t empty;    /* pool offset of "" */
 	uint32_t *gcount;  /* per user: groups, then the GIDS fill cursor */
 	uint32_t *glast;   /* per user: last group number + 1 (dedup) */
-	uint32_t *ufirst;  /* per user: first GIDS entry */
-	uint32_t *uoff, *unameoff; /* per user: record and name file offsets */
-	uint32_t *goff;            /* per group: record offset */
+	uint32_t *uoff;    /* per user: record offset */
+	uint32_t *unameoff; /* per user: name offset */
+	uint32_t *goff;    /* per group: record offset, 0 if compact */
 	uint32_t *upg;   /* per user: 1 + position of its compact group, or 0 */
-	int64_t *gupg;   /* per group: user index if compact, else -1 */
-	int64_t *memu;   /* per member entry: user index, or -1 */
+	uint32_t *gupg;  /* per group: 1 + user index if compact, or 0 */
+	uint32_t *memu;  /* per member entry: 1 + user index, or 0 */
 	size_t ngfull;   /* groups with a record (not compact) */
 	uint64_t sec_off[HC_SEC_COUNT], sec_size[HC_SEC_COUNT], total;
 	uint64_t ngids;  /* GIDS entries from the groups (before the delta's) */
 	uint8_t *out;
+	struct hcb_out *o; /* out's owner: hand finished ranges back */
 };
 
 static const char *bstr(const struct wctx *w, uint32_t off)
@@ -102,9 +108,8 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 		const struct bgroup *g = &b->g[i];
 		int64_t gu = hcb_find_user_h(b, bstr(w, g->name), g->hash);
 
-		w->gupg[i] = -1;
 		if (gu >= 0 && is_upg(&b->u[gu], g)) {
-			w->gupg[i] = gu;
+			w->gupg[i] = (uint32_t)gu + 1;
 			w->upg[gu] = (uint32_t)i + 1;
 			continue;
 		}
@@ -116,8 +121,10 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 			const char *mn = bstr(w, b->mem[g->first + m]);
 			int64_t ui = hcb_find_user(b, mn);
 
-			w->memu[g->first + m] = ui;
-			if (ui >= 0 && w->glast[ui] != i + 1) {
+			if (ui < 0)
+				continue;
+			w->memu[g->first + m] = (uint32_t)ui + 1;
+			if (w->glast[ui] != i + 1) {
 				w->glast[ui] = (uint32_t)i + 1;
 				w->gcount[ui]++;
 				(*ngids)++;
@@ -206,7 +213,8 @@ static uint32_t pool_off(struct wctx *w, const char *s)
 	return pool_at(w, (uint32_t)f);
 }
 
-static void emit_user(struct wctx *w, uint32_t i, uint64_t *pos)
+static void emit_user(struct wctx *w, uint32_t i, uint32_t gfirst,
+		      uint64_t *pos)
 {
 	const struct buser *u = &w->b->u[i];
 	uint8_t *r = w->out + *pos;
@@ -232,26 +240,27 @@ static void emit_user(struct wctx *w, uint32_t i, uint64_t *pos)
 	wr32(r + HC_U_FLAGS, u->flags);
 	wr32(r + HC_U_EXPIRE_LO, (uint32_t)(uint64_t)u->expire);
 	wr32(r + HC_U_EXPIRE_HI, (uint32_t)((uint64_t)u->expire >> 32));
-	wr32(r + HC_U_GFIRST, w->ufirst[i]);
+	wr32(r + HC_U_GFIRST, gfirst);
 	wr32(r + HC_U_NGROUPS, w->gcount[i]);
 	wr32(r + HC_U_INDEX, i);
 	wr32(r + HC_U_UPG, w->upg[i]);
 	*pos = (*pos + 3) & ~(uint64_t)3;
 }
 
+/* USER_TABLE and USER_DATA, in order. Each user's GIDS range follows
+ * the previous one's; gcount becomes the fill cursor of that range. */
 static void emit_users(struct wctx *w)
 {
 	uint64_t pos = w->sec_off[HC_SEC_USER_DATA];
-	uint32_t i, first = 0;
+	uint32_t i, first = 0, n;
 
 	for (i = 0; i < w->b->nu; i++) {
-		w->ufirst[i] = first;
-		first += w->gcount[i];
+		n = w->gcount[i];
+		emit_user(w, i, first, &pos);
+		w->gcount[i] = first;
+		first += n;
+		hcb_out_done(w->o, pos, false);
 	}
-	for (i = 0; i < w->b->nu; i++)
-		emit_user(w, i, &pos);
-	/* gcount becomes the fill cursor of each user's GIDS range */
-	memcpy(w->gcount, w->ufirst, w->b->nu * sizeof(uint32_t));
 	memset(w->glast, 0, w->b->nu * sizeof(uint32_t));
 }
 
@@ -263,11 +272,11 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	uint8_t *r = w->out + *pos;
 	uint8_t *gids = w->out + w->sec_off[HC_SEC_GIDS];
 	uint8_t *tab = w->out + w->sec_off[HC_SEC_GROUP_TABLE] + 4 * (uint64_t)i;
-	int64_t ui = w->gupg[i];
-	uint32_t m;
+	int64_t ui;
+	uint32_t m, mu;
 
-	if (ui >= 0) { /* compact: the table names the user record */
-		wr32(tab, w->uoff[ui]);
+	if (w->gupg[i]) { /* compact: the table names the user record */
+		wr32(tab, w->uoff[w->gupg[i] - 1]);
 		return;
 	}
 	ui = hcb_find_user_h(b, name, g->hash);
@@ -283,21 +292,26 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	memcpy(w->out + *pos, bstr(w, g->block), g->blen);
 	*pos = (*pos + g->blen + 3) & ~(uint64_t)3;
 	for (m = 0; m < g->nmembers; m++) {
-		ui = w->memu[g->first + m];
-		if (ui >= 0 && w->glast[ui] != i + 1) {
-			w->glast[ui] = i + 1;
-			wr32(gids + 4 * (uint64_t)w->gcount[ui]++, g->gid);
+		mu = w->memu[g->first + m];
+		if (mu && w->glast[mu - 1] != i + 1) {
+			w->glast[mu - 1] = i + 1;
+			wr32(gids + 4 * (uint64_t)w->gcount[mu - 1]++, g->gid);
 		}
 	}
 }
 
+/* GROUP_TABLE and GROUP_DATA in order; GIDS, after them, filled at
+ * each member's cursor (random order), so it stays resident until the
+ * last group is out. */
 static void emit_groups(struct wctx *w)
 {
 	uint64_t pos = w->sec_off[HC_SEC_GROUP_DATA];
 	uint32_t i;
 
-	for (i = 0; i < w->b->ng; i++)
+	for (i = 0; i < w->b->ng; i++) {
 		emit_group(w, i, &pos);
+		hcb_out_done(w->o, pos, false);
+	}
 }
 
 /* Put one entry (key, record offset) on one side of an index, first
@@ -319,27 +333,30 @@ static void index_put(uint8_t *tab, uint32_t nslots, unsigned side,
 	wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4, roff);
 }
 
-static void emit_indexes(struct wctx *w)
+/* One index section: written in hash order (random), so all of it is
+ * resident until done. Compact private groups have no entry (goff 0). */
+static void emit_index(struct wctx *w, unsigned sec)
 {
 	const struct hc_cache_builder *b = w->b;
-	uint8_t *ut = w->out + w->sec_off[HC_SEC_INDEX_USER];
-	uint8_t *gt = w->out + w->sec_off[HC_SEC_INDEX_GROUP];
-	uint32_t nu = (uint32_t)(w->sec_size[HC_SEC_INDEX_USER] / HC_SLOT_SIZE);
-	uint32_t ng = (uint32_t)(w->sec_size[HC_SEC_INDEX_GROUP] / HC_SLOT_SIZE);
+	uint8_t *t = w->out + w->sec_off[sec];
+	uint32_t n = (uint32_t)(w->sec_size[sec] / HC_SLOT_SIZE);
 	uint32_t i, h;
 
-	for (i = 0; i < b->nu; i++) {
-		h = b->u[i].hash;
-		index_put(ut, nu, HC_S_HASH, h, h, w->uoff[i]);
-		index_put(ut, nu, HC_S_ID, hc_hash_id(b->u[i].uid), b->u[i].uid,
-			  w->uoff[i]);
+	if (sec == HC_SEC_INDEX_USER) {
+		for (i = 0; i < b->nu; i++) {
+			h = b->u[i].hash;
+			index_put(t, n, HC_S_HASH, h, h, w->uoff[i]);
+			index_put(t, n, HC_S_ID, hc_hash_id(b->u[i].uid),
+				  b->u[i].uid, w->uoff[i]);
+		}
+		return;
 	}
 	for (i = 0; i < b->ng; i++) {
-		if (w->gupg[i] >= 0)
+		if (w->goff[i] == 0)
 			continue;
 		h = b->g[i].hash;
-		index_put(gt, ng, HC_S_HASH, h, h, w->goff[i]);
-		index_put(gt, ng, HC_S_ID, hc_hash_id(b->g[i].gid), b->g[i].gid,
+		index_put(t, n, HC_S_HASH, h, h, w->goff[i]);
+		index_put(t, n, HC_S_ID, hc_hash_id(b->g[i].gid), b->g[i].gid,
 			  w->goff[i]);
 	}
 }
@@ -458,62 +475,101 @@ static void emit_header(struct wctx *w, uint64_t generation,
 	wr32(h + HC_OFF_CHECKSUM, hc_header_checksum(h));
 }
 
-static void wctx_free(struct wctx *w)
+static void drop(uint32_t **a)
 {
-	free(w->gcount);
-	free(w->glast);
-	free(w->ufirst);
-	free(w->uoff);
-	free(w->unameoff);
-	free(w->goff);
-	free(w->upg);
-	free(w->gupg);
-	free(w->memu);
-	if (w->out)
-		munmap(w->out, w->total);
+	free(*a);
+	*a = NULL;
 }
 
-static int render(struct wctx *w, uint64_t generation, const char *server,
-		  int64_t refreshed_at)
+static void wctx_free(struct wctx *w)
+{
+	drop(&w->gcount);
+	drop(&w->glast);
+	drop(&w->uoff);
+	drop(&w->unameoff);
+	drop(&w->goff);
+	drop(&w->upg);
+	drop(&w->gupg);
+	drop(&w->memu);
+}
+
+/* The arrays and the plan: everything before the first byte. */
+static int prepare(struct wctx *w, const char *server)
 {
 	size_t nu = w->b->nu ? w->b->nu : 1, ng = w->b->ng ? w->b->ng : 1;
-	int r;
 
 	w->gcount = calloc(nu, sizeof(uint32_t));
 	w->glast = calloc(nu, sizeof(uint32_t));
-	w->ufirst = calloc(nu, sizeof(uint32_t));
 	w->uoff = calloc(nu, sizeof(uint32_t));
 	w->unameoff = calloc(nu, sizeof(uint32_t));
 	w->goff = calloc(ng, sizeof(uint32_t));
 	w->upg = calloc(nu, sizeof(uint32_t));
-	w->gupg = calloc(ng, sizeof(int64_t));
-	w->memu = calloc(w->b->nmem ? w->b->nmem : 1, sizeof(int64_t));
-	if (!w->gcount || !w->glast || !w->ufirst || !w->uoff || !w->unameoff ||
+	w->gupg = calloc(ng, sizeof(uint32_t));
+	w->memu = calloc(w->b->nmem ? w->b->nmem : 1, sizeof(uint32_t));
+	if (!w->gcount || !w->glast || !w->uoff || !w->unameoff ||
 	    !w->goff || !w->upg || !w->gupg || !w->memu)
 		return -ENOMEM;
-	r = plan(w, server);
-	if (r < 0)
-		return r;
-	/* zeroed pages; huge pages where the kernel allows them: faulting
-	 * in tens of MB 4 KiB at a time is a visible share of a write */
-	w->out = mmap(NULL, w->total, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (w->out == MAP_FAILED) {
-		w->out = NULL;
-		return -ENOMEM;
-	}
-	(void)madvise(w->out, w->total, MADV_HUGEPAGE);
+	return plan(w, server);
+}
+
+struct emit_args {
+	struct wctx *w;
+	uint64_t generation;
+	const char *server;
+	int64_t refreshed_at;
+};
+
+/* The hcb_render_fn: the sections in file order into out->p (zeroed),
+ * each handed back once finished. What is resident at a time is at most
+ * one section written out of order (GIDS, INDEX_USER or INDEX_GROUP,
+ * whichever is largest) plus a step (hcb_out_done) of the others. */
+static int emit_file(void *ctx, struct hcb_out *o)
+{
+	const struct emit_args *a = ctx;
+	struct wctx *w = a->w;
+	const uint64_t *off = w->sec_off;
+
+	w->out = o->p;
+	w->o = o;
 	emit_users(w);
-	emit_groups(w);
-	memcpy(w->out + w->sec_off[HC_SEC_STRINGS], w->b->pool.p, w->b->pool.len);
-	emit_indexes(w);
-	emit_keys(w->out, w->sec_off[HC_SEC_KEYS], w->b);
-	if (w->b->base) {
+	drop(&w->upg);
+	if (w->b->base)
 		emit_user_groups(w);
+	emit_groups(w);
+	drop(&w->gcount);
+	drop(&w->glast);
+	drop(&w->unameoff);
+	drop(&w->gupg);
+	drop(&w->memu);
+	hcb_out_done(o, off[HC_SEC_STRINGS], true); /* GIDS done */
+	memcpy(w->out + off[HC_SEC_STRINGS], w->b->pool.p, w->b->pool.len);
+	hcb_out_done(o, off[HC_SEC_INDEX_USER], true);
+	emit_index(w, HC_SEC_INDEX_USER);
+	hcb_out_done(o, off[HC_SEC_INDEX_GROUP], true);
+	emit_index(w, HC_SEC_INDEX_GROUP);
+	hcb_out_done(o, off[HC_SEC_KEYS], true);
+	emit_keys(w->out, off[HC_SEC_KEYS], w->b);
+	if (w->b->base)
 		emit_superseded(w);
-	}
-	emit_header(w, generation, server, refreshed_at);
+	emit_header(w, a->generation, a->server, a->refreshed_at);
 	return 0;
+}
+
+/* Plan, then hand emit_file to the replacement of path. */
+static int render_to(struct wctx *w, const char *path, uint64_t generation,
+		     const char *server, int64_t refreshed_at, int also)
+{
+	struct emit_args a = { w, generation, server, refreshed_at };
+	struct hcb_content c = { .render = emit_file, .ctx = &a };
+	int r = prepare(w, server);
+
+	if (r < 0) {
+		if (also >= 0)
+			close(also);
+		return r;
+	}
+	c.n = w->total;
+	return hcb_replace_file(path, &c, also);
 }
 
 int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
@@ -528,9 +584,7 @@ int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
 	if (hcb_too_long(server, HC_MAX_SERVER))
 		return -ENAMETOOLONG;
 	b->base = 0;
-	r = render(&w, generation, server, refreshed_at);
-	if (r == 0)
-		r = hcb_replace_file(path, w.out, w.total, -1);
+	r = render_to(&w, path, generation, server, refreshed_at, -1);
 	wctx_free(&w);
 	return r;
 }
@@ -574,14 +628,12 @@ int hc_cache_builder_write_delta(struct hc_cache_builder *b,
 	if (!dpath)
 		return -ENOMEM;
 	b->base = base;
-	r = render(&w, generation, server, refreshed_at);
 	/* readers map the old delta only if it applies to this main file:
 	 * otherwise they have the main file alone and learn from its flag */
-	if (r == 0 && header_u64(dpath, HC_OFF_BASEGEN) != base &&
+	if (header_u64(dpath, HC_OFF_BASEGEN) != base &&
 	    header_u64(main_path, HC_OFF_GENERATION) == base)
 		also = hcb_open_old(main_path);
-	if (r == 0)
-		r = hcb_replace_file(dpath, w.out, w.total, also);
+	r = render_to(&w, dpath, generation, server, refreshed_at, also);
 	wctx_free(&w);
 	free(dpath);
 	return r;

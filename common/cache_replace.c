@@ -1,5 +1,6 @@
-/* Cache writer, on disk: a rendered file replaces the old one atomically
- * (temp file, fsync, rename, directory fsync), the old one is flagged
+/* Cache writer, on disk: a file rendered straight into its temp file (or
+ * given as a buffer) replaces the old one atomically (temp file, fsync,
+ * rename, directory fsync), the old one is flagged
  * superseded for the readers that map it, temp files of killed writers
  * are swept, and a delta is retired. */
 #include "cache.h"
@@ -146,10 +147,80 @@ out:
 	free(bcopy);
 }
 
-/* also: a file to flag superseded too once the rename is done (-1: none;
- * closed here either way). */
-int hcb_replace_file(const char *path, const uint8_t *buf, size_t n,
-			int also)
+/* ---- the bytes of the temp file ---- */
+
+/* Finished pages go back in steps of this much: few system calls, and
+ * little of the file resident at any time. */
+#define OUT_STEP ((size_t)256 << 10)
+
+void hcb_out_done(struct hcb_out *o, size_t upto, bool force)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), end;
+
+	if (!o->mapped || upto > o->n)
+		return;
+	end = upto & ~(page - 1);
+	if (end <= o->given || (!force && end - o->given < OUT_STEP))
+		return;
+	/* a shared file mapping: the dirty pages stay in the page cache and
+	 * reach the file; only this process's mapping of them goes */
+	(void)madvise(o->p + o->given, end - o->given, MADV_DONTNEED);
+	o->given = end;
+}
+
+/* The fallback: render into a private zeroed buffer, then write it. */
+static int fill_buffered(int fd, const struct hcb_content *c)
+{
+	struct hcb_out o = { .n = c->n };
+	int r;
+
+	/* huge pages where the kernel allows them: faulting in tens of MB
+	 * 4 KiB at a time is a visible share of a write */
+	o.p = mmap(NULL, c->n, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (o.p == MAP_FAILED)
+		return -ENOMEM;
+	(void)madvise(o.p, c->n, MADV_HUGEPAGE);
+	r = c->render(c->ctx, &o);
+	if (r == 0 && lseek(fd, 0, SEEK_SET) < 0)
+		r = -errno;
+	if (r == 0)
+		r = hc_write_all(fd, o.p, c->n);
+	munmap(o.p, c->n);
+	return r;
+}
+
+/* Reserve the file's blocks, then render straight into its pages. A
+ * filesystem without fallocate (and no emulation) or without shared
+ * mappings takes the buffered path; a full one fails here, before any
+ * page of the mapping can be dirtied. */
+static int fill(int fd, const struct hcb_content *c)
+{
+	struct hcb_out o = { .n = c->n, .mapped = true };
+	int r;
+
+	if (!c->render)
+		return hc_write_all(fd, c->buf, c->n);
+	do
+		r = posix_fallocate(fd, 0, (off_t)c->n);
+	while (r == EINTR);
+	if (r == EOPNOTSUPP || r == ENODEV)
+		return fill_buffered(fd, c);
+	if (r != 0)
+		return -r;
+	o.p = mmap(NULL, c->n, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (o.p == MAP_FAILED)
+		return fill_buffered(fd, c);
+	r = c->render(c->ctx, &o);
+	/* munmap leaves the dirty pages to the fsync that follows */
+	munmap(o.p, c->n);
+	return r;
+}
+
+/* ---- the replacement ---- */
+
+int hcb_replace_file(const char *path, const struct hcb_content *c,
+		     int also)
 {
 	char tmp[4096];
 	int fd, oldfd = -1, r;
@@ -167,7 +238,7 @@ int hcb_replace_file(const char *path, const uint8_t *buf, size_t n,
 		r = -errno;
 		goto fail;
 	}
-	r = hc_write_all(fd, buf, n);
+	r = fill(fd, c);
 	if (r < 0)
 		goto fail;
 	if (fsync(fd) < 0) {

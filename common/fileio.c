@@ -53,7 +53,7 @@ int hc_create_tmp(const char *path, char *tmp, size_t tmpsize)
 		if ((size_t)snprintf(tmp, tmpsize, "%s.tmp.%ld.%u", path,
 				     (long)getpid(), n) >= tmpsize)
 			return -ENAMETOOLONG;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 			  0600);
 		if (fd >= 0) {
 			(void)flock(fd, LOCK_EX | LOCK_NB);

@@ -29,14 +29,30 @@ static void place(struct hc_hslot *s, uint32_t mask, uint32_t hash,
 	s[i].item = item;
 }
 
+/* The highest load, n / slots: 3/4. With the hash in the slot, linear
+ * probes stay short there (about 2.5 slots a hit, 8.5 a miss; 4 slots a
+ * cache line). Measured with bench/hidx.c against a limit of 1/2, at
+ * 98,000 items (the worst case: 0.75 here against 0.37): hits 25 ns
+ * instead of 19, misses 52 instead of 24, half the memory; 7/8 cost
+ * 33 / 77 ns at 0.87 for little more. */
+#define LOAD_NUM 3
+#define LOAD_DEN 4
+
+/* Slots enough for n items at the highest load. */
+static bool room(uint64_t slots, uint64_t n)
+{
+	return n * LOAD_DEN <= slots * LOAD_NUM;
+}
+
 int hc_hidx_reserve(struct hc_hidx *x, uint32_t extra)
 {
-	uint64_t need = ((uint64_t)x->n + extra) * 2, size;
+	uint64_t need = (uint64_t)x->n + extra, size;
 	struct hc_hslot *ns;
 
-	if (x->s && need <= (uint64_t)x->mask + 1)
+	if (x->s && room((uint64_t)x->mask + 1, need))
 		return 0;
-	for (size = x->s ? (uint64_t)x->mask + 1 : 64; size < need; size *= 2)
+	for (size = x->s ? (uint64_t)x->mask + 1 : 64; !room(size, need);
+	     size *= 2)
 		;
 	if (size > (1ULL << 31))
 		return -ENOMEM;

@@ -2,8 +2,9 @@
  * 32-bit hash to an item the caller owns (a pointer, or an array index + 1;
  * 0 means empty). Keys are never stored: the caller's eq() compares the
  * item with the key it looks for, so an index costs 16 bytes a slot
- * whatever the key. Linear probing, load factor under 1/2, deletion by
- * backward shift (no tombstones). Users: the string map (strmap.c),
+ * whatever the key. Linear probing, at most 3/4 full (the table doubles
+ * beyond), deletion by backward shift (no tombstones); the hash kept in the
+ * slot makes a probe a compare in the slot array, not a call of eq(). Users: the string map (strmap.c),
  * hcoop-sync's entry indexes (sync/index.c) and the cache writer's
  * duplicate checks and string interning (cache_builder.c). */
 #ifndef HCOOP_HIDX_H
