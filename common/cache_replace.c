@@ -1,20 +1,17 @@
 /* Cache writer, on disk: a file rendered straight into its temp file (or
  * given as a buffer) replaces the old one atomically (temp file, fsync,
- * rename, directory fsync), the old one is flagged
- * superseded for the readers that map it, temp files of killed writers
- * are swept, and a delta is retired. */
+ * rename, directory fsync), the old one is flagged superseded for the
+ * readers that map it, temp files of killed writers are swept (the one
+ * sweep, hc_remove_stale_tmp), and a delta is retired. */
 #include "cache.h"
 #include "hidx.h"
 #include "cache_format.h"
 #include "fileio.h"
 #include "cache_builder.h"
 
-#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,79 +69,6 @@ static void flag_superseded(int fd)
 		/* nothing more to do */
 	}
 	close(fd);
-}
-
-/* ---- temporary files left by a crash ---- */
-
-/* The creator's PID if name is base + ".tmp.PID.N" (hc_create_tmp), else 0. */
-static long tmp_creator(const char *name, const char *base)
-{
-	size_t n = strlen(base);
-	char *end;
-	long pid;
-
-	if (strncmp(name, base, n) != 0 || strncmp(name + n, ".tmp.", 5) != 0)
-		return 0;
-	name += n + 5;
-	if (*name < '0' || *name > '9')
-		return 0;
-	pid = strtol(name, &end, 10);
-	if (*end != '.' || end[1] < '0' || end[1] > '9')
-		return 0;
-	strtoul(end + 1, &end, 10);
-	return *end == '\0' && pid > 0 ? pid : 0;
-}
-
-/* Remove name (in dirfd) if it is a regular file that nobody holds
- * locked (hc_create_tmp locks it until the write is done) and it is still
- * the file we checked when we unlink it. */
-static void remove_if_unlocked(int dirfd, const char *name)
-{
-	struct stat a, b;
-	int fd = openat(dirfd, name,
-			O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-
-	if (fd < 0)
-		return;
-	if (fstat(fd, &a) == 0 && S_ISREG(a.st_mode) &&
-	    flock(fd, LOCK_EX | LOCK_NB) == 0 &&
-	    fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-		(void)unlinkat(dirfd, name, 0);
-	close(fd);
-}
-
-/* At the start of every write: temporary files of path whose creator is
- * gone (killed during a write) and that nobody has locked are removed.
- * Our own PID's files (another thread's write) and a live process's are
- * left alone. Best effort: a failure here never fails the write. */
-static void remove_stale_tmps(const char *path)
-{
-	char *dcopy = strdup(path), *bcopy = strdup(path);
-	const char *base;
-	struct dirent *e;
-	DIR *d = NULL;
-	long pid;
-
-	if (!dcopy || !bcopy)
-		goto out;
-	base = basename(bcopy);
-	d = opendir(dirname(dcopy));
-	if (!d)
-		goto out;
-	while ((e = readdir(d)) != NULL) {
-		pid = tmp_creator(e->d_name, base);
-		if (pid == 0 || pid == (long)getpid() || (pid_t)pid != pid)
-			continue;
-		if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-			continue; /* alive (or not ours to signal) */
-		remove_if_unlocked(dirfd(d), e->d_name);
-	}
-out:
-	if (d)
-		closedir(d);
-	free(dcopy);
-	free(bcopy);
 }
 
 /* ---- the bytes of the temp file ---- */
@@ -225,7 +149,7 @@ int hcb_replace_file(const char *path, const struct hcb_content *c,
 	char tmp[4096];
 	int fd, oldfd = -1, r;
 
-	remove_stale_tmps(path);
+	(void)hc_remove_stale_tmp(path, NULL);
 	fd = hc_create_tmp(path, tmp, sizeof(tmp));
 	if (fd < 0) {
 		if (also >= 0)
@@ -278,7 +202,7 @@ int hc_cache_delta_retire(const char *main_path)
 
 	if (!dpath)
 		return -ENOMEM;
-	remove_stale_tmps(dpath); /* a delta write killed midway */
+	(void)hc_remove_stale_tmp(dpath, NULL); /* a delta write killed midway */
 	fd = hcb_open_old(dpath);
 	if (fd >= 0) {
 		flag_superseded(fd);
