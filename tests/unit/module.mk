@@ -25,7 +25,7 @@ $(BUILD)/tests/unit/test-admission: $(BUILD)/tests/unit/test-admission.o $(CORE_
 TEST_BINS += $(BUILD)/tests/unit/test-admission
 
 # The cache writer's replacement path and the one hash table (issue 13):
-# run by tests/unit/t-writer.sh. test-replace wraps mmap and
+# run by tests/unit/t-unit.sh. test-replace wraps mmap and
 # posix_fallocate at link time to make the system refuse them.
 $(BUILD)/tests/unit/test-replace: $(BUILD)/tests/unit/test-replace.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
