@@ -18,10 +18,12 @@ void hs_model_init(struct hs_model *m)
 }
 
 /* The view's order: normalised DN, then key (equal normalised DNs come
- * only from odd spellings; this keeps the order total). */
+ * only from odd spellings; this keeps the order total). The normalised DN
+ * is all lower case, so comparing it or the DN it was left out for (pack
+ * in entry.c) without case is its byte order. */
 static int cmp_entry(const struct hs_entry *x, const struct hs_entry *y)
 {
-	int c = strcmp(x->ndn, y->ndn);
+	int c = hs_ascii_casecmp(hs_entry_order(x), hs_entry_order(y));
 
 	return c ? c : strcmp(x->key, y->key);
 }

@@ -47,7 +47,9 @@ struct hs_entry {
 	bool dropped; /* lost the de-duplication (set by hs_view_build) */
 	char *key;  /* entryUUID (lower-case text), or the DN if none */
 	char *dn;
-	char *ndn;  /* normalised DN: the de-duplication order */
+	char *ndn;  /* normalised DN: the de-duplication order; NULL in a
+		     * packed entry when it is the DN's ASCII lower case
+		     * (compare with hs_entry_order) */
 	char *name;
 	uint32_t id; /* uidNumber or gidNumber */
 	/* users */
@@ -88,6 +90,11 @@ void hs_entry_free(struct hs_entry *e);
 /* The model key of an entry of this kind with this entryUUID (text) or
  * normalised DN; 0 or -ENAMETOOLONG. */
 int hs_entry_key(enum hs_kind kind, const char *id, char *buf, size_t len);
+/* The de-duplication order of e: its normalised DN, or its DN when that
+ * folds to it (compare with hs_ascii_casecmp: ASCII case-insensitive, not
+ * strcasecmp, which follows the locale). */
+const char *hs_entry_order(const struct hs_entry *e);
+int hs_ascii_casecmp(const char *x, const char *y);
 /* RFC 4122 text form of a 16-byte entryUUID; buf at least 37 bytes. */
 int hs_uuid_text(const struct berval *bv, char *buf, size_t len);
 
