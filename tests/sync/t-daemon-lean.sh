@@ -113,6 +113,21 @@ printf 'dn: uid=aalice,%s\nchangetype: delete\n' "$P" | slapd_modify >/dev/null
 step "the change that resolves it"
 is "alice is served again" "$(served U:alice:10001:)" 1
 
+# six users with one uid (the model's shared set grows past its first
+# room), then five of them go: the last one is served again
+for i in 1 2 3 4 5 6; do user "same$i" 33000; done | slapd_add >/dev/null
+step "six users sharing one uid"
+is "uid 33000: the DN sorting first is served" \
+	"$(hs_dump | grep '^U:[a-z0-9]*:33000:' | cut -d: -f2)" same1
+for i in 1 2 3 4 5; do
+	printf 'dn: uid=same%s,%s\nchangetype: delete\n\n' "$i" "$P"
+done | slapd_modify >/dev/null
+step "five of the six deleted"
+is "uid 33000: the one left is served" \
+	"$(hs_dump | grep '^U:[a-z0-9]*:33000:' | cut -d: -f2)" same6
+user same7 33001 | slapd_add >/dev/null
+step "an add after the set is gone"
+
 # a group takes www's gid, then moves away: www comes back
 group wwwtoo 5002 bob | slapd_add >/dev/null
 step "a group contested by gid"
