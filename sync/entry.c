@@ -65,12 +65,37 @@ static char *put_str(char **pos, const char *s)
 	return d;
 }
 
+int hs_ascii_casecmp(const char *x, const char *y)
+{
+	unsigned char a, b;
+
+	do {
+		a = (unsigned char)*x++;
+		b = (unsigned char)*y++;
+		if (a >= 'A' && a <= 'Z')
+			a = (unsigned char)(a - 'A' + 'a');
+		if (b >= 'A' && b <= 'Z')
+			b = (unsigned char)(b - 'A' + 'a');
+	} while (a && a == b);
+	return a - b;
+}
+
+const char *hs_entry_order(const struct hs_entry *e)
+{
+	return e->ndn ? e->ndn : e->dn ? e->dn : "";
+}
+
 /* The parsed entry t as one allocation: the struct, the member pointer
  * array, then every string. A model of a million entries then costs one
- * malloc header per entry instead of ten, and frees with one call. */
+ * malloc header per entry instead of ten, and frees with one call. The
+ * normalised DN is kept only when it is not the DN's ASCII lower case
+ * (spaces after commas, escapes: rare), which saves a DN's worth of
+ * every entry the daemon holds; hs_entry_order compares either. */
 static int pack(const struct hs_entry *t, struct hs_entry **out)
 {
-	const char *const s[] = { t->key, t->dn, t->ndn, t->name, t->gecos,
+	const char *ndn = t->ndn && t->dn && hs_ascii_casecmp(t->dn, t->ndn) == 0
+				  ? NULL : t->ndn;
+	const char *const s[] = { t->key, t->dn, ndn, t->name, t->gecos,
 				  t->dir, t->shell, t->host, t->why,
 				  t->sshkeys };
 	size_t size = sizeof(*t) + t->nmembers * sizeof(char *), i;
@@ -89,7 +114,7 @@ static int pack(const struct hs_entry *t, struct hs_entry **out)
 	pos = (char *)(e->members + t->nmembers);
 	e->key = put_str(&pos, t->key);
 	e->dn = put_str(&pos, t->dn);
-	e->ndn = put_str(&pos, t->ndn);
+	e->ndn = put_str(&pos, ndn);
 	e->name = put_str(&pos, t->name);
 	e->gecos = put_str(&pos, t->gecos);
 	e->dir = put_str(&pos, t->dir);

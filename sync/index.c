@@ -1,8 +1,9 @@
 /* Hash indexes of the model's entries by entryUUID key, by name and by id,
  * over the one hash table (common/hidx.h). An item is the entry pointer
  * (the key is read from the entry, never copied), so an index costs one
- * slot per entry. For names and ids an item is the head of the chain of
- * entries that share the value (model.c links the chains). */
+ * slot per entry. For names and ids several entries may share the value:
+ * the item is then their set (struct hs_dup, low bit set; model.c keeps
+ * the sets). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +28,17 @@ struct probe {
 	uint32_t id;
 };
 
+/* The entry of an item (of a set: its first; they share the value). */
+static struct hs_entry *first_of(uintptr_t item)
+{
+	if (item & HS_DUP_TAG)
+		return ((const struct hs_dup *)(item & ~HS_DUP_TAG))->v[0];
+	return (struct hs_entry *)item;
+}
+
 static bool matches(const void *ctx, uintptr_t item, const void *key)
 {
-	const struct hs_entry *e = (const struct hs_entry *)item;
+	const struct hs_entry *e = first_of(item);
 	const struct probe *p = key;
 
 	(void)ctx;
@@ -55,7 +64,34 @@ struct hs_entry *hs_index_find(const struct hs_index *ix, const char *s,
 	uintptr_t *hit = hc_hidx_find(&ix->x, hash_key(ix, s, id), matches,
 				      NULL, &p);
 
-	return hit ? (struct hs_entry *)*hit : NULL;
+	return hit ? first_of(*hit) : NULL;
+}
+
+uintptr_t *hs_index_slot(const struct hs_index *ix, const struct hs_entry *e)
+{
+	struct probe p = probe_of(ix, e);
+
+	return hc_hidx_find(&ix->x, hash_key(ix, p.s, p.id), matches, NULL, &p);
+}
+
+bool hs_index_any(const struct hs_index *ix, const char *s, uint32_t id,
+		  bool (*ok)(const struct hs_entry *e))
+{
+	struct probe p = { ix->field, s, id };
+	uintptr_t *hit = hc_hidx_find(&ix->x, hash_key(ix, s, id), matches,
+				      NULL, &p);
+	const struct hs_dup *d;
+	size_t i;
+
+	if (!hit)
+		return false;
+	if (!(*hit & HS_DUP_TAG))
+		return ok((const struct hs_entry *)*hit);
+	d = (const struct hs_dup *)(*hit & ~HS_DUP_TAG);
+	for (i = 0; i < d->n; i++)
+		if (ok(d->v[i]))
+			return true;
+	return false;
 }
 
 int hs_index_reserve(struct hs_index *ix, size_t extra)
@@ -88,5 +124,10 @@ void hs_index_del(struct hs_index *ix, const struct hs_entry *e)
 
 void hs_index_free(struct hs_index *ix)
 {
+	uint64_t i;
+
+	for (i = 0; ix->x.s && i <= ix->x.mask; i++)
+		if (ix->x.s[i].item & HS_DUP_TAG)
+			free((void *)(ix->x.s[i].item & ~HS_DUP_TAG));
 	hc_hidx_free(&ix->x);
 }

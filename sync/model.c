@@ -18,10 +18,12 @@ void hs_model_init(struct hs_model *m)
 }
 
 /* The view's order: normalised DN, then key (equal normalised DNs come
- * only from odd spellings; this keeps the order total). */
+ * only from odd spellings; this keeps the order total). The normalised DN
+ * is all lower case, so comparing it or the DN it was left out for (pack
+ * in entry.c) without case is its byte order. */
 static int cmp_entry(const struct hs_entry *x, const struct hs_entry *y)
 {
-	int c = strcmp(x->ndn, y->ndn);
+	int c = hs_ascii_casecmp(hs_entry_order(x), hs_entry_order(y));
 
 	return c ? c : strcmp(x->key, y->key);
 }
@@ -98,42 +100,110 @@ static void list_remove(struct hs_list *l, const struct hs_entry *e)
 	l->n--;
 }
 
-static struct hs_entry **prev_of(struct hs_entry *e, bool by_name)
+/* ---- the sets of entries sharing a name or an id ---- */
+
+static bool *flag_of(struct hs_entry *e, bool by_name)
 {
-	return by_name ? &e->name_prev : &e->id_prev;
+	return by_name ? &e->dup_name : &e->dup_id;
 }
 
-static struct hs_entry **next_of(struct hs_entry *e, bool by_name)
+static bool same_value(const struct hs_entry *x, const struct hs_entry *y,
+		       bool by_name)
 {
-	return by_name ? &e->name_next : &e->id_next;
+	return by_name ? strcmp(x->name, y->name) == 0 : x->id == y->id;
 }
 
-/* After hs_index_reserve(ix, 1): cannot fail. e becomes the head. */
-static void chain_link(struct hs_index *ix, struct hs_entry *e, bool by_name)
+/* A set with room for what linking e will need once old (NULL, or the
+ * entry e replaces, still linked) is gone, so that link_entry cannot
+ * fail; *out NULL when none is needed. */
+static int spare_for(const struct hs_index *ix, const struct hs_entry *e,
+		     const struct hs_entry *old, bool by_name,
+		     struct hs_dup **out)
 {
-	struct hs_entry *head = hs_index_find(ix, e->name, e->id);
+	uintptr_t *slot = hs_index_slot(ix, e);
+	const struct hs_dup *d = NULL;
+	size_t n = 0, cap;
 
-	*prev_of(e, by_name) = NULL;
-	*next_of(e, by_name) = head;
-	if (head)
-		*prev_of(head, by_name) = e;
-	hs_index_set(ix, e);
+	*out = NULL;
+	if (slot) {
+		d = *slot & HS_DUP_TAG ? (const struct hs_dup *)(*slot & ~HS_DUP_TAG)
+				       : NULL;
+		n = d ? d->n : 1;
+	}
+	if (old && n && same_value(old, e, by_name))
+		n--;
+	/* none yet, or a set that stays and has room */
+	if (n == 0 || (d && n >= 2 && n < d->cap))
+		return 0;
+	cap = n + 1 < 4 ? 4 : 2 * n;
+	*out = malloc(sizeof(**out) + cap * sizeof((*out)->v[0]));
+	if (!*out)
+		return -ENOMEM;
+	(*out)->n = 0;
+	(*out)->cap = cap;
+	return 0;
 }
 
-static void chain_unlink(struct hs_index *ix, struct hs_entry *e,
-			 bool by_name)
+/* After hs_index_reserve(ix, 1) and spare_for: cannot fail. */
+static void link_entry(struct hs_index *ix, struct hs_entry *e, bool by_name,
+		       struct hs_dup **spare)
 {
-	struct hs_entry *p = *prev_of(e, by_name), *n = *next_of(e, by_name);
+	uintptr_t *slot = hs_index_slot(ix, e);
+	struct hs_dup *d, *nd;
 
-	if (p)
-		*next_of(p, by_name) = n;
-	else if (n)
-		hs_index_set(ix, n); /* replaces e's slot: cannot fail */
-	else
-		hs_index_del(ix, e);
-	if (n)
-		*prev_of(n, by_name) = p;
-	*prev_of(e, by_name) = *next_of(e, by_name) = NULL;
+	*flag_of(e, by_name) = false;
+	if (!slot) {
+		hs_index_set(ix, e);
+		return;
+	}
+	if (!(*slot & HS_DUP_TAG)) {
+		struct hs_entry *h = (struct hs_entry *)*slot;
+		d = *spare;
+		*spare = NULL;
+		d->v[0] = h;
+		d->n = 1;
+		*flag_of(h, by_name) = true;
+		*slot = (uintptr_t)d | HS_DUP_TAG;
+	}
+	d = (struct hs_dup *)(*slot & ~HS_DUP_TAG);
+	if (d->n == d->cap) {
+		nd = *spare;
+		*spare = NULL;
+		memcpy(nd->v, d->v, d->n * sizeof(d->v[0]));
+		nd->n = d->n;
+		free(d);
+		d = nd;
+		*slot = (uintptr_t)d | HS_DUP_TAG;
+	}
+	d->v[d->n++] = e;
+	*flag_of(e, by_name) = true;
+}
+
+static void unlink_entry(struct hs_index *ix, struct hs_entry *e, bool by_name)
+{
+	uintptr_t *slot = hs_index_slot(ix, e);
+	struct hs_dup *d;
+	size_t i;
+
+	*flag_of(e, by_name) = false;
+	if (!slot)
+		return;
+	if (!(*slot & HS_DUP_TAG)) {
+		if ((struct hs_entry *)*slot == e)
+			hs_index_del(ix, e);
+		return;
+	}
+	d = (struct hs_dup *)(*slot & ~HS_DUP_TAG);
+	for (i = 0; i < d->n && d->v[i] != e; i++)
+		;
+	if (i == d->n)
+		return;
+	memmove(d->v + i, d->v + i + 1, (d->n - i - 1) * sizeof(d->v[0]));
+	if (--d->n == 1) { /* shared no more */
+		*flag_of(d->v[0], by_name) = false;
+		*slot = (uintptr_t)d->v[0];
+		free(d);
+	}
 }
 
 static void remove_entry(struct hs_model *m, struct hs_entry *e)
@@ -144,8 +214,8 @@ static void remove_entry(struct hs_model *m, struct hs_entry *e)
 		hs_entry_free(e);
 		return;
 	}
-	chain_unlink(&m->names[e->kind], e, true);
-	chain_unlink(&m->ids[e->kind], e, false);
+	unlink_entry(&m->names[e->kind], e, true);
+	unlink_entry(&m->ids[e->kind], e, false);
 	list_remove(&m->list[e->kind], e);
 	if (e->kind == HS_GROUP)
 		hs_mfilter_group(&m->mf, e, -1);
@@ -174,23 +244,32 @@ static int put_rejected(struct hs_model *m, struct hs_entry *e,
 int hs_model_put(struct hs_model *m, struct hs_entry *e)
 {
 	struct hs_entry *old = hs_index_find(&m->keys, e->key, 0);
+	const struct hs_entry *vold;
+	struct hs_dup *sn = NULL, *si = NULL;
 	int k = e->kind;
 
 	if (e->why)
 		return put_rejected(m, e, old);
+	/* (a rejected old one is in no set) */
+	vold = old && !old->why && old->kind == e->kind ? old : NULL;
 	/* all room first, so the entry is linked everywhere or nowhere */
 	if (hs_index_reserve(&m->keys, 1) < 0 ||
 	    hs_index_reserve(&m->names[k], 1) < 0 ||
 	    hs_index_reserve(&m->ids[k], 1) < 0 ||
-	    list_reserve(&m->list[k]) < 0) {
+	    list_reserve(&m->list[k]) < 0 ||
+	    spare_for(&m->names[k], e, vold, true, &sn) < 0 ||
+	    spare_for(&m->ids[k], e, vold, false, &si) < 0) {
+		free(sn);
 		hs_entry_free(e);
 		return -ENOMEM;
 	}
 	if (old)
 		remove_entry(m, old);
 	hs_index_set(&m->keys, e);
-	chain_link(&m->names[k], e, true);
-	chain_link(&m->ids[k], e, false);
+	link_entry(&m->names[k], e, true, &sn);
+	link_entry(&m->ids[k], e, false, &si);
+	free(sn);
+	free(si);
 	list_insert(&m->list[k], e);
 	if (k == HS_GROUP)
 		hs_mfilter_group(&m->mf, e, +1);
@@ -210,6 +289,59 @@ bool hs_model_del(struct hs_model *m, enum hs_kind kind, const char *id)
 		return false;
 	remove_entry(m, e);
 	return true;
+}
+
+void hs_model_shed(struct hs_model *m)
+{
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		hs_index_free(&m->names[k]);
+		hs_index_free(&m->ids[k]);
+		memset(&m->names[k].x, 0, sizeof(m->names[k].x));
+		memset(&m->ids[k].x, 0, sizeof(m->ids[k].x));
+	}
+	hs_index_free(&m->keys);
+	memset(&m->keys.x, 0, sizeof(m->keys.x));
+}
+
+/* e into the indexes of its kind again (room reserved). */
+static int reindex_one(struct hs_model *m, struct hs_entry *e)
+{
+	struct hs_dup *sn = NULL, *si = NULL;
+	int k = e->kind;
+
+	if (spare_for(&m->names[k], e, NULL, true, &sn) < 0 ||
+	    spare_for(&m->ids[k], e, NULL, false, &si) < 0) {
+		free(sn);
+		return -ENOMEM;
+	}
+	hs_index_set(&m->keys, e);
+	link_entry(&m->names[k], e, true, &sn);
+	link_entry(&m->ids[k], e, false, &si);
+	free(sn);
+	free(si);
+	return 0;
+}
+
+int hs_model_reindex(struct hs_model *m)
+{
+	size_t i, n = m->n + m->rejected.n;
+	int k, r = -ENOMEM;
+
+	if (n > UINT32_MAX || hs_index_reserve(&m->keys, n) < 0)
+		return r;
+	for (k = 0; k < 2; k++)
+		if (hs_index_reserve(&m->names[k], m->list[k].n) < 0 ||
+		    hs_index_reserve(&m->ids[k], m->list[k].n) < 0)
+			return r;
+	for (i = 0; i < m->rejected.n; i++)
+		hs_index_set(&m->keys, m->rejected.v[i]);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < m->list[k].n; i++)
+			if ((r = reindex_one(m, m->list[k].v[i])) < 0)
+				return r;
+	return 0;
 }
 
 void hs_model_free(struct hs_model *m)

@@ -226,23 +226,6 @@ static int pull_clashes(struct stream *s, const struct hs_entry *e, bool *hit)
 
 /* ---- the order of the file ---- */
 
-/* ASCII case-insensitive, as the normalised DN folds case (hs_dn_normalize);
- * not strcasecmp, which follows the locale. */
-static int ascii_casecmp(const char *x, const char *y)
-{
-	unsigned char a, b;
-
-	do {
-		a = (unsigned char)*x++;
-		b = (unsigned char)*y++;
-		if (a >= 'A' && a <= 'Z')
-			a = (unsigned char)(a - 'A' + 'a');
-		if (b >= 'A' && b <= 'Z')
-			b = (unsigned char)(b - 'A' + 'a');
-	} while (a && a == b);
-	return a - b;
-}
-
 /* The model path writes users and groups in normalised-DN order, and so
  * must the stream. For nearly every DN that order is its ASCII lower case,
  * compared as it lies in the builder; the others (spaces after commas,
@@ -252,7 +235,8 @@ static int note_order(struct stream *s, const struct hs_entry *e)
 	size_t i;
 	int r;
 
-	if (ascii_casecmp(e->dn, e->ndn) == 0 || hc_strmap_get(&s->odd, e->dn, &i))
+	/* a packed entry keeps its normalised DN only when odd (entry.c) */
+	if (!e->ndn || hc_strmap_get(&s->odd, e->dn, &i))
 		return 0;
 	if (s->n_odd == s->cap_odd) {
 		size_t ncap = s->cap_odd ? 2 * s->cap_odd : 16;
@@ -295,7 +279,7 @@ static int by_ndn(void *ctx, const struct hc_cache_builder *b, size_t x,
 		if (hc_cache_builder_group_dn(b, y, by, sizeof(by)) < 0)
 			by[0] = '\0';
 	}
-	return ascii_casecmp(order_key(s, dx ? dx : ""), order_key(s, dy ? dy : ""));
+	return hs_ascii_casecmp(order_key(s, dx ? dx : ""), order_key(s, dy ? dy : ""));
 }
 
 static int sort_builder(struct stream *s)

@@ -45,9 +45,14 @@ enum hs_kind { HS_USER, HS_GROUP };
 struct hs_entry {
 	enum hs_kind kind;
 	bool dropped; /* lost the de-duplication (set by hs_view_build) */
+	/* model.c: another entry of its kind has its name / its id (both
+	 * are then in a shared set of the name / id index) */
+	bool dup_name, dup_id;
 	char *key;  /* entryUUID (lower-case text), or the DN if none */
 	char *dn;
-	char *ndn;  /* normalised DN: the de-duplication order */
+	char *ndn;  /* normalised DN: the de-duplication order; NULL in a
+		     * packed entry when it is the DN's ASCII lower case
+		     * (compare with hs_entry_order) */
 	char *name;
 	uint32_t id; /* uidNumber or gidNumber */
 	/* users */
@@ -60,8 +65,6 @@ struct hs_entry {
 	/* groups */
 	char **members;
 	size_t nmembers;
-	/* model.c: the other entries of this kind with the same name / id */
-	struct hs_entry *name_prev, *name_next, *id_prev, *id_next;
 };
 
 /* attrs.c: the values of the attributes above, read in one pass; they
@@ -88,6 +91,11 @@ void hs_entry_free(struct hs_entry *e);
 /* The model key of an entry of this kind with this entryUUID (text) or
  * normalised DN; 0 or -ENAMETOOLONG. */
 int hs_entry_key(enum hs_kind kind, const char *id, char *buf, size_t len);
+/* The de-duplication order of e: its normalised DN, or its DN when that
+ * folds to it (compare with hs_ascii_casecmp: ASCII case-insensitive, not
+ * strcasecmp, which follows the locale). */
+const char *hs_entry_order(const struct hs_entry *e);
+int hs_ascii_casecmp(const char *x, const char *y);
 /* RFC 4122 text form of a 16-byte entryUUID; buf at least 37 bytes. */
 int hs_uuid_text(const struct berval *bv, char *buf, size_t len);
 
@@ -100,27 +108,43 @@ struct hc_cache_builder;
 int hs_sshkeys_store(struct hc_cache_builder *b, const struct hs_entry *e);
 
 
-/* index.c: entries by key, name or id; the slot holds the entry (for
- * names and ids: the head of the chain sharing that value). */
+/* index.c: entries by key, name or id; the slot holds the entry, or for
+ * a name or id that several entries share (rare: contested entries) a
+ * set of them (struct hs_dup, tagged by the item's low bit), so an entry
+ * that shares nothing costs one slot per index and no link. */
 enum hs_field { HS_BY_KEY, HS_BY_NAME, HS_BY_ID };
 struct hs_index {
 	struct hc_hidx x; /* items: struct hs_entry pointers */
 	enum hs_field field;
 };
-/* The entry with this key / name (s) or id, or NULL. */
+/* The entry with this key / name (s) or id (of a shared one: the first
+ * of its set), or NULL. */
 struct hs_entry *hs_index_find(const struct hs_index *ix, const char *s,
 			       uint32_t id);
+/* The entries sharing a name or an id. */
+struct hs_dup {
+	size_t n, cap;
+	struct hs_entry *v[];
+};
+#define HS_DUP_TAG ((uintptr_t)1)
+/* The slot of the item (an entry, or a tagged struct hs_dup) with e's
+ * value, or NULL; its item may be replaced by another with that value. */
+uintptr_t *hs_index_slot(const struct hs_index *ix, const struct hs_entry *e);
+/* Does an entry with this name (s) or id satisfy ok? */
+bool hs_index_any(const struct hs_index *ix, const char *s, uint32_t id,
+		  bool (*ok)(const struct hs_entry *e));
 /* Room for extra more values, so that as many hs_index_set calls
  * cannot fail. */
 int hs_index_reserve(struct hs_index *ix, size_t extra);
 /* Make e the one found for its value (insert or replace). */
 int hs_index_set(struct hs_index *ix, struct hs_entry *e);
 void hs_index_del(struct hs_index *ix, const struct hs_entry *e);
+/* Frees the shared sets too. */
 void hs_index_free(struct hs_index *ix);
 
 /* model.c: the set of entries keyed by hs_entry.key, kept up to date
  * change by change: per kind, the entries in normalised-DN order and the
- * chains of entries sharing a name or an id, so the de-duplicated view
+ * sets of entries sharing a name or an id, so the de-duplicated view
  * costs one pass and no hashing except for the (rare) contested
  * entries. Initialise with hs_model_init. */
 struct hs_list {
@@ -161,6 +185,12 @@ int hs_model_put(struct hs_model *m, struct hs_entry *e);
 bool hs_model_del(struct hs_model *m, enum hs_kind kind, const char *id);
 /* Sort what a bulk load appended; later changes keep the order. */
 void hs_model_order(struct hs_model *m);
+/* A full write needs the entries and their order, not the indexes (a
+ * quarter of the model): hs_model_shed frees them while the cache is
+ * built and rendered, hs_model_reindex makes them again (0, or -ENOMEM:
+ * then only hs_model_free may follow). */
+void hs_model_shed(struct hs_model *m);
+int hs_model_reindex(struct hs_model *m);
 void hs_model_free(struct hs_model *m);
 
 /* The de-duplicated view that goes into the cache: users and groups, each

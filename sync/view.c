@@ -2,7 +2,7 @@
  * order, leave out what policy.c refuses on this host (local names and
  * ids, reserved ids), and keep an entry unless its name or id is already
  * taken by one kept earlier. An entry that shares neither its name nor its id with any
- * other entry of its kind (its chains in the model are empty) is always
+ * other entry of its kind (it is in no shared set of the model) is always
  * kept and never blocks another, so only the contested entries go through
  * the hash sets; the result is exactly that of running the rule over all
  * entries, whatever order the changes came in. */
@@ -17,7 +17,7 @@
 
 bool hs_entry_contested(const struct hs_entry *e)
 {
-	return e->name_prev || e->name_next || e->id_prev || e->id_next;
+	return e->dup_name || e->dup_id;
 }
 
 /* Record e as left out of the view (it goes to the skip file) and log it
@@ -130,15 +130,14 @@ out:
 	return r;
 }
 
+static bool kept(const struct hs_entry *e)
+{
+	return !e->dropped;
+}
+
 bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name)
 {
-	const struct hs_entry *e;
-
-	for (e = hs_index_find(&v->m->names[kind], name, 0); e;
-	     e = e->name_next)
-		if (!e->dropped)
-			return true;
-	return false;
+	return hs_index_any(&v->m->names[kind], name, 0, kept);
 }
 
 void hs_view_free(struct hs_view *v)
