@@ -74,26 +74,6 @@ uintptr_t *hs_index_slot(const struct hs_index *ix, const struct hs_entry *e)
 	return hc_hidx_find(&ix->x, hash_key(ix, p.s, p.id), matches, NULL, &p);
 }
 
-bool hs_index_any(const struct hs_index *ix, const char *s, uint32_t id,
-		  bool (*ok)(const struct hs_entry *e))
-{
-	struct probe p = { ix->field, s, id };
-	uintptr_t *hit = hc_hidx_find(&ix->x, hash_key(ix, s, id), matches,
-				      NULL, &p);
-	const struct hs_dup *d;
-	size_t i;
-
-	if (!hit)
-		return false;
-	if (!(*hit & HS_DUP_TAG))
-		return ok((const struct hs_entry *)*hit);
-	d = (const struct hs_dup *)(*hit & ~HS_DUP_TAG);
-	for (i = 0; i < d->n; i++)
-		if (ok(d->v[i]))
-			return true;
-	return false;
-}
-
 int hs_index_reserve(struct hs_index *ix, size_t extra)
 {
 	return extra > UINT32_MAX ? -ENOMEM

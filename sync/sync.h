@@ -130,9 +130,6 @@ struct hs_dup {
 /* The slot of the item (an entry, or a tagged struct hs_dup) with e's
  * value, or NULL; its item may be replaced by another with that value. */
 uintptr_t *hs_index_slot(const struct hs_index *ix, const struct hs_entry *e);
-/* Does an entry with this name (s) or id satisfy ok? */
-bool hs_index_any(const struct hs_index *ix, const char *s, uint32_t id,
-		  bool (*ok)(const struct hs_entry *e));
 /* Room for extra more values, so that as many hs_index_set calls
  * cannot fail. */
 int hs_index_reserve(struct hs_index *ix, size_t extra);
@@ -215,8 +212,6 @@ int hs_view_build(struct hs_model *m, const struct hc_config *cfg,
 		  const struct hc_local *local, struct hs_view *v);
 /* Does e share its name or id with another entry of its kind? */
 bool hs_entry_contested(const struct hs_entry *e);
-/* Does the view hold a user (group) of this name? */
-bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name);
 void hs_view_free(struct hs_view *v);
 
 /* local.c: have /etc/passwd, /etc/group or /etc/shells changed (inode,

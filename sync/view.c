@@ -130,16 +130,6 @@ out:
 	return r;
 }
 
-static bool kept(const struct hs_entry *e)
-{
-	return !e->dropped;
-}
-
-bool hs_view_has(const struct hs_view *v, enum hs_kind kind, const char *name)
-{
-	return hs_index_any(&v->m->names[kind], name, 0, kept);
-}
-
 void hs_view_free(struct hs_view *v)
 {
 	size_t i;
