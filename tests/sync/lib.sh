@@ -8,6 +8,25 @@ export LDAPTLS_REQCERT=demand
 # The cache as sorted text lines (see tests/sync/cachedump.c).
 hs_dump() { "$HS_DUMP" "${1:-$HS_CACHE}" | LC_ALL=C sort; }
 
+# hs_like_once WHAT ONCE_CONF ONCE_CACHE: within 5 s the cache served
+# (main + delta, sorted dump: the delta's records enumerate after the main
+# file's) equals what a fresh --once writes with ONCE_CONF to ONCE_CACHE.
+hs_like_once() {
+	local what=$1 conf=$2 cache=$3 want=$SLAPD_DIR/once.txt
+	rm -f "$cache" "$cache.delta"
+	if ! "$HS_SYNC" -c "$conf" --once --force >/dev/null 2>&1; then
+		fail "$what: --once failed"
+		return
+	fi
+	hs_dump "$cache" >"$want"
+	if hs_wait 5 eval 'cmp -s <(hs_dump 2>/dev/null) "$want"'; then
+		ok "$what: the cache served equals a fresh --once"
+	else
+		fail "$what: the cache served differs from a fresh --once"
+		diff <(hs_dump) "$want" | head -10 | sed 's/^/# /'
+	fi
+}
+
 # Search as the host account (unlimited size, paged) over StartTLS.
 hs_search() {
 	LDAPTLS_CACERT=$LDAP_CACERT ldapsearch -x -ZZ -H "$LDAP_URI" -D "$HOST_DN" \

@@ -42,22 +42,7 @@ hs_start_daemon "$HS_CONF" "$log"
 hs_wait 10 grep -q 'refresh applied' "$log"
 check "the daemon applied its first refresh" grep -q 'refresh applied' "$log"
 
-same_dump() { cmp -s <(hs_dump 2>/dev/null) "$SLAPD_DIR/once.txt"; }
-# step "what": the daemon's cache serves what a fresh --once writes
-step() {
-	rm -f "$once_cache" "$once_cache.delta"
-	if ! "$HS_SYNC" -c "$once_conf" --once --force >/dev/null 2>&1; then
-		fail "$1: --once failed"
-		return
-	fi
-	hs_dump "$once_cache" >"$SLAPD_DIR/once.txt"
-	if hs_wait 5 same_dump; then
-		ok "$1: the daemon's cache equals a fresh --once"
-	else
-		fail "$1: the daemon's cache differs from a fresh --once"
-		diff <(hs_dump) "$SLAPD_DIR/once.txt" | head -10 | sed 's/^/# /'
-	fi
-}
+step() { hs_like_once "$1" "$once_conf" "$once_cache"; }
 served() { hs_dump | grep -c "^$1"; }
 
 step "first refresh"

@@ -46,23 +46,7 @@ check_not "no delta after a full write" test -e "$D"
 ino0=$(main_ino)
 gen0=$(main_gen)
 
-same_dump() { cmp -s <(hs_dump 2>/dev/null) "$SLAPD_DIR/once.txt"; }
-# step "what": the pair serves what a fresh --once writes (sorted: the
-# delta's records enumerate after the main file's)
-step() {
-	rm -f "$once_cache"
-	if ! "$HS_SYNC" -c "$once_conf" --once --force >/dev/null 2>&1; then
-		fail "$1: --once failed"
-		return
-	fi
-	hs_dump "$once_cache" >"$SLAPD_DIR/once.txt"
-	if hs_wait 5 same_dump; then
-		ok "$1: main + delta equal a fresh --once"
-	else
-		fail "$1: main + delta differ from a fresh --once"
-		diff <(hs_dump) "$SLAPD_DIR/once.txt" | head -10 | sed 's/^/# /'
-	fi
-}
+step() { hs_like_once "$1" "$once_conf" "$once_cache"; }
 main_untouched() {
 	is "$1: main file not rewritten (inode, generation)" \
 		"$(main_ino) $(main_gen)" "$ino0 $gen0"
