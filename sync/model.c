@@ -291,59 +291,6 @@ bool hs_model_del(struct hs_model *m, enum hs_kind kind, const char *id)
 	return true;
 }
 
-void hs_model_shed(struct hs_model *m)
-{
-	int k;
-
-	for (k = 0; k < 2; k++) {
-		hs_index_free(&m->names[k]);
-		hs_index_free(&m->ids[k]);
-		memset(&m->names[k].x, 0, sizeof(m->names[k].x));
-		memset(&m->ids[k].x, 0, sizeof(m->ids[k].x));
-	}
-	hs_index_free(&m->keys);
-	memset(&m->keys.x, 0, sizeof(m->keys.x));
-}
-
-/* e into the indexes of its kind again (room reserved). */
-static int reindex_one(struct hs_model *m, struct hs_entry *e)
-{
-	struct hs_dup *sn = NULL, *si = NULL;
-	int k = e->kind;
-
-	if (spare_for(&m->names[k], e, NULL, true, &sn) < 0 ||
-	    spare_for(&m->ids[k], e, NULL, false, &si) < 0) {
-		free(sn);
-		return -ENOMEM;
-	}
-	hs_index_set(&m->keys, e);
-	link_entry(&m->names[k], e, true, &sn);
-	link_entry(&m->ids[k], e, false, &si);
-	free(sn);
-	free(si);
-	return 0;
-}
-
-int hs_model_reindex(struct hs_model *m)
-{
-	size_t i, n = m->n + m->rejected.n;
-	int k, r = -ENOMEM;
-
-	if (n > UINT32_MAX || hs_index_reserve(&m->keys, n) < 0)
-		return r;
-	for (k = 0; k < 2; k++)
-		if (hs_index_reserve(&m->names[k], m->list[k].n) < 0 ||
-		    hs_index_reserve(&m->ids[k], m->list[k].n) < 0)
-			return r;
-	for (i = 0; i < m->rejected.n; i++)
-		hs_index_set(&m->keys, m->rejected.v[i]);
-	for (k = 0; k < 2; k++)
-		for (i = 0; i < m->list[k].n; i++)
-			if ((r = reindex_one(m, m->list[k].v[i])) < 0)
-				return r;
-	return 0;
-}
-
 void hs_model_free(struct hs_model *m)
 {
 	size_t i;

@@ -182,12 +182,6 @@ int hs_model_put(struct hs_model *m, struct hs_entry *e);
 bool hs_model_del(struct hs_model *m, enum hs_kind kind, const char *id);
 /* Sort what a bulk load appended; later changes keep the order. */
 void hs_model_order(struct hs_model *m);
-/* A full write needs the entries and their order, not the indexes (a
- * quarter of the model): hs_model_shed frees them while the cache is
- * built and rendered, hs_model_reindex makes them again (0, or -ENOMEM:
- * then only hs_model_free may follow). */
-void hs_model_shed(struct hs_model *m);
-int hs_model_reindex(struct hs_model *m);
 void hs_model_free(struct hs_model *m);
 
 /* The de-duplicated view that goes into the cache: users and groups, each

@@ -242,26 +242,11 @@ out:
 	return r;
 }
 
-/* The indexes of a model that stays, shed for its write, made again;
- * the write's result r, or -ENOMEM. */
-static int reindex(struct hs_model *m, int r)
-{
-	int ri;
-
-	if ((ri = hs_model_reindex(m)) < 0) {
-		hc_err("cannot index the model again after the write: %s",
-		       strerror(-ri));
-		return ri;
-	}
-	return r;
-}
-
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, unsigned flags)
 {
 	struct hs_model *drop = flags & HS_WRITE_CONSUME ? m : NULL;
 	struct hc_cache_builder *b = NULL;
-	bool shed = false;
 	struct hs_view v;
 	struct hc_local local;
 	double t0 = hc_now_ms();
@@ -285,12 +270,6 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 		goto out;
 	}
 	hc_debug("view and cache builder filled in %.1f ms", hc_now_ms() - t0);
-	/* a model that stays: its indexes are not needed until the next
-	 * change, so they leave the peak of the write */
-	if (!drop) {
-		hs_model_shed(m);
-		shed = true;
-	}
 	r = hs_write_built(cfg, b, &v, drop, server, flags);
 out:
 	hc_cache_builder_free(b);
@@ -299,5 +278,5 @@ out:
 	malloc_trim(0);
 	hs_view_free(&v);
 	hc_local_free(&local);
-	return shed ? reindex(m, r) : r;
+	return r;
 }
