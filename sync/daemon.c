@@ -115,32 +115,29 @@ static void connected(struct daemon *d, struct hc_ldap *c)
 	d->fails = 0;
 }
 
-/* One full paged refresh and write, for servers without sync. */
+/* One full paged refresh and write, for servers without sync: streamed
+ * into the cache builder as --once does (stream.c), no model kept. */
 static int fallback_refresh(struct daemon *d, struct hc_ldap *c)
 {
-	struct hs_model m;
 	char err[512];
 	int r;
 
 	hs_hb_state(HC_HB_REFRESHING, hc_ldap_uri(c), NULL);
-	hs_model_init(&m);
-	r = hs_refresh(d->cfg, c, &m, err, sizeof(err));
-	if (r < 0) {
+	r = hs_stream_once(d->cfg, c, d->force ? 0 : HS_WRITE_GUARDED, err,
+			   sizeof(err));
+	if (r == -ENOTCONN) {
 		hc_err("refresh from %s failed: %s", hc_ldap_uri(c), err);
 		hs_hb_state(HC_HB_REFRESHING, NULL, err);
 		r = -ECONNRESET;
-	} else {
-		r = hs_write(d->cfg, &m, hc_ldap_uri(c),
-			     HS_WRITE_CONSUME |
-				     (d->force ? 0 : HS_WRITE_GUARDED));
-		if (r < 0 && r != -EPERM)
-			r = HS_PERSIST_WRITE_FAILED;
+	} else if (r < 0 && r != -EPERM) {
+		if (err[0])
+			hc_err("%s; the cache is not written", err);
+		r = HS_PERSIST_WRITE_FAILED;
 	}
 	if (r == 0) {
 		hs_hb_full_refresh();
 		hs_hb_state(HC_HB_CONNECTED, hc_ldap_uri(c), "");
 	}
-	hs_model_free(&m);
 	return r;
 }
 

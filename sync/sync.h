@@ -235,12 +235,7 @@ int hs_skipfile_write(const struct hc_config *cfg, const struct hs_view *v);
 /* Print the file for --status; the number of entries, or -errno. */
 int hs_skipfile_print(const struct hc_config *cfg, FILE *out);
 
-/* refresh.c: full paged refresh into a new model. 0 or negative errno
- * (message in err). *server is the URI used (static until next connect). */
 struct hc_ldap;
-int hs_refresh(const struct hc_config *cfg, struct hc_ldap *c,
-	       struct hs_model *out, char *err, size_t errlen);
-
 /* refresh.c: connect, refresh, write once; returns an HS_EXIT_* code. */
 int hs_once(const struct hc_config *cfg, bool force);
 
@@ -254,11 +249,9 @@ int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 /* write.c: write the model to cfg->cache (generation + 1), then
  * invalidate nscd and, with precreate_homes, make homes of members newly
  * assigned to this host. With HS_WRITE_GUARDED, the removal guard runs
- * first (-EPERM when it refuses; the old cache stays). With
- * HS_WRITE_CONSUME the caller is done with m: it is freed (emptied) as
- * soon as the cache builder holds its data, before the file is rendered,
- * which lowers the peak memory of a one-shot refresh. */
-enum { HS_WRITE_GUARDED = 1, HS_WRITE_CONSUME = 2 };
+ * first (-EPERM when it refuses; the old cache stays). A one-shot
+ * refresh keeps no model: it streams (hs_stream_once). */
+enum { HS_WRITE_GUARDED = 1 };
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, unsigned flags);
 

@@ -245,7 +245,6 @@ out:
 int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	     const char *server, unsigned flags)
 {
-	struct hs_model *drop = flags & HS_WRITE_CONSUME ? m : NULL;
 	struct hc_cache_builder *b = NULL;
 	struct hs_view v;
 	struct hc_local local;
@@ -270,7 +269,7 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 		goto out;
 	}
 	hc_debug("view and cache builder filled in %.1f ms", hc_now_ms() - t0);
-	r = hs_write_built(cfg, b, &v, drop, server, flags);
+	r = hs_write_built(cfg, b, &v, NULL, server, flags);
 out:
 	hc_cache_builder_free(b);
 	/* the builder was the biggest allocation: give it back to the
