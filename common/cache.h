@@ -212,6 +212,17 @@ struct hc_cache_builder;
 
 struct hc_cache_builder *hc_cache_builder_new(void);
 void hc_cache_builder_free(struct hc_cache_builder *b);
+/* Before the first add, for a builder that will be written to path (and
+ * nowhere else): its users' records go straight into the temp file that
+ * becomes path, their pages leaving the resident set as they are written,
+ * so that a million users cost their record numbers, not their strings, in
+ * memory. The file's blocks are reserved as it grows (a full disk fails
+ * an add with -ENOSPC). Such a builder is written once: after
+ * hc_cache_builder_write (success or not) it can only be freed, and what
+ * hc_cache_builder_user_at gave before stays readable until then.
+ * -EOPNOTSUPP: the filesystem cannot reserve blocks (the builder is left
+ * as it was, in memory); -EINVAL: not empty. */
+int hc_cache_builder_spool(struct hc_cache_builder *b, const char *path);
 /* Strings are copied. The caller has validated and de-duplicated: adding a
  * second user with the same name or uid (group: name or gid) is -EEXIST; a
  * string longer than its limit (HC_MAX_* in cache_format.h: a name or
@@ -247,7 +258,8 @@ size_t hc_cache_builder_n_groups(const struct hc_cache_builder *b);
 /* The user at pos as added (host "" when none was given; shell as
  * given), its SSH key lines in keys[0 .. *nkeys) (cap entries; at most
  * HC_SSH_KEYS_MAX are ever stored). Strings point into the builder,
- * valid until its next change. -ENOENT: no such position. */
+ * valid until its next change. -ENOENT: no such position; -ESTALE: a
+ * spooled builder already written. */
 int hc_cache_builder_user_at(const struct hc_cache_builder *b, size_t pos,
 			     struct hc_user_in *u, const char **keys,
 			     size_t cap, size_t *nkeys);
@@ -279,17 +291,6 @@ const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
  * enough). */
 int hc_cache_builder_group_dn(const struct hc_cache_builder *b, size_t pos,
 			      char *buf, size_t len);
-/* Put the users (groups) in the order cmp gives their positions (<0, 0,
- * >0 as for qsort): the file lists them in that order, as if added so.
- * 0, -ENOMEM (the builder is then unusable: free it), or -EINVAL on a
- * delta builder. */
-typedef int (*hc_cache_builder_cmp)(void *ctx,
-				    const struct hc_cache_builder *b,
-				    size_t x, size_t y);
-int hc_cache_builder_sort_users(struct hc_cache_builder *b,
-				hc_cache_builder_cmp cmp, void *ctx);
-int hc_cache_builder_sort_groups(struct hc_cache_builder *b,
-				 hc_cache_builder_cmp cmp, void *ctx);
 
 /* The SSH keys of user name (added before): nkeys lines, each without
  * newline, CR or NUL and at most HC_SSH_KEY_MAX bytes, at most
@@ -299,7 +300,9 @@ int hc_cache_builder_set_keys(struct hc_cache_builder *b, const char *name,
 			      const char *const *keys, size_t nkeys);
 /* Write atomically: a temporary file beside path, fsync, rename over path,
  * fsync the directory; mode 0644. Then flag the replaced file superseded so
- * readers reopen. */
+ * readers reopen. The file lists the users by uid and the groups by gid,
+ * whatever the order they were added in; the builder's positions follow
+ * (a spooled builder: -EINVAL for any other path). */
 int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
 			   uint64_t generation, const char *server,
 			   int64_t refreshed_at);

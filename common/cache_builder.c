@@ -84,13 +84,33 @@ static void hm_free(struct hmap *m)
 
 struct hc_cache_builder *hc_cache_builder_new(void)
 {
-	return calloc(1, sizeof(struct hc_cache_builder));
+	struct hc_cache_builder *b = calloc(1, sizeof(struct hc_cache_builder));
+
+	if (b)
+		b->ud.fd = -1;
+	return b;
+}
+
+static void ud_free(struct udata *d)
+{
+	if (d->path) { /* a spool: its mapping (and the file, unless written) */
+		if (d->p)
+			munmap(d->p, d->cap);
+		if (d->fd >= 0) {
+			close(d->fd);
+			unlink(d->tmp);
+		}
+	} else {
+		free(d->p);
+	}
+	free(d->path);
 }
 
 void hc_cache_builder_free(struct hc_cache_builder *b)
 {
 	if (!b)
 		return;
+	ud_free(&b->ud);
 	free(b->str.p);
 	free(b->pool.p);
 	hm_free(&b->pmap);
@@ -114,6 +134,128 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 	free(b);
 }
 
+/* ---- the users' records (struct udata) ---- */
+
+/* A spool grows by reserving its blocks first (a full disk fails the add,
+ * never a later store through the mapping), then remapping. */
+#define UD_SPOOL_MIN ((size_t)1 << 20)
+/* Appended spool pages leave the resident set in steps of this much. */
+#define UD_STEP ((size_t)256 << 10)
+
+static int ud_reserve(struct udata *d, size_t need)
+{
+	size_t cap;
+	void *np;
+	int r;
+
+	if (need <= d->cap)
+		return 0;
+	if (need > UINT32_MAX)
+		return -EFBIG;
+	cap = d->cap ? d->cap * 2 : d->path ? UD_SPOOL_MIN : 4096;
+	while (cap < need)
+		cap *= 2;
+	if (!d->path) {
+		if (!(np = realloc(d->p, cap)))
+			return -ENOMEM;
+		memset((char *)np + d->cap, 0, cap - d->cap);
+	} else {
+		do
+			r = posix_fallocate(d->fd, (off_t)d->cap, (off_t)(cap - d->cap));
+		while (r == EINTR);
+		if (r != 0)
+			return -r;
+		np = d->p ? mremap(d->p, d->cap, cap, MREMAP_MAYMOVE)
+			  : mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 d->fd, 0);
+		if (np == MAP_FAILED)
+			return -ENOMEM;
+	}
+	d->p = np;
+	d->cap = cap;
+	if (d->len == 0)
+		d->len = HC_HDR_SIZE; /* the header's room: zeros */
+	return 0;
+}
+
+/* Every spool page leaves this process's resident set: the bytes stay in
+ * the file (the page cache) and fault back in when read. */
+static void ud_drop(const struct udata *d)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (d->path && d->p)
+		(void)madvise(d->p, d->len & ~(page - 1), MADV_DONTNEED);
+}
+
+void hcb_ud_relax(const struct hc_cache_builder *b, uint32_t *count)
+{
+	if (++*count >= 1024) {
+		*count = 0;
+		ud_drop(&b->ud);
+	}
+}
+
+int hc_cache_builder_spool(struct hc_cache_builder *b, const char *path)
+{
+	struct udata *d = &b->ud;
+	int r;
+
+	if (!path || d->len || d->path || b->nu)
+		return -EINVAL;
+	if (!(d->path = strdup(path)))
+		return -ENOMEM;
+	(void)hc_remove_stale_tmp(path, NULL);
+	d->fd = hc_create_tmp(path, d->tmp, sizeof(d->tmp));
+	if (d->fd < 0) {
+		r = d->fd;
+		goto fail;
+	}
+	if ((r = ud_reserve(d, HC_HDR_SIZE)) < 0) {
+		close(d->fd);
+		unlink(d->tmp);
+		goto fail;
+	}
+	return 0;
+fail:
+	d->fd = -1;
+	free(d->path);
+	*d = (struct udata){ .fd = -1 };
+	return r;
+}
+
+const uint8_t *hcb_urec(const struct hc_cache_builder *b, uint32_t i)
+{
+	return b->ud.p + b->u[i].off;
+}
+
+static uint32_t urd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+static void uwr32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+const char *hcb_uname(const struct hc_cache_builder *b, uint32_t i)
+{
+	return (const char *)b->ud.p + urd32(hcb_urec(b, i) + HC_U_NAME);
+}
+
+static const char *ustr(const struct hc_cache_builder *b, uint32_t i,
+			unsigned field)
+{
+	uint32_t off = urd32(hcb_urec(b, i) + field);
+
+	return off ? (const char *)b->ud.p + off : "";
+}
+
 static int grow(void **p, size_t *cap, size_t need, size_t elsize)
 {
 	size_t ncap;
@@ -134,9 +276,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t elsize)
 
 static bool eq_uname(const void *ctx, uint32_t i, const void *key)
 {
-	const struct hc_cache_builder *b = ctx;
-
-	return strcmp(b->str.p + b->u[i].name, key) == 0;
+	return strcmp(hcb_uname(ctx, i), key) == 0;
 }
 
 static bool eq_uid(const void *ctx, uint32_t i, const void *key)
@@ -191,26 +331,61 @@ int hcb_intern(struct hc_cache_builder *b, const char *s, uint32_t *off)
 	return hm_insert(&b->pmap, h, *off);
 }
 
-static int add_user_strings(struct hc_cache_builder *b, struct buser *u,
-			    const struct hc_user_in *in)
+/* s (len bytes and a NUL) at *at in the records; its offset. */
+static uint32_t ud_put(struct udata *d, size_t *at, const char *s, size_t len)
 {
-	int r;
+	uint32_t off = (uint32_t)*at;
 
-	/* bounded by user_too_long() */
-	_Static_assert(HC_MAX_NAME <= UINT16_MAX && HC_MAX_GECOS <= UINT16_MAX &&
-		       HC_MAX_PATH <= UINT16_MAX && HC_MAX_DN <= UINT16_MAX,
-		       "struct buser's lengths");
-	u->nlen = (uint16_t)strlen(in->name);
-	u->glen = (uint16_t)strlen(in->gecos);
-	u->dlen = (uint16_t)strlen(in->dir);
-	u->dnlen = (uint16_t)strlen(in->dn);
-	if ((r = arena_addn(&b->str, in->name, u->nlen, &u->name)) < 0 ||
-	    (r = arena_addn(&b->str, in->gecos, u->glen, &u->gecos)) < 0 ||
-	    (r = arena_addn(&b->str, in->dir, u->dlen, &u->dir)) < 0 ||
-	    (r = arena_addn(&b->str, in->dn, u->dnlen, &u->dn)) < 0 ||
-	    (r = hcb_intern(b, in->shell, &u->shell)) < 0 ||
-	    (r = hcb_intern(b, in->host ? in->host : "", &u->host)) < 0)
-		return r;
+	memcpy(d->p + *at, s, len + 1);
+	*at += len + 1;
+	return off;
+}
+
+/* The record of in, then its strings: the home, the name unless it is
+ * the home's tail ("/home/alice"), the gecos unless empty, the DN. */
+static int put_user(struct hc_cache_builder *b, const struct hc_user_in *in,
+		    uint32_t *roff)
+{
+	struct udata *d = &b->ud;
+	size_t nlen = strlen(in->name), glen = strlen(in->gecos),
+	       dlen = strlen(in->dir), dnlen = strlen(in->dn), at, size;
+	bool tail = dlen > nlen && in->dir[dlen - nlen - 1] == '/' &&
+		    memcmp(in->dir + dlen - nlen, in->name, nlen) == 0;
+	uint32_t shell, host, dir;
+	uint8_t *r;
+	int e;
+
+	if ((e = hcb_intern(b, in->shell, &shell)) < 0 ||
+	    (e = hcb_intern(b, in->host ? in->host : "", &host)) < 0)
+		return e;
+	size = HC_UREC_SIZE + dlen + 1 + (tail ? 0 : nlen + 1) +
+	       (glen ? glen + 1 : 0) + dnlen + 1;
+	size = (size + 3) & ~(size_t)3;
+	if ((e = ud_reserve(d, (d->len ? d->len : HC_HDR_SIZE) + size)) < 0)
+		return e;
+	*roff = (uint32_t)d->len;
+	r = d->p + d->len;
+	memset(r, 0, size);
+	at = d->len + HC_UREC_SIZE;
+	dir = ud_put(d, &at, in->dir, dlen);
+	uwr32(r + HC_U_DIR, dir);
+	uwr32(r + HC_U_NAME, tail ? dir + (uint32_t)(dlen - nlen)
+				  : ud_put(d, &at, in->name, nlen));
+	if (glen)
+		uwr32(r + HC_U_GECOS, ud_put(d, &at, in->gecos, glen));
+	uwr32(r + HC_U_DN, ud_put(d, &at, in->dn, dnlen));
+	uwr32(r + HC_U_SHELL, shell); /* pool offsets until the render */
+	uwr32(r + HC_U_HOST, host);
+	uwr32(r + HC_U_UID, in->uid);
+	uwr32(r + HC_U_GID, in->gid);
+	uwr32(r + HC_U_FLAGS, in->flags);
+	uwr32(r + HC_U_EXPIRE_LO, (uint32_t)(uint64_t)in->shadow_expire);
+	uwr32(r + HC_U_EXPIRE_HI, (uint32_t)((uint64_t)in->shadow_expire >> 32));
+	d->len += size;
+	if (d->path && (d->given += size) >= UD_STEP) {
+		d->given = 0;
+		ud_drop(d);
+	}
 	return 0;
 }
 
@@ -247,13 +422,14 @@ static bool group_too_long(const char *name, const char *const *members,
 int hc_cache_builder_add_user(struct hc_cache_builder *b,
 			      const struct hc_user_in *in)
 {
-	struct buser u = { .uid = in->uid, .gid = in->gid, .flags = in->flags,
-			   .expire = in->shadow_expire };
+	struct buser u = { .uid = in->uid, .gid = in->gid };
 	uint32_t n;
 	int r;
 
 	if (!in->name || !in->gecos || !in->dir || !in->shell || !in->dn)
 		return -EINVAL;
+	if (b->ud.spent)
+		return -ESTALE;
 	if (user_too_long(in))
 		return -ENAMETOOLONG;
 	u.hash = hc_hash_name(in->name);
@@ -263,7 +439,7 @@ int hc_cache_builder_add_user(struct hc_cache_builder *b,
 	if (b->nu >= UINT32_MAX / HC_UREC_SIZE)
 		return -EFBIG;
 	if ((r = grow((void **)&b->u, &b->capu, b->nu + 1, sizeof(*b->u))) < 0 ||
-	    (r = add_user_strings(b, &u, in)) < 0)
+	    (r = put_user(b, in, &u.off)) < 0)
 		return r;
 	n = (uint32_t)b->nu;
 	b->u[n] = u;
@@ -563,22 +739,27 @@ int hc_cache_builder_user_at(const struct hc_cache_builder *b, size_t pos,
 			     struct hc_user_in *u, const char **keys,
 			     size_t cap, size_t *nkeys)
 {
-	const struct buser *r;
+	const uint8_t *r;
 	int64_t k;
-	uint32_t i;
+	uint32_t i, p = (uint32_t)pos;
 
 	*nkeys = 0;
 	if (pos >= b->nu)
 		return -ENOENT;
-	r = &b->u[pos];
+	if (b->ud.spent)
+		return -ESTALE;
+	r = hcb_urec(b, p);
 	*u = (struct hc_user_in){
-		.name = b->str.p + r->name, .gecos = b->str.p + r->gecos,
-		.dir = b->str.p + r->dir, .dn = b->str.p + r->dn,
-		.shell = b->pool.p + r->shell, .host = b->pool.p + r->host,
-		.uid = r->uid, .gid = r->gid, .flags = r->flags,
-		.shadow_expire = r->expire,
+		.name = hcb_uname(b, p), .gecos = ustr(b, p, HC_U_GECOS),
+		.dir = ustr(b, p, HC_U_DIR), .dn = ustr(b, p, HC_U_DN),
+		.shell = b->pool.p + urd32(r + HC_U_SHELL),
+		.host = b->pool.p + urd32(r + HC_U_HOST),
+		.uid = b->u[p].uid, .gid = b->u[p].gid,
+		.flags = urd32(r + HC_U_FLAGS),
+		.shadow_expire = (int64_t)((uint64_t)urd32(r + HC_U_EXPIRE_LO) |
+					   (uint64_t)urd32(r + HC_U_EXPIRE_HI) << 32),
 	};
-	k = keys_of(b, (uint32_t)pos);
+	k = keys_of(b, p);
 	for (i = 0; k >= 0 && i < b->ks[k].n && i < cap; i++)
 		keys[(*nkeys)++] = b->kstr.p + b->kv[b->ks[k].first + i].off;
 	return 0;
@@ -662,15 +843,29 @@ static void remove_keys(struct hc_cache_builder *b, uint32_t pos)
 		b->nkv = 0;
 }
 
+/* A removed user's record and strings become zeros (the file keeps no
+ * trace of it), or room again when it was the last one added. The DN is
+ * the last of its strings. */
+static void forget_record(struct udata *d, uint32_t off)
+{
+	uint32_t dn = urd32(d->p + off + HC_U_DN);
+	size_t end = (dn + strlen((const char *)d->p + dn) + 1 + 3) & ~(size_t)3;
+
+	memset(d->p + off, 0, end - off);
+	if (end == d->len)
+		d->len = off;
+}
+
 int hc_cache_builder_remove_user(struct hc_cache_builder *b, size_t pos)
 {
 	uint32_t p = (uint32_t)pos, last;
 	int64_t k;
 
-	if (is_delta(b))
+	if (is_delta(b) || b->ud.spent)
 		return -EINVAL;
 	if (pos >= b->nu)
 		return -ENOENT;
+	forget_record(&b->ud, b->u[p].off);
 	remove_keys(b, p);
 	hm_remove(&b->uname, b->u[p].hash, p);
 	hm_remove(&b->uid, hc_hash_id(b->u[p].uid), p);
@@ -719,7 +914,8 @@ int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos)
 const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
 				     size_t pos)
 {
-	return pos < b->nu ? b->str.p + b->u[pos].dn : NULL;
+	return pos < b->nu && !b->ud.spent ? ustr(b, (uint32_t)pos, HC_U_DN)
+					   : NULL;
 }
 
 /* s appended to buf at at, as far as it fits; the new length. */
@@ -754,17 +950,22 @@ int hc_cache_builder_group_dn(const struct hc_cache_builder *b, size_t pos,
 	return 0;
 }
 
-struct sort_ctx {
-	const struct hc_cache_builder *b;
-	hc_cache_builder_cmp cmp;
-	void *ctx;
-};
+/* ---- the file's order: users by uid, groups by gid ---- */
 
-static int by_caller(const void *x, const void *y, void *arg)
+static int by_uid(const void *x, const void *y, void *arg)
 {
-	const struct sort_ctx *s = arg;
+	const struct hc_cache_builder *b = arg;
+	uint32_t a = b->u[*(const uint32_t *)x].uid, c = b->u[*(const uint32_t *)y].uid;
 
-	return s->cmp(s->ctx, s->b, *(const uint32_t *)x, *(const uint32_t *)y);
+	return (a > c) - (a < c);
+}
+
+static int by_gid(const void *x, const void *y, void *arg)
+{
+	const struct hc_cache_builder *b = arg;
+	uint32_t a = b->g[*(const uint32_t *)x].gid, c = b->g[*(const uint32_t *)y].gid;
+
+	return (a > c) - (a < c);
 }
 
 /* perm[i] = the record to move to position i, for records of elsize
@@ -790,11 +991,10 @@ static void permute(void *recs, size_t elsize, uint32_t *perm, size_t n)
 
 /* The order cmp gives n records: perm (malloc'd), and its inverse when
  * inv is not NULL. */
-static int sorted_perm(const struct hc_cache_builder *b, size_t n,
-		       hc_cache_builder_cmp cmp, void *ctx, uint32_t **perm,
-		       uint32_t **inv)
+static int sorted_perm(struct hc_cache_builder *b, size_t n,
+		       int (*cmp)(const void *, const void *, void *),
+		       uint32_t **perm, uint32_t **inv)
 {
-	struct sort_ctx s = { b, cmp, ctx };
 	size_t i;
 
 	*perm = malloc((n ? n : 1) * sizeof(**perm));
@@ -808,13 +1008,16 @@ static int sorted_perm(const struct hc_cache_builder *b, size_t n,
 	}
 	for (i = 0; i < n; i++)
 		(*perm)[i] = (uint32_t)i;
-	qsort_r(*perm, n, sizeof(**perm), by_caller, &s);
+	qsort_r(*perm, n, sizeof(**perm), cmp, b);
 	for (i = 0; inv && i < n; i++)
 		(*inv)[(*perm)[i]] = (uint32_t)i;
 	return 0;
 }
 
-static int reindex_users(struct hc_cache_builder *b)
+/* The maps by record number, rebuilt after a reordering; the duplicate
+ * checks only when more may be added (not on a spool about to be
+ * written: the render needs the names and the key and group lists). */
+static int reindex(struct hc_cache_builder *b, bool dup_checks)
 {
 	uint32_t i;
 	int r;
@@ -822,61 +1025,51 @@ static int reindex_users(struct hc_cache_builder *b)
 	hm_free(&b->uname);
 	hm_free(&b->uid);
 	hm_free(&b->kuser);
+	hm_free(&b->xuser);
+	hm_free(&b->gname);
+	hm_free(&b->gid);
 	if ((r = hc_hidx_reserve(&b->uname.x, (uint32_t)b->nu)) < 0 ||
-	    (r = hc_hidx_reserve(&b->uid.x, (uint32_t)b->nu)) < 0 ||
-	    (r = hc_hidx_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0)
+	    (r = hc_hidx_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0 ||
+	    (r = hc_hidx_reserve(&b->xuser.x, (uint32_t)b->nxg)) < 0)
 		return r;
 	for (i = 0; i < b->nu; i++)
 		if ((r = hm_insert(&b->uname, b->u[i].hash, i)) < 0 ||
-		    (r = hm_insert(&b->uid, hc_hash_id(b->u[i].uid), i)) < 0)
+		    (dup_checks &&
+		     (r = hm_insert(&b->uid, hc_hash_id(b->u[i].uid), i)) < 0))
 			return r;
 	for (i = 0; i < b->nks; i++)
 		if ((r = hm_insert(&b->kuser, hc_hash_id(b->ks[i].user), i)) < 0)
 			return r;
+	for (i = 0; i < b->nxg; i++)
+		if ((r = hm_insert(&b->xuser, hc_hash_id(b->xg[i].user), i)) < 0)
+			return r;
+	for (i = 0; dup_checks && i < b->ng; i++)
+		if ((r = hm_insert(&b->gname, b->g[i].hash, i)) < 0 ||
+		    (r = hm_insert(&b->gid, hc_hash_id(b->g[i].gid), i)) < 0)
+			return r;
 	return 0;
 }
 
-int hc_cache_builder_sort_users(struct hc_cache_builder *b,
-				hc_cache_builder_cmp cmp, void *ctx)
+int hcb_order(struct hc_cache_builder *b)
 {
 	uint32_t *perm, *inv;
 	size_t i;
 	int r;
 
-	if (is_delta(b))
-		return -EINVAL;
-	if ((r = sorted_perm(b, b->nu, cmp, ctx, &perm, &inv)) < 0)
+	if ((r = sorted_perm(b, b->nu, by_uid, &perm, &inv)) < 0)
 		return r;
 	for (i = 0; i < b->nks; i++)
 		b->ks[i].user = inv[b->ks[i].user];
+	for (i = 0; i < b->nxg; i++)
+		b->xg[i].user = inv[b->xg[i].user];
 	free(inv);
 	_Static_assert(sizeof(struct buser) <= 128, "permute's buffer");
 	permute(b->u, sizeof(*b->u), perm, b->nu);
 	free(perm);
-	return reindex_users(b);
-}
-
-int hc_cache_builder_sort_groups(struct hc_cache_builder *b,
-				 hc_cache_builder_cmp cmp, void *ctx)
-{
-	uint32_t *perm, i;
-	int r;
-
-	if (is_delta(b))
-		return -EINVAL;
-	if ((r = sorted_perm(b, b->ng, cmp, ctx, &perm, NULL)) < 0)
+	if ((r = sorted_perm(b, b->ng, by_gid, &perm, NULL)) < 0)
 		return r;
 	_Static_assert(sizeof(struct bgroup) <= 128, "permute's buffer");
 	permute(b->g, sizeof(*b->g), perm, b->ng);
 	free(perm);
-	hm_free(&b->gname);
-	hm_free(&b->gid);
-	if ((r = hc_hidx_reserve(&b->gname.x, (uint32_t)b->ng)) < 0 ||
-	    (r = hc_hidx_reserve(&b->gid.x, (uint32_t)b->ng)) < 0)
-		return r;
-	for (i = 0; i < b->ng; i++)
-		if ((r = hm_insert(&b->gname, b->g[i].hash, i)) < 0 ||
-		    (r = hm_insert(&b->gid, hc_hash_id(b->g[i].gid), i)) < 0)
-			return r;
-	return 0;
+	return reindex(b, b->ud.path == NULL);
 }

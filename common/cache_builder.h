@@ -36,16 +36,31 @@ struct hm_key {
 
 /* ---- the builder ---- */
 
-/* Lengths and the name hash are kept so that write() never measures or
- * hashes a string twice; shells and hosts (a handful of values) go
- * straight to the shared pool. */
+/* A user is its record in USER_DATA form (struct udata) and, kept here
+ * for the maps and the ordering, what they need without touching it. */
 struct buser {
-	uint32_t name, gecos, dir, dn; /* arena offsets */
-	uint16_t nlen, glen, dlen, dnlen; /* at most HC_MAX_* (< 64 KiB) */
-	uint32_t shell, host;          /* pool offsets */
-	uint32_t hash;                 /* hc_hash_name(name) */
-	uint32_t uid, gid, flags;
-	int64_t expire;
+	uint32_t off;  /* the record's offset in udata: its file offset */
+	uint32_t hash; /* hc_hash_name(name) */
+	uint32_t uid, gid;
+};
+
+/* The users' records as the file holds them (cache_format.h, USER_DATA:
+ * each record followed by its own strings), appended as users are added,
+ * from offset HC_HDR_SIZE on: USER_DATA is the file's first section, so
+ * a record's string offsets are final when it is written. Left for the
+ * render: the fields it alone knows (group list, table position, private
+ * group) and those naming the STRINGS pool, which hold pool offsets until
+ * then (gecos 0: empty). Either malloc'd (fd -1) or the mapping of a
+ * spool: the very temp file that becomes the cache (hc_cache_builder_spool),
+ * whose pages leave the resident set as they are written. */
+struct udata {
+	uint8_t *p;
+	size_t len, cap;
+	int fd;          /* the spool, or -1 */
+	size_t given;    /* spool bytes appended since its pages were dropped */
+	char *path;      /* the cache the spool is for */
+	char tmp[4096];  /* the spool's name */
+	bool spent;      /* written: the fields for the render are gone */
 };
 
 /* The member names are added to the arena one after the other, so they
@@ -75,6 +90,7 @@ struct bkeyv {
 };
 
 struct hc_cache_builder {
+	struct udata ud;
 	struct arena str;
 	struct arena pool; /* the STRINGS section, de-duplicated */
 	struct hmap pmap;  /* pool string -> offset */
@@ -102,6 +118,15 @@ struct hc_cache_builder {
 };
 
 /* cache_builder.c */
+/* The user record of user i, its name. */
+const uint8_t *hcb_urec(const struct hc_cache_builder *b, uint32_t i);
+const char *hcb_uname(const struct hc_cache_builder *b, uint32_t i);
+/* Spool pages read since the last call leave the resident set once
+ * *count reaches a step (lookups during the render). */
+void hcb_ud_relax(const struct hc_cache_builder *b, uint32_t *count);
+/* Users sorted by uid and groups by gid, the file's order; on a spooled
+ * builder, the maps the render does not use are freed. */
+int hcb_order(struct hc_cache_builder *b);
 int64_t hcb_find_user_h(const struct hc_cache_builder *b, const char *name,
 			uint32_t h);
 int64_t hcb_find_user(const struct hc_cache_builder *b, const char *name);
@@ -134,6 +159,7 @@ typedef int (*hcb_render_fn)(void *ctx, struct hcb_out *out);
 struct hcb_content {
 	const uint8_t *buf; /* NULL: render */
 	size_t n;
+	size_t keep; /* bytes of the temp file already written (a spool) */
 	hcb_render_fn render;
 	void *ctx;
 };
@@ -148,5 +174,9 @@ void hcb_out_done(struct hcb_out *out, size_t upto, bool force);
  * file removed). */
 int hcb_replace_file(const char *path, const struct hcb_content *c,
 		     int also);
+/* The same for a temp file already made and partly written (a spool:
+ * c->keep bytes), its fd (closed here) and name. */
+int hcb_replace_with(const char *path, int fd, const char *tmp,
+		     const struct hcb_content *c, int also);
 
 #endif

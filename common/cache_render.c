@@ -33,8 +33,6 @@ struct wctx {
 	uint32_t empty;    /* pool offset of "" */
 	uint32_t *gcount;  /* per user: groups, then the GIDS fill cursor */
 	uint32_t *glast;   /* per user: last group number + 1 (dedup) */
-	uint32_t *uoff;    /* per user: record offset */
-	uint32_t *unameoff; /* per user: name offset */
 	uint32_t *goff;    /* per group: record offset, 0 if compact */
 	uint32_t *upg;   /* per user: 1 + position of its compact group, or 0 */
 	uint32_t *gupg;  /* per group: 1 + user index if compact, or 0 */
@@ -51,40 +49,11 @@ static const char *bstr(const struct wctx *w, uint32_t off)
 	return w->b->str.p + off;
 }
 
-/* The user name is the tail of the home ("/home/alice"): share it. */
-static bool name_in_dir(const struct wctx *w, const struct buser *u)
-{
-	const char *dir = bstr(w, u->dir);
-
-	return u->dlen > u->nlen && dir[u->dlen - u->nlen - 1] == '/' &&
-	       memcmp(dir + u->dlen - u->nlen, bstr(w, u->name), u->nlen) == 0;
-}
-
-static uint64_t user_size(const struct wctx *w, const struct buser *u)
-{
-	uint64_t n = HC_UREC_SIZE + (uint64_t)u->dlen + 1 + u->dnlen + 1;
-
-	if (!name_in_dir(w, u))
-		n += u->nlen + 1;
-	if (u->glen)
-		n += u->glen + 1;
-	return (n + 3) & ~(uint64_t)3;
-}
-
 /* A load of 0.8: short probes (hits and misses alike) for 20 bytes per
  * entry. Any count works (hc_slot scales the hash to it). */
 static uint64_t index_slots(size_t n)
 {
 	return n == 0 ? 0 : (uint64_t)n + n / 4 + 1;
-}
-
-static void plan_users(struct wctx *w, uint64_t *udata)
-{
-	size_t i;
-
-	*udata = 0;
-	for (i = 0; i < w->b->nu; i++)
-		*udata += user_size(w, &w->b->u[i]);
 }
 
 /* A user private group stored compactly (format: GROUP_TABLE). */
@@ -99,7 +68,7 @@ static bool is_upg(const struct buser *u, const struct bgroup *g)
 static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 {
 	struct hc_cache_builder *b = w->b;
-	uint32_t off, m;
+	uint32_t off, m, looked = 0;
 	size_t i;
 	int r;
 
@@ -108,6 +77,7 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 		const struct bgroup *g = &b->g[i];
 		int64_t gu = hcb_find_user_h(b, bstr(w, g->name), g->hash);
 
+		hcb_ud_relax(b, &looked);
 		if (gu >= 0 && is_upg(&b->u[gu], g)) {
 			w->gupg[i] = (uint32_t)gu + 1;
 			w->upg[gu] = (uint32_t)i + 1;
@@ -121,6 +91,7 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 			const char *mn = bstr(w, b->mem[g->first + m]);
 			int64_t ui = hcb_find_user(b, mn);
 
+			hcb_ud_relax(b, &looked);
 			if (ui < 0)
 				continue;
 			w->memu[g->first + m] = (uint32_t)ui + 1;
@@ -146,7 +117,7 @@ static int plan(struct wctx *w, const char *server)
 	    (r = hcb_intern(b, server, &tmp)) < 0 ||
 	    (r = plan_groups(w, &gdata, &ngids)) < 0)
 		return r;
-	plan_users(w, &udata);
+	udata = b->ud.len > HC_HDR_SIZE ? b->ud.len - HC_HDR_SIZE : 0;
 	w->sec_size[HC_SEC_USER_TABLE] = 4 * (uint64_t)b->nu;
 	w->sec_size[HC_SEC_USER_DATA] = udata;
 	w->sec_size[HC_SEC_GROUP_TABLE] = 4 * (uint64_t)b->ng;
@@ -163,8 +134,12 @@ static int plan(struct wctx *w, const char *server)
 		b->base ? HC_SUP_HDR_SIZE +
 				  4 * (hcb_sup_slots(b->nsupu) + hcb_sup_slots(b->nsupg))
 			: 0;
-	off = HC_HDR_SIZE;
+	/* USER_DATA first: its records were written for that place */
+	w->sec_off[HC_SEC_USER_DATA] = HC_HDR_SIZE;
+	off = HC_HDR_SIZE + udata;
 	for (i = 0; i < HC_SEC_COUNT; i++) {
+		if (i == HC_SEC_USER_DATA)
+			continue;
 		w->sec_off[i] = off;
 		off += w->sec_size[i];
 	}
@@ -186,18 +161,6 @@ static inline void wr64(uint8_t *p, uint64_t v)
 	memcpy(p, &v, sizeof(v));
 }
 
-/* Copy the len bytes at arena offset s and a NUL to *pos; return its
- * file offset. */
-static uint32_t put_str(struct wctx *w, uint64_t *pos, uint32_t s,
-			uint32_t len)
-{
-	uint32_t at = (uint32_t)*pos;
-
-	memcpy(w->out + at, bstr(w, s), (size_t)len + 1);
-	*pos += (uint64_t)len + 1;
-	return at;
-}
-
 /* File offset of the pool string at pool offset off. */
 static uint32_t pool_at(const struct wctx *w, uint32_t off)
 {
@@ -213,53 +176,49 @@ static uint32_t pool_off(struct wctx *w, const char *s)
 	return pool_at(w, (uint32_t)f);
 }
 
-static void emit_user(struct wctx *w, uint32_t i, uint32_t gfirst,
-		      uint64_t *pos)
+static uint32_t rd32(const uint8_t *p)
 {
-	const struct buser *u = &w->b->u[i];
-	uint8_t *r = w->out + *pos;
-	uint32_t dir_off;
+	uint32_t v;
 
-	w->uoff[i] = (uint32_t)*pos;
-	wr32(w->out + w->sec_off[HC_SEC_USER_TABLE] + 4 * (uint64_t)i, w->uoff[i]);
-	*pos += HC_UREC_SIZE;
-	dir_off = put_str(w, pos, u->dir, u->dlen);
-	wr32(r + HC_U_DIR, dir_off);
-	if (name_in_dir(w, u))
-		w->unameoff[i] = dir_off + u->dlen - u->nlen;
-	else
-		w->unameoff[i] = put_str(w, pos, u->name, u->nlen);
-	wr32(r + HC_U_NAME, w->unameoff[i]);
-	wr32(r + HC_U_GECOS, u->glen ? put_str(w, pos, u->gecos, u->glen)
-				     : pool_at(w, w->empty));
-	wr32(r + HC_U_DN, put_str(w, pos, u->dn, u->dnlen));
-	wr32(r + HC_U_SHELL, pool_at(w, u->shell));
-	wr32(r + HC_U_HOST, pool_at(w, u->host));
-	wr32(r + HC_U_UID, u->uid);
-	wr32(r + HC_U_GID, u->gid);
-	wr32(r + HC_U_FLAGS, u->flags);
-	wr32(r + HC_U_EXPIRE_LO, (uint32_t)(uint64_t)u->expire);
-	wr32(r + HC_U_EXPIRE_HI, (uint32_t)((uint64_t)u->expire >> 32));
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+/* User i's record, in place: the fields the builder left for the render
+ * (cache_builder.h, struct udata). */
+static void emit_user(struct wctx *w, uint32_t i, uint32_t gfirst)
+{
+	uint32_t off = w->b->u[i].off;
+	uint8_t *r = w->out + off;
+
+	wr32(w->out + w->sec_off[HC_SEC_USER_TABLE] + 4 * (uint64_t)i, off);
+	if (rd32(r + HC_U_GECOS) == 0)
+		wr32(r + HC_U_GECOS, pool_at(w, w->empty));
+	wr32(r + HC_U_SHELL, pool_at(w, rd32(r + HC_U_SHELL)));
+	wr32(r + HC_U_HOST, pool_at(w, rd32(r + HC_U_HOST)));
 	wr32(r + HC_U_GFIRST, gfirst);
 	wr32(r + HC_U_NGROUPS, w->gcount[i]);
 	wr32(r + HC_U_INDEX, i);
 	wr32(r + HC_U_UPG, w->upg[i]);
-	*pos = (*pos + 3) & ~(uint64_t)3;
 }
 
-/* USER_TABLE and USER_DATA, in order. Each user's GIDS range follows
- * the previous one's; gcount becomes the fill cursor of that range. */
+/* USER_DATA (copied from the builder's memory unless the output is its
+ * spool) and USER_TABLE. Each user's GIDS range follows the previous
+ * one's; gcount becomes the fill cursor of that range. */
 static void emit_users(struct wctx *w)
 {
-	uint64_t pos = w->sec_off[HC_SEC_USER_DATA];
+	const struct udata *d = &w->b->ud;
 	uint32_t i, first = 0, n;
 
+	if (!d->path && d->len > HC_HDR_SIZE)
+		memcpy(w->out + HC_HDR_SIZE, d->p + HC_HDR_SIZE,
+		       d->len - HC_HDR_SIZE);
 	for (i = 0; i < w->b->nu; i++) {
 		n = w->gcount[i];
-		emit_user(w, i, first, &pos);
+		emit_user(w, i, first);
 		w->gcount[i] = first;
 		first += n;
-		hcb_out_done(w->o, pos, false);
+		hcb_out_done(w->o, w->b->u[i].off, false);
 	}
 	memset(w->glast, 0, w->b->nu * sizeof(uint32_t));
 }
@@ -276,13 +235,14 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	uint32_t m, mu;
 
 	if (w->gupg[i]) { /* compact: the table names the user record */
-		wr32(tab, w->uoff[w->gupg[i] - 1]);
+		wr32(tab, b->u[w->gupg[i] - 1].off);
 		return;
 	}
 	ui = hcb_find_user_h(b, name, g->hash);
 	w->goff[i] = (uint32_t)*pos;
 	wr32(tab, w->goff[i]);
-	wr32(r + HC_G_NAME, ui >= 0 ? w->unameoff[ui] : pool_off(w, name));
+	wr32(r + HC_G_NAME, ui >= 0 ? rd32(w->out + b->u[ui].off + HC_U_NAME)
+				    : pool_off(w, name));
 	wr32(r + HC_G_GID, g->gid);
 	wr32(r + HC_G_NMEMBERS, g->nmembers);
 	wr32(r + HC_G_BLOCK, (uint32_t)*pos + HC_GREC_SIZE);
@@ -306,10 +266,11 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 static void emit_groups(struct wctx *w)
 {
 	uint64_t pos = w->sec_off[HC_SEC_GROUP_DATA];
-	uint32_t i;
+	uint32_t i, looked = 0;
 
 	for (i = 0; i < w->b->ng; i++) {
 		emit_group(w, i, &pos);
+		hcb_ud_relax(w->b, &looked);
 		hcb_out_done(w->o, pos, false);
 	}
 }
@@ -345,9 +306,9 @@ static void emit_index(struct wctx *w, unsigned sec)
 	if (sec == HC_SEC_INDEX_USER) {
 		for (i = 0; i < b->nu; i++) {
 			h = b->u[i].hash;
-			index_put(t, n, HC_S_HASH, h, h, w->uoff[i]);
+			index_put(t, n, HC_S_HASH, h, h, b->u[i].off);
 			index_put(t, n, HC_S_ID, hc_hash_id(b->u[i].uid),
-				  b->u[i].uid, w->uoff[i]);
+				  b->u[i].uid, b->u[i].off);
 		}
 		return;
 	}
@@ -395,14 +356,14 @@ static void emit_user_groups(struct wctx *w)
 	size_t i;
 
 	for (i = 0; i < b->nu; i++) {
-		uint8_t *r = w->out + w->uoff[i];
+		uint8_t *r = w->out + b->u[i].off;
 
 		wr32(r + HC_U_GFIRST, 0);
 		wr32(r + HC_U_NGROUPS, 0);
 	}
 	for (i = 0; i < b->nxg; i++) {
 		const struct bkeys *x = &b->xg[i];
-		uint8_t *r = w->out + w->uoff[x->user];
+		uint8_t *r = w->out + b->u[x->user].off;
 
 		wr32(r + HC_U_GFIRST, (uint32_t)at);
 		wr32(r + HC_U_NGROUPS, x->n);
@@ -485,8 +446,6 @@ static void wctx_free(struct wctx *w)
 {
 	drop(&w->gcount);
 	drop(&w->glast);
-	drop(&w->uoff);
-	drop(&w->unameoff);
 	drop(&w->goff);
 	drop(&w->upg);
 	drop(&w->gupg);
@@ -500,13 +459,11 @@ static int prepare(struct wctx *w, const char *server)
 
 	w->gcount = calloc(nu, sizeof(uint32_t));
 	w->glast = calloc(nu, sizeof(uint32_t));
-	w->uoff = calloc(nu, sizeof(uint32_t));
-	w->unameoff = calloc(nu, sizeof(uint32_t));
 	w->goff = calloc(ng, sizeof(uint32_t));
 	w->upg = calloc(nu, sizeof(uint32_t));
 	w->gupg = calloc(ng, sizeof(uint32_t));
 	w->memu = calloc(w->b->nmem ? w->b->nmem : 1, sizeof(uint32_t));
-	if (!w->gcount || !w->glast || !w->uoff || !w->unameoff ||
+	if (!w->gcount || !w->glast ||
 	    !w->goff || !w->upg || !w->gupg || !w->memu)
 		return -ENOMEM;
 	return plan(w, server);
@@ -538,7 +495,6 @@ static int emit_file(void *ctx, struct hcb_out *o)
 	emit_groups(w);
 	drop(&w->gcount);
 	drop(&w->glast);
-	drop(&w->unameoff);
 	drop(&w->gupg);
 	drop(&w->memu);
 	hcb_out_done(o, off[HC_SEC_STRINGS], true); /* GIDS done */
@@ -555,21 +511,35 @@ static int emit_file(void *ctx, struct hcb_out *o)
 	return 0;
 }
 
-/* Plan, then hand emit_file to the replacement of path. */
+/* Order, plan, then hand emit_file to the replacement of path: into a
+ * temp file of its own, or into the spool that holds USER_DATA already. */
 static int render_to(struct wctx *w, const char *path, uint64_t generation,
 		     const char *server, int64_t refreshed_at, int also)
 {
 	struct emit_args a = { w, generation, server, refreshed_at };
 	struct hcb_content c = { .render = emit_file, .ctx = &a };
-	int r = prepare(w, server);
+	struct udata *d = &w->b->ud;
+	int r;
 
+	if (d->spent || (d->path && strcmp(d->path, path) != 0))
+		r = -EINVAL;
+	else if ((r = hcb_order(w->b)) == 0)
+		r = prepare(w, server);
 	if (r < 0) {
 		if (also >= 0)
 			close(also);
 		return r;
 	}
 	c.n = w->total;
-	return hcb_replace_file(path, &c, also);
+	if (!d->path)
+		return hcb_replace_file(path, &c, also);
+	/* the spool is handed over (closed, renamed or removed): its
+	 * mapping stays for what user_at gave out, nothing more is written */
+	c.keep = d->len;
+	d->spent = true;
+	r = hcb_replace_with(path, d->fd, d->tmp, &c, also);
+	d->fd = -1;
+	return r;
 }
 
 int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,

@@ -105,7 +105,11 @@ static int fill_buffered(int fd, const struct hcb_content *c)
 	if (o.p == MAP_FAILED)
 		return -ENOMEM;
 	(void)madvise(o.p, c->n, MADV_HUGEPAGE);
-	r = c->render(c->ctx, &o);
+	r = 0;
+	if (c->keep && pread(fd, o.p, c->keep, 0) != (ssize_t)c->keep)
+		r = -EIO;
+	if (r == 0)
+		r = c->render(c->ctx, &o);
 	if (r == 0 && lseek(fd, 0, SEEK_SET) < 0)
 		r = -errno;
 	if (r == 0)
@@ -121,10 +125,15 @@ static int fill_buffered(int fd, const struct hcb_content *c)
 static int fill(int fd, const struct hcb_content *c)
 {
 	struct hcb_out o = { .n = c->n, .mapped = true };
+	struct stat st;
 	int r;
 
 	if (!c->render)
 		return hc_write_all(fd, c->buf, c->n);
+	/* a spool reserved ahead of its records: the file is exactly n */
+	if (c->keep && fstat(fd, &st) == 0 && (uint64_t)st.st_size > c->n &&
+	    ftruncate(fd, (off_t)c->n) < 0)
+		return -errno;
 	do
 		r = posix_fallocate(fd, 0, (off_t)c->n);
 	while (r == EINTR);
@@ -147,7 +156,7 @@ int hcb_replace_file(const char *path, const struct hcb_content *c,
 		     int also)
 {
 	char tmp[4096];
-	int fd, oldfd = -1, r;
+	int fd;
 
 	(void)hc_remove_stale_tmp(path, NULL);
 	fd = hc_create_tmp(path, tmp, sizeof(tmp));
@@ -156,6 +165,14 @@ int hcb_replace_file(const char *path, const struct hcb_content *c,
 			close(also);
 		return fd;
 	}
+	return hcb_replace_with(path, fd, tmp, c, also);
+}
+
+int hcb_replace_with(const char *path, int fd, const char *tmp,
+		     const struct hcb_content *c, int also)
+{
+	int oldfd = -1, r;
+
 	/* created 0600 (O_EXCL), made world-readable on purpose, whatever
 	 * the umask */
 	if (fchmod(fd, 0644) < 0) {

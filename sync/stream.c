@@ -15,8 +15,9 @@
  *     left in the builder shares nothing with any other.
  * The contested model also holds the rejected and refused entries (as
  * rejected ones: key, DN, reason), so the skip file is made from its view
- * as on the model path. Last, the builder's records are sorted by
- * normalised DN, the order in which the model path adds them. */
+ * as on the model path. The builder spools its users' records into the
+ * temp file that becomes the cache (hs_builder_spool), and the file lists
+ * them by uid whatever the order they arrived in, as on the model path. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,7 +26,6 @@
 #include "cache.h"
 #include "ldap_conn.h"
 #include "log.h"
-#include "strmap.h"
 #include "sync.h"
 
 /* A DN as the builder gives it back: at most HS_MAX_DN bytes (entry.c). */
@@ -36,13 +36,8 @@ struct stream {
 	const struct hc_local *local;
 	struct hc_cache_builder *b;
 	struct hs_model set; /* contested, rejected and refused entries */
-	enum hs_kind kind;
+	enum hs_kind kind; /* of the search under way */
 	size_t n, pulled;
-	/* DNs whose normalised form is not just their ASCII lower case (see
-	 * order_key): DN -> index in odd_ndn. Usually empty. */
-	struct hc_strmap odd;
-	char **odd_ndn;
-	size_t n_odd, cap_odd;
 };
 
 /* The copies a record read back needs to become a struct hs_entry (its
@@ -224,75 +219,6 @@ static int pull_clashes(struct stream *s, const struct hs_entry *e, bool *hit)
 	return 0;
 }
 
-/* ---- the order of the file ---- */
-
-/* The model path writes users and groups in normalised-DN order, and so
- * must the stream. For nearly every DN that order is its ASCII lower case,
- * compared as it lies in the builder; the others (spaces after commas,
- * escapes) are noted as they arrive with their normalised form. */
-static int note_order(struct stream *s, const struct hs_entry *e)
-{
-	size_t i;
-	int r;
-
-	/* a packed entry keeps its normalised DN only when odd (entry.c) */
-	if (!e->ndn || hc_strmap_get(&s->odd, e->dn, &i))
-		return 0;
-	if (s->n_odd == s->cap_odd) {
-		size_t ncap = s->cap_odd ? 2 * s->cap_odd : 16;
-		char **v = reallocarray(s->odd_ndn, ncap, sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		s->odd_ndn = v;
-		s->cap_odd = ncap;
-	}
-	if (!(s->odd_ndn[s->n_odd] = strdup(e->ndn)))
-		return -ENOMEM;
-	if ((r = hc_strmap_put(&s->odd, e->dn, s->n_odd)) < 0) {
-		free(s->odd_ndn[s->n_odd]);
-		return r;
-	}
-	s->n_odd++;
-	return 0;
-}
-
-static const char *order_key(const struct stream *s, const char *dn)
-{
-	size_t i;
-
-	return s->n_odd && hc_strmap_get(&s->odd, dn, &i) ? s->odd_ndn[i] : dn;
-}
-
-static int by_ndn(void *ctx, const struct hc_cache_builder *b, size_t x,
-		  size_t y)
-{
-	const struct stream *s = ctx;
-	char bx[HS_DN_BUF], by[HS_DN_BUF];
-	const char *dx = bx, *dy = by;
-
-	if (s->kind == HS_USER) {
-		dx = hc_cache_builder_user_dn(b, x);
-		dy = hc_cache_builder_user_dn(b, y);
-	} else {
-		if (hc_cache_builder_group_dn(b, x, bx, sizeof(bx)) < 0)
-			bx[0] = '\0';
-		if (hc_cache_builder_group_dn(b, y, by, sizeof(by)) < 0)
-			by[0] = '\0';
-	}
-	return hs_ascii_casecmp(order_key(s, dx ? dx : ""), order_key(s, dy ? dy : ""));
-}
-
-static int sort_builder(struct stream *s)
-{
-	int r;
-
-	s->kind = HS_USER;
-	if ((r = hc_cache_builder_sort_users(s->b, by_ndn, s)) < 0)
-		return r;
-	s->kind = HS_GROUP;
-	return hc_cache_builder_sort_groups(s->b, by_ndn, s);
-}
-
 /* ---- one entry ---- */
 
 /* A valid entry policy.c accepts: into the builder, unless contested. */
@@ -347,10 +273,6 @@ static int stream_entry(LDAP *ld, LDAPMessage *msg, void *arg)
 		return hs_model_put(&s->set, e);
 	if (hs_policy_refuse(s->cfg, s->local, e, why, sizeof(why)))
 		return refuse(s, e, why);
-	if ((r = note_order(s, e)) < 0) {
-		hs_entry_free(e);
-		return r;
-	}
 	return place(s, e);
 }
 
@@ -385,13 +307,10 @@ static int finish(struct stream *s, const char *server, unsigned flags)
 
 	if (r < 0)
 		return r;
-	/* with their DNs: the sort below needs them */
 	for (i = 0; i < v.n_users && r == 0; i++)
 		r = hs_builder_add(s->cfg, s->local, s->b, v.users[i], true);
 	for (i = 0; i < v.n_groups && r == 0; i++)
 		r = hs_builder_add(s->cfg, s->local, s->b, v.groups[i], true);
-	if (r == 0)
-		r = sort_builder(s);
 	if (r < 0)
 		hc_err("cannot build the cache: %s", strerror(-r));
 	else
@@ -418,6 +337,7 @@ int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
+	hs_builder_spool(cfg, s.b);
 	if ((r = search(&s, c, HS_USER, err, errlen)) < 0 ||
 	    (r = search(&s, c, HS_GROUP, err, errlen)) < 0) {
 		r = -ENOTCONN;
@@ -431,10 +351,6 @@ int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 out:
 	hc_cache_builder_free(s.b);
 	hs_model_free(&s.set);
-	while (s.n_odd)
-		free(s.odd_ndn[--s.n_odd]);
-	free(s.odd_ndn);
-	hc_strmap_free(&s.odd);
 	hc_local_free(&local);
 	return r;
 }

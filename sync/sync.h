@@ -272,6 +272,11 @@ int hs_builder_add(const struct hc_config *cfg, const struct hc_local *local,
  * its skips and its model's rejected entries), drop freed (may be NULL),
  * the atomic write, then nscd, status and the homes of users newly
  * assigned here. 0, -EPERM (guard) or a negative errno (logged). */
+/* A fresh builder for a full write of cfg->cache spools its users'
+ * records into the temp file that becomes the cache (cache.h,
+ * hc_cache_builder_spool); where that cannot be done they stay in memory
+ * (logged at debug level). */
+void hs_builder_spool(const struct hc_config *cfg, struct hc_cache_builder *b);
 int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
 		   const struct hs_view *v, struct hs_model *drop,
 		   const char *server, unsigned flags);

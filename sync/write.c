@@ -123,6 +123,17 @@ static int newly_assigned(const struct hc_config *cfg,
 	return 0;
 }
 
+void hs_builder_spool(const struct hc_config *cfg, struct hc_cache_builder *b)
+{
+	int r = make_parent(cfg->cache);
+
+	if (r == 0)
+		r = hc_cache_builder_spool(b, cfg->cache);
+	if (r < 0)
+		hc_debug("the users' records stay in memory until the write "
+			 "(no spool beside %s: %s)", cfg->cache, strerror(-r));
+}
+
 uint64_t hs_next_generation(const struct hc_cache *old)
 {
 	struct hc_cache_info info;
@@ -263,8 +274,9 @@ int hs_write(const struct hc_config *cfg, struct hs_model *m,
 	}
 	hc_debug("view of %zu entries in %.1f ms", m->n, hc_now_ms() - t0);
 	r = -ENOMEM;
-	if (!(b = hc_cache_builder_new()) ||
-	    (r = fill_builder(cfg, &local, b, &v)) < 0) {
+	if ((b = hc_cache_builder_new()))
+		hs_builder_spool(cfg, b);
+	if (!b || (r = fill_builder(cfg, &local, b, &v)) < 0) {
 		hc_err("cannot build the cache: %s", strerror(-r));
 		goto out;
 	}

@@ -11,11 +11,13 @@
  * compares their dumps. Sorting reorders the records, their maps with
  * them. */
 #include <errno.h>
+#include <glob.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cache.h"
 
@@ -320,46 +322,25 @@ static void check_remove(struct hc_cache_builder *b)
 	   hc_cache_builder_n_groups(b) == 2, "remove the last group");
 }
 
-static int by_name(void *ctx, const struct hc_cache_builder *b, size_t x,
-		   size_t y)
-{
-	struct hc_group_in gx, gy;
-	struct hc_user_in ux, uy;
-	const char *k[1];
-	size_t nk;
-
-	if (ctx) {
-		hc_cache_builder_group_at(b, x, &gx);
-		hc_cache_builder_group_at(b, y, &gy);
-		return strcmp(gx.name, gy.name);
-	}
-	hc_cache_builder_user_at(b, x, &ux, k, 0, &nk);
-	hc_cache_builder_user_at(b, y, &uy, k, 0, &nk);
-	return strcmp(ux.name, uy.name);
-}
-
-/* users u4, u3, u1 and groups gc, u2, ga: sorted by name */
-static void check_sort(struct hc_cache_builder *b)
+/* After a write the builder's positions are the file's order: users
+ * u1, u3, u4 by uid, groups u2 (2002), ga (3000), gc (3003) by gid. */
+static void check_order(struct hc_cache_builder *b)
 {
 	struct hc_group_in g;
-	char dn[4096];
 
-	ok(hc_cache_builder_sort_users(b, by_name, NULL) == 0 &&
-	   hc_cache_builder_user_byname(b, "u1") == 0 &&
+	ok(hc_cache_builder_user_byname(b, "u1") == 0 &&
 	   hc_cache_builder_user_byname(b, "u3") == 1 &&
 	   hc_cache_builder_user_byuid(b, 2004) == 2 &&
 	   user_is(b, "u1", 2001, 2, keys1[0]) &&
 	   user_is(b, "u3", 2003, 1, keys3[0]) && user_is(b, "u4", 2004, 0, NULL) &&
 	   strcmp(hc_cache_builder_user_dn(b, 2), "uid=u4,ou=People,dc=x") == 0,
-	   "users sorted: positions, maps and key lists follow");
-	ok(hc_cache_builder_sort_groups(b, by_name, b) == 0 &&
-	   hc_cache_builder_group_byname(b, "ga") == 0 &&
-	   hc_cache_builder_group_bygid(b, 3003) == 1 &&
-	   hc_cache_builder_group_at(b, 2, &g) == 0 && strcmp(g.name, "u2") == 0 &&
-	   strcmp(hc_cache_builder_group_member(b, 0, 1), "u3") == 0 &&
-	   dn_is(b, 0, "cn=ga,ou=Groups,dc=x") &&
-	   hc_cache_builder_group_dn(b, 1, dn, sizeof(dn)) == -ENOENT,
-	   "groups sorted: positions, maps, members and DNs follow");
+	   "users by uid after the write: positions, maps and key lists follow");
+	ok(hc_cache_builder_group_byname(b, "u2") == 0 &&
+	   hc_cache_builder_group_bygid(b, 3000) == 1 &&
+	   hc_cache_builder_group_at(b, 2, &g) == 0 && strcmp(g.name, "gc") == 0 &&
+	   strcmp(hc_cache_builder_group_member(b, 1, 1), "u3") == 0 &&
+	   dn_is(b, 1, "cn=ga,ou=Groups,dc=x"),
+	   "groups by gid after the write: positions, maps, members and DNs follow");
 }
 
 /* The file enumerates the records in the builder's order. */
@@ -376,6 +357,72 @@ static bool first_user_is(const char *dir, const char *f, const char *name)
 	yes = hc_cache_user_at(c, 0, &u) == 0 && strcmp(u.name, name) == 0;
 	hc_cache_close(c);
 	return yes;
+}
+
+static int render(struct hc_cache_builder *b, const char *dir, const char *f,
+		  struct lines *l);
+static bool same(const struct lines *a, const struct lines *b);
+
+/* Temp files (PATH.tmp.*) beside dir/f. */
+static int temps(const char *dir, const char *f)
+{
+	char pat[4096];
+	glob_t g;
+	int n;
+
+	snprintf(pat, sizeof(pat), "%s/%s.tmp.*", dir, f);
+	n = glob(pat, 0, NULL, &g) == 0 ? (int)g.gl_pathc : 0;
+	globfree(&g);
+	return n;
+}
+
+/* A spooled builder (users added in reverse uid order, one removed on the
+ * way) writes what the in-memory one wrote; its spool is the temp file
+ * that becomes the cache, and it is written once. */
+static void check_spool(const char *dir, const struct lines *want)
+{
+	struct hc_cache_builder *s = hc_cache_builder_new(),
+				*t = hc_cache_builder_new();
+	struct lines l = { 0 };
+	struct hc_user_in u;
+	const char *k[1], *name = NULL;
+	char path[4096], other[4096];
+	size_t nk;
+	int r;
+
+	snprintf(path, sizeof(path), "%s/spooled", dir);
+	snprintf(other, sizeof(other), "%s/elsewhere", dir);
+	ok(s && t && hc_cache_builder_spool(s, path) == 0 && temps(dir, "spooled") == 1,
+	   "spool: a temp file beside the cache");
+	ok(hc_cache_builder_spool(s, path) == -EINVAL, "spool: only once");
+	r = add_u(s, 4, NULL);
+	r = r ? r : add_u(s, 0, NULL);
+	r = r ? r : hc_cache_builder_remove_user(s, 1);
+	r = r ? r : add_u(s, 3, NULL);
+	r = r ? r : add_u(s, 1, NULL);
+	for (int i = 0; i < 3 && r == 0; i++)
+		r = add_g(s, i == 2 ? 3 : i);
+	ok(r == 0 && hc_cache_builder_user_at(s, 2, &u, k, 0, &nk) == 0 &&
+	   strcmp(u.name, "u1") == 0 && strcmp(u.shell, "/bin/sh") == 0,
+	   "spool: users added, removed and read back");
+	name = u.name;
+	ok(hc_cache_builder_write(s, other, 1, "ldap://x", 0) == -EINVAL,
+	   "spool: written only where it was made for");
+	ok(render(s, dir, "spooled", &l) == 0 && same(&l, want) &&
+	   temps(dir, "spooled") == 0,
+	   "spool: the file equals the in-memory builder's, no temp file left");
+	ok(strcmp(name, "u1") == 0 &&
+	   hc_cache_builder_user_at(s, 0, &u, k, 0, &nk) == -ESTALE &&
+	   hc_cache_builder_write(s, path, 2, "ldap://x", 0) == -EINVAL &&
+	   add_u(s, 2, NULL) == -ESTALE,
+	   "spool: written once; what was read back stays readable");
+	ok(hc_cache_builder_spool(t, other) == 0 && add_u(t, 0, NULL) == 0 &&
+	   temps(dir, "elsewhere") == 1, "spool: a second builder");
+	hc_cache_builder_free(t);
+	ok(temps(dir, "elsewhere") == 0 && access(other, F_OK) != 0,
+	   "spool: freed unwritten, its temp file is removed");
+	lines_free(&l);
+	hc_cache_builder_free(s);
 }
 
 static int render(struct hc_cache_builder *b, const char *dir, const char *f,
@@ -424,7 +471,6 @@ static int check(const char *dir)
 	   user_is(b, "u1", 2001, 2, keys1[0]), "re-add removed names");
 	ok(add_u(b, 3, NULL) == -EEXIST && add_g(b, 1) == -EEXIST,
 	   "duplicates still refused after removals");
-	check_sort(b);
 	/* the same records, never removed */
 	r = add_u(f, 1, NULL);
 	r = r ? r : add_u(f, 3, NULL);
@@ -436,7 +482,9 @@ static int check(const char *dir)
 	   la.n > 5 && same(&la, &lb),
 	   "the file after removals equals one built without them");
 	ok(first_user_is(dir, "removed", "u1") && first_user_is(dir, "fresh", "u1"),
-	   "the file lists the users in the sorted order");
+	   "the file lists the users by uid");
+	check_order(b);
+	check_spool(dir, &lb);
 	ok(add_u(d, 1, NULL) == 0 &&
 	   hc_cache_builder_set_user_groups(d, "u1", NULL, 0) == 0 &&
 	   hc_cache_builder_remove_user(d, 0) == -EINVAL,
