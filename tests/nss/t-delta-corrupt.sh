@@ -19,9 +19,9 @@ q() { "$NSS_DLOPEN" "$SO" "$@" 2>/dev/null; }
 
 nss_spec 20 30 >"$T/spec"
 "$MKCACHE" -g 7 "$CACHE" <"$T/spec"
-# main-file positions (USER_TABLE / GROUP_TABLE order = spec order)
-upos() { grep '^U:' "$T/spec" | cut -d: -f2 | grep -nx "$1" | cut -d: -f1 | awk '{ print $1 - 1 }'; }
-gpos() { grep '^G:' "$T/spec" | cut -d: -f2 | grep -nx "$1" | cut -d: -f1 | awk '{ print $1 - 1 }'; }
+# main-file positions (USER_TABLE by uid, GROUP_TABLE by gid)
+upos() { grep '^U:' "$T/spec" | sort -t: -k3,3n | cut -d: -f2 | grep -nx "$1" | cut -d: -f1 | awk '{ print $1 - 1 }'; }
+gpos() { grep '^G:' "$T/spec" | sort -t: -k3,3n | cut -d: -f2 | grep -nx "$1" | cut -d: -f1 | awk '{ print $1 - 1 }'; }
 KEY='ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGk8gJ8m7xkTn0mWQm3sBvZ0gq0i0mT0yVb2n1dJ6x7y zed@laptop'
 cat >"$T/dspec" <<EOT
 U:alice:10001:10001:Alice Delta:/home/alice:/bin/bash:uid=alice,ou=People,dc=hcoop,dc=test:host1.hcoop.test:0:

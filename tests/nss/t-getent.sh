@@ -43,11 +43,11 @@ is "getgrouplist(alice)" \
 	"$(python3 -c 'import os; print(sorted(os.getgrouplist("alice", 10001)))')" "[5000, 5002, 10001]"
 
 getent passwd >"$T/all"
-is "getent passwd enumerates local users then exactly the cache users" \
-	"$(cat "$T/all")" "$(cat /etc/passwd; cat "$T/passwd")"
+is "getent passwd enumerates local users then exactly the cache users, by uid" \
+	"$(cat "$T/all")" "$(cat /etc/passwd; sort -t: -k3,3n "$T/passwd")"
 getent group >"$T/allg"
-is "getent group enumerates local groups then exactly the cache groups" \
-	"$(cat "$T/allg")" "$(cat /etc/group; cat "$T/group")"
+is "getent group enumerates local groups then exactly the cache groups, by gid" \
+	"$(cat "$T/allg")" "$(cat /etc/group; sort -t: -k3,3n "$T/group")"
 
 is "local root still from files" "$(getent passwd root | cut -d: -f1,3)" "root:0"
 check_not "absent user: not found" getent passwd nosuchuser

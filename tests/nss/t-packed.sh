@@ -31,7 +31,7 @@ check "mkcache: groups of 0, 1, 2, 50,000 members, a 255-byte member name" \
 cp "$CACHE" "$T/good"
 
 is "the reader's walk gives every group's members exactly as written" \
-	"$("$MKCACHE" -d "$CACHE" | grep '^G:')" "$(grep '^G:' "$T/spec")"
+	"$("$MKCACHE" -d "$CACHE" | grep '^G:')" "$(grep '^G:' "$T/spec" | sort -t: -k3,3n)"
 bad=0
 for g in nomembers onemember twomembers longmember hcstaff alice; do
 	want=$(grep "^$g:" "$T/group")
