@@ -27,7 +27,8 @@ static bool room(uint64_t slots, uint64_t n)
 #define HIDX_ITEM uintptr_t
 #include "hidx_impl.h"
 
-/* items: 32-bit record numbers; 8-byte slots */
+/* items: 32-bit record numbers; 8-byte slots (the point of this width) */
+_Static_assert(sizeof(struct hc_hslot32) == 8, "hc_hslot32 is 8 bytes");
 #define HIDX_T hc_hidx32
 #define HIDX_SLOT hc_hslot32
 #define HIDX_ITEM uint32_t

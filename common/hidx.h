@@ -18,28 +18,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct hc_hslot {
-	uint32_t hash;
-	uintptr_t item; /* 0: empty */
-};
-
-struct hc_hidx {
-	struct hc_hslot *s;
-	uint32_t mask, n; /* mask = slots - 1 */
-};
-
-struct hc_hslot32 {
-	uint32_t hash;
-	uint32_t item; /* 0: empty */
-};
-
-struct hc_hidx32 {
-	struct hc_hslot32 *s;
-	uint32_t mask, n; /* mask = slots - 1 */
-};
-
-/* The API of table T (struct T) with items of type I, declared once for
- * both widths; every function is T_name:
+/* Table T with slots S and items of type I, declared once for both
+ * widths; every function is T_name:
+ *
+ * struct S { uint32_t hash; I item; };	item 0: an empty slot
+ * struct T { struct S *s; uint32_t mask, n; };	mask = slots - 1, n items
  *
  * typedef bool (*T_eq)(const void *ctx, I item, const void *key);
  *
@@ -58,7 +41,15 @@ struct hc_hidx32 {
  *	Remove the item equal to key; false if there was none.
  * void T_free(struct T *x);
  *	Free the slots; x is then an empty table, ready for reuse. */
-#define HC_HIDX_DECLARE(T, I)                                                \
+#define HC_HIDX_DECLARE(T, S, I)                                             \
+	struct S {                                                           \
+		uint32_t hash;                                               \
+		I item;                                                      \
+	};                                                                   \
+	struct T {                                                           \
+		struct S *s;                                                 \
+		uint32_t mask, n;                                            \
+	};                                                                   \
 	typedef bool (*T##_eq)(const void *ctx, I item, const void *key);    \
 	I *T##_find(const struct T *x, uint32_t hash, T##_eq eq,             \
 		    const void *ctx, const void *key);                       \
@@ -68,7 +59,13 @@ struct hc_hidx32 {
 			const void *ctx, const void *key);                   \
 	void T##_free(struct T *x)
 
-HC_HIDX_DECLARE(hc_hidx, uintptr_t);
-HC_HIDX_DECLARE(hc_hidx32, uint32_t);
+/* struct hc_hidx, struct hc_hslot (16 bytes on 64-bit), hc_hidx_eq,
+ * hc_hidx_find, hc_hidx_reserve, hc_hidx_insert, hc_hidx_remove,
+ * hc_hidx_free */
+HC_HIDX_DECLARE(hc_hidx, hc_hslot, uintptr_t);
+/* struct hc_hidx32, struct hc_hslot32 (8 bytes), hc_hidx32_eq,
+ * hc_hidx32_find, hc_hidx32_reserve, hc_hidx32_insert, hc_hidx32_remove,
+ * hc_hidx32_free */
+HC_HIDX_DECLARE(hc_hidx32, hc_hslot32, uint32_t);
 
 #endif
