@@ -1,41 +1,71 @@
 /* The one hash table of the project: an open-addressing index from a
  * 32-bit hash to an item the caller owns (a pointer, or an array index + 1;
  * 0 means empty). Keys are never stored: the caller's eq() compares the
- * item with the key it looks for, so an index costs 16 bytes a slot
+ * item with the key it looks for, so an index costs one slot per item
  * whatever the key. Linear probing, at most 3/4 full (the table doubles
  * beyond), deletion by backward shift (no tombstones); the hash kept in the
- * slot makes a probe a compare in the slot array, not a call of eq(). Users: the string map (strmap.c),
- * hcoop-sync's entry indexes (sync/index.c) and the cache writer's
- * duplicate checks and string interning (cache_builder.c). */
+ * slot makes a probe a compare in the slot array, not a call of eq().
+ *
+ * Two widths of item, one algorithm (common/hidx_impl.h, instantiated
+ * twice by hidx.c): hc_hidx holds a uintptr_t item in a 16-byte slot (on
+ * 64-bit), hc_hidx32 a uint32_t item in an 8-byte slot, for items that are
+ * record numbers (half the memory). Users of hc_hidx: the string map
+ * (strmap.c), hcoop-sync's entry indexes (sync/index.c) and the cache
+ * writer's duplicate checks and string interning (cache_builder.c). */
 #ifndef HCOOP_HIDX_H
 #define HCOOP_HIDX_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-struct hc_hslot {
-	uint32_t hash;
-	uintptr_t item; /* 0: empty */
-};
+/* Table T with slots S and items of type I, declared once for both
+ * widths; every function is T_name:
+ *
+ * struct S { uint32_t hash; I item; };	item 0: an empty slot
+ * struct T { struct S *s; uint32_t mask, n; };	mask = slots - 1, n items
+ *
+ * typedef bool (*T_eq)(const void *ctx, I item, const void *key);
+ *
+ * I *T_find(const struct T *x, uint32_t hash, T_eq eq, const void *ctx,
+ *	     const void *key);
+ *	The slot holding the item equal to key (its item may be replaced in
+ *	place, by one equal to it), or NULL.
+ * int T_reserve(struct T *x, uint32_t extra);
+ *	Room for extra more items, so that as many inserts cannot fail;
+ *	0 or -ENOMEM.
+ * int T_insert(struct T *x, uint32_t hash, I item);
+ *	Add item (not 0; the caller knows no equal item is present);
+ *	0 or -ENOMEM.
+ * bool T_remove(struct T *x, uint32_t hash, T_eq eq, const void *ctx,
+ *		 const void *key);
+ *	Remove the item equal to key; false if there was none.
+ * void T_free(struct T *x);
+ *	Free the slots; x is then an empty table, ready for reuse. */
+#define HC_HIDX_DECLARE(T, S, I)                                             \
+	struct S {                                                           \
+		uint32_t hash;                                               \
+		I item;                                                      \
+	};                                                                   \
+	struct T {                                                           \
+		struct S *s;                                                 \
+		uint32_t mask, n;                                            \
+	};                                                                   \
+	typedef bool (*T##_eq)(const void *ctx, I item, const void *key);    \
+	I *T##_find(const struct T *x, uint32_t hash, T##_eq eq,             \
+		    const void *ctx, const void *key);                       \
+	int T##_reserve(struct T *x, uint32_t extra);                        \
+	int T##_insert(struct T *x, uint32_t hash, I item);                  \
+	bool T##_remove(struct T *x, uint32_t hash, T##_eq eq,               \
+			const void *ctx, const void *key);                   \
+	void T##_free(struct T *x)
 
-struct hc_hidx {
-	struct hc_hslot *s;
-	uint32_t mask, n; /* mask = slots - 1 */
-};
-
-typedef bool (*hc_hidx_eq)(const void *ctx, uintptr_t item, const void *key);
-
-/* The slot holding the item equal to key (its item may be replaced in
- * place, by one equal to it), or NULL. */
-uintptr_t *hc_hidx_find(const struct hc_hidx *x, uint32_t hash, hc_hidx_eq eq,
-			const void *ctx, const void *key);
-/* Room for extra more items, so that as many inserts cannot fail. */
-int hc_hidx_reserve(struct hc_hidx *x, uint32_t extra);
-/* Add item (not 0; the caller knows no equal item is present). */
-int hc_hidx_insert(struct hc_hidx *x, uint32_t hash, uintptr_t item);
-/* Remove the item equal to key; false if there was none. */
-bool hc_hidx_remove(struct hc_hidx *x, uint32_t hash, hc_hidx_eq eq,
-		    const void *ctx, const void *key);
-void hc_hidx_free(struct hc_hidx *x);
+/* struct hc_hidx, struct hc_hslot (16 bytes on 64-bit), hc_hidx_eq,
+ * hc_hidx_find, hc_hidx_reserve, hc_hidx_insert, hc_hidx_remove,
+ * hc_hidx_free */
+HC_HIDX_DECLARE(hc_hidx, hc_hslot, uintptr_t);
+/* struct hc_hidx32, struct hc_hslot32 (8 bytes), hc_hidx32_eq,
+ * hc_hidx32_find, hc_hidx32_reserve, hc_hidx32_insert, hc_hidx32_remove,
+ * hc_hidx32_free */
+HC_HIDX_DECLARE(hc_hidx32, hc_hslot32, uint32_t);
 
 #endif
