@@ -54,31 +54,31 @@ static int arena_add(struct arena *a, const char *s, uint32_t *off)
 	return arena_addn(a, s, strlen(s), off);
 }
 
-static bool hm_eq(const void *ctx, uintptr_t item, const void *key)
+static bool hm_eq(const void *ctx, uint32_t item, const void *key)
 {
 	const struct hm_key *k = key;
 
 	(void)ctx;
-	return k->eq(k->ctx, (uint32_t)(item - 1), k->key);
+	return k->eq(k->ctx, item - 1, k->key);
 }
 
 static int64_t hm_find(const struct hmap *m, uint32_t h, hm_eq_fn eq,
 		       const void *ctx, const void *key)
 {
 	struct hm_key k = { eq, ctx, key };
-	uintptr_t *hit = hc_hidx_find(&m->x, h, hm_eq, NULL, &k);
+	uint32_t *hit = hc_hidx32_find(&m->x, h, hm_eq, NULL, &k);
 
 	return hit ? (int64_t)(*hit - 1) : -1;
 }
 
 static int hm_insert(struct hmap *m, uint32_t h, uint32_t item)
 {
-	return hc_hidx_insert(&m->x, h, (uintptr_t)item + 1);
+	return hc_hidx32_insert(&m->x, h, item + 1);
 }
 
 static void hm_free(struct hmap *m)
 {
-	hc_hidx_free(&m->x);
+	hc_hidx32_free(&m->x);
 }
 
 
@@ -795,27 +795,27 @@ static bool eq_item(const void *ctx, uint32_t i, const void *key)
 	return i == *(const uint32_t *)key;
 }
 
-static uintptr_t *hm_slot(const struct hmap *m, uint32_t h, uint32_t item)
+static uint32_t *hm_slot(const struct hmap *m, uint32_t h, uint32_t item)
 {
 	struct hm_key k = { eq_item, NULL, &item };
 
-	return hc_hidx_find(&m->x, h, hm_eq, NULL, &k);
+	return hc_hidx32_find(&m->x, h, hm_eq, NULL, &k);
 }
 
 static void hm_remove(struct hmap *m, uint32_t h, uint32_t item)
 {
 	struct hm_key k = { eq_item, NULL, &item };
 
-	hc_hidx_remove(&m->x, h, hm_eq, NULL, &k);
+	hc_hidx32_remove(&m->x, h, hm_eq, NULL, &k);
 }
 
 /* The map entry of h naming record from now names record to. */
 static void hm_renumber(struct hmap *m, uint32_t h, uint32_t from, uint32_t to)
 {
-	uintptr_t *slot = hm_slot(m, h, from);
+	uint32_t *slot = hm_slot(m, h, from);
 
 	if (slot)
-		*slot = (uintptr_t)to + 1;
+		*slot = to + 1;
 }
 
 static bool is_delta(const struct hc_cache_builder *b)
@@ -1028,9 +1028,9 @@ static int reindex(struct hc_cache_builder *b, bool dup_checks)
 	hm_free(&b->xuser);
 	hm_free(&b->gname);
 	hm_free(&b->gid);
-	if ((r = hc_hidx_reserve(&b->uname.x, (uint32_t)b->nu)) < 0 ||
-	    (r = hc_hidx_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0 ||
-	    (r = hc_hidx_reserve(&b->xuser.x, (uint32_t)b->nxg)) < 0)
+	if ((r = hc_hidx32_reserve(&b->uname.x, (uint32_t)b->nu)) < 0 ||
+	    (r = hc_hidx32_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0 ||
+	    (r = hc_hidx32_reserve(&b->xuser.x, (uint32_t)b->nxg)) < 0)
 		return r;
 	for (i = 0; i < b->nu; i++)
 		if ((r = hm_insert(&b->uname, b->u[i].hash, i)) < 0 ||

@@ -20,10 +20,11 @@ struct arena {
 
 
 /* ---- an index from hash to item number (dup checks, interning) ----
- * The one hash table (common/hidx.h), items stored as number + 1. */
+ * The one hash table (common/hidx.h) in its 8-byte-slot width, items
+ * stored as number + 1. */
 
 struct hmap {
-	struct hc_hidx x;
+	struct hc_hidx32 x;
 };
 
 typedef bool (*hm_eq_fn)(const void *ctx, uint32_t item, const void *key);
