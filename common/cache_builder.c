@@ -188,9 +188,15 @@ static void ud_drop(const struct udata *d)
 		(void)madvise(d->p, d->len & ~(page - 1), MADV_DONTNEED);
 }
 
+/* Lookups between two drops of the spool's pages. A read fault on a file
+ * mapping maps up to 16 cached pages around the one touched (the
+ * kernel's fault-around), so each lookup may bring 64 KiB back: 64 of
+ * them, at most 4 MiB. */
+#define UD_RELAX 64
+
 void hcb_ud_relax(const struct hc_cache_builder *b, uint32_t *count)
 {
-	if (++*count >= 1024) {
+	if (++*count >= UD_RELAX) {
 		*count = 0;
 		ud_drop(&b->ud);
 	}
@@ -1056,6 +1062,12 @@ int hcb_order(struct hc_cache_builder *b)
 	size_t i;
 	int r;
 
+	if (b->ud.path) { /* rebuilt after the sort: not there during it */
+		hm_free(&b->uname);
+		hm_free(&b->uid);
+		hm_free(&b->gname);
+		hm_free(&b->gid);
+	}
 	if ((r = sorted_perm(b, b->nu, by_uid, &perm, &inv)) < 0)
 		return r;
 	for (i = 0; i < b->nks; i++)
