@@ -1,8 +1,8 @@
 /* The one hash table of the project: an open-addressing index from a
  * 32-bit hash to an item the caller owns (a pointer, or an array index + 1;
  * 0 means empty). Keys are never stored: the caller's eq() compares the
- * item with the key it looks for, so an index costs one slot per item
- * whatever the key. Linear probing, at most 3/4 full (the table doubles
+ * item with the key it looks for, so a slot costs the same whatever the
+ * key (16 bytes or 8, below), and a table 4/3 to 8/3 slots an item. Linear probing, at most 3/4 full (the table doubles
  * beyond), deletion by backward shift (no tombstones); the hash kept in the
  * slot makes a probe a compare in the slot array, not a call of eq().
  *
@@ -11,7 +11,8 @@
  * 64-bit), hc_hidx32 a uint32_t item in an 8-byte slot, for items that are
  * record numbers (half the memory). Users of hc_hidx: the string map
  * (strmap.c), hcoop-sync's entry indexes (sync/index.c) and the cache
- * writer's duplicate checks and string interning (cache_builder.c). */
+ * writer's duplicate checks and string interning (cache_builder.c); of
+ * hc_hidx32: none yet (made for those duplicate checks, issue 13). */
 #ifndef HCOOP_HIDX_H
 #define HCOOP_HIDX_H
 

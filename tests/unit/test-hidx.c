@@ -213,41 +213,20 @@ static void run(bool w32, hash_fn h, unsigned seed)
 	free(r);
 }
 
-static void test_good_hash(void **state)
-{
-	(void)state;
-	run(false, h_good, 1);
-	run(false, h_good, 2);
-}
+/* A random test's case: the width, the hash, the first seed and how many
+ * seeds from it (its cmocka state). */
+struct rcase {
+	bool w32;
+	hash_fn h;
+	unsigned seed, seeds;
+};
 
-static void test_clustered_hash(void **state)
+static void test_random(void **state)
 {
-	(void)state;
-	run(false, h_cluster, 3);
-}
+	const struct rcase *c = *state;
 
-static void test_wrapping_hash(void **state)
-{
-	(void)state;
-	run(false, h_wrap, 4);
-}
-
-static void test32_good_hash(void **state)
-{
-	(void)state;
-	run(true, h_good, 5);
-}
-
-static void test32_clustered_hash(void **state)
-{
-	(void)state;
-	run(true, h_cluster, 6);
-}
-
-static void test32_wrapping_hash(void **state)
-{
-	(void)state;
-	run(true, h_wrap, 7);
+	for (unsigned i = 0; i < c->seeds; i++)
+		run(c->w32, c->h, c->seed + i);
 }
 
 /* reserve(extra): that many inserts without a reallocation (so none can
@@ -274,14 +253,9 @@ static void reserve_then_insert(bool w32)
 
 static void test_reserve(void **state)
 {
-	(void)state;
-	reserve_then_insert(false);
-}
+	const struct rcase *c = *state;
 
-static void test32_reserve(void **state)
-{
-	(void)state;
-	reserve_then_insert(true);
+	reserve_then_insert(c->w32);
 }
 
 /* The hand-built hc_hidx32 cases below: the key is the item itself, and
@@ -471,21 +445,26 @@ static void test32_items_high(void **state)
 
 int main(void)
 {
+	/* named: cmocka_unit_test_prestate() would name them all after the
+	 * function */
+#define CASE(name, fn, w32, h, seed, seeds)                                   \
+	{ name, fn, NULL, NULL, &(struct rcase){ w32, h, seed, seeds } }
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good_hash),
-		cmocka_unit_test(test_clustered_hash),
-		cmocka_unit_test(test_wrapping_hash),
-		cmocka_unit_test(test_reserve),
-		cmocka_unit_test(test32_good_hash),
-		cmocka_unit_test(test32_clustered_hash),
-		cmocka_unit_test(test32_wrapping_hash),
-		cmocka_unit_test(test32_reserve),
+		CASE("test_good_hash", test_random, false, h_good, 1, 2),
+		CASE("test_clustered_hash", test_random, false, h_cluster, 3, 1),
+		CASE("test_wrapping_hash", test_random, false, h_wrap, 4, 1),
+		CASE("test_reserve", test_reserve, false, NULL, 0, 0),
+		CASE("test32_good_hash", test_random, true, h_good, 5, 1),
+		CASE("test32_clustered_hash", test_random, true, h_cluster, 6, 1),
+		CASE("test32_wrapping_hash", test_random, true, h_wrap, 7, 1),
+		CASE("test32_reserve", test_reserve, true, NULL, 0, 0),
 		cmocka_unit_test(test32_insert_find),
 		cmocka_unit_test(test32_miss),
 		cmocka_unit_test(test32_remove_wrap),
 		cmocka_unit_test(test32_growth),
 		cmocka_unit_test(test32_items_high),
 	};
+#undef CASE
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
