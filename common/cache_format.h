@@ -36,12 +36,17 @@
  *               (below), the generation of the main file it applies to
  *    72  section table: HC_SEC_COUNT (10) entries of {u32 offset, u32 size}
  *
- * SECTIONS (each inside the file, 4-aligned, not overlapping the header)
+ * SECTIONS (each inside the file, 4-aligned, not overlapping the header;
+ * in any order: the writer puts USER_DATA first, right after the header,
+ * because it writes each user record there as the user is added, then
+ * the others in the order below)
  *   0 USER_TABLE   n_users x u32: offset of each user record, in
- *                  enumeration order (getpwent walks this).
+ *                  enumeration order (getpwent walks this): the writer's
+ *                  is by uid.
  *   1 USER_DATA    user records, each followed by that user's own strings
  *                  (name, gecos, home, DN) so one lookup touches one or two
- *                  cache lines. A user record (HC_UREC_SIZE = 60 bytes):
+ *                  cache lines; between them, zeros where the writer took a
+ *                  record back (no table or index reaches them). A user record (HC_UREC_SIZE = 60 bytes):
  *                     0 name  4 gecos  8 dir  12 shell  16 dn  20 host
  *                       (string offsets; host "" = unassigned)
  *                    24 uid  28 gid  32 flags (HC_USER_*)
@@ -52,7 +57,8 @@
  *                    52 index: the record's position in USER_TABLE
  *                    56 upg: 0, or 1 + the GROUP_TABLE position of this
  *                       user's compact private group (below)
- *   2 GROUP_TABLE  n_groups x u32: offset of each group record, in order.
+ *   2 GROUP_TABLE  n_groups x u32: offset of each group record, in
+ *                  enumeration order (the writer's is by gid).
  *                  An offset inside USER_DATA names a compact user private
  *                  group: a group with the user's name, gid = the user's
  *                  uid = the user's gid, and no members. It has no group
