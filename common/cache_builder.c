@@ -138,7 +138,7 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 
 /* A spool grows by reserving its blocks first (a full disk fails the add,
  * never a later store through the mapping), then remapping. */
-#define UD_SPOOL_MIN ((size_t)1 << 20)
+#define UD_SPOOL_MIN ((size_t)16 << 10)
 /* Appended spool pages leave the resident set in steps of this much. */
 #define UD_STEP ((size_t)256 << 10)
 
@@ -160,9 +160,20 @@ static int ud_reserve(struct udata *d, size_t need)
 			return -ENOMEM;
 		memset((char *)np + d->cap, 0, cap - d->cap);
 	} else {
-		do
-			r = posix_fallocate(d->fd, (off_t)d->cap, (off_t)(cap - d->cap));
-		while (r == EINTR);
+		/* doubling reserves up to twice what is needed: on a full
+		 * disk, ask for what is needed alone before failing, so that
+		 * a cache that fits is written */
+		size_t exact = (need + UD_SPOOL_MIN - 1) & ~(UD_SPOOL_MIN - 1);
+
+		for (;;) {
+			do
+				r = posix_fallocate(d->fd, (off_t)d->cap,
+						    (off_t)(cap - d->cap));
+			while (r == EINTR);
+			if (r != ENOSPC || cap <= exact)
+				break;
+			cap = exact;
+		}
 		if (r != 0)
 			return -r;
 		np = d->p ? mremap(d->p, d->cap, cap, MREMAP_MAYMOVE)

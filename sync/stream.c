@@ -38,6 +38,7 @@ struct stream {
 	struct hs_model set; /* contested, rejected and refused entries */
 	enum hs_kind kind; /* of the search under way */
 	size_t n, pulled;
+	int failed; /* an entry could not be kept (no memory, a full disk) */
 };
 
 /* The copies a record read back needs to become a struct hs_entry (its
@@ -257,7 +258,7 @@ static int refuse(struct stream *s, struct hs_entry *e, char *why)
 	return r < 0 ? r : hs_model_put(&s->set, rj);
 }
 
-static int stream_entry(LDAP *ld, LDAPMessage *msg, void *arg)
+static int entry_in(LDAP *ld, LDAPMessage *msg, void *arg)
 {
 	struct stream *s = arg;
 	struct hs_entry *e = NULL;
@@ -274,6 +275,18 @@ static int stream_entry(LDAP *ld, LDAPMessage *msg, void *arg)
 	if (hs_policy_refuse(s->cfg, s->local, e, why, sizeof(why)))
 		return refuse(s, e, why);
 	return place(s, e);
+}
+
+/* A failure to keep an entry is ours, not the server's (the caller must
+ * not blame the connection). */
+static int stream_entry(LDAP *ld, LDAPMessage *msg, void *arg)
+{
+	struct stream *s = arg;
+	int r = entry_in(ld, msg, arg);
+
+	if (r < 0)
+		s->failed = r;
+	return r;
 }
 
 static int search(struct stream *s, struct hc_ldap *c, enum hs_kind kind,
@@ -340,7 +353,10 @@ int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 	hs_builder_spool(cfg, s.b);
 	if ((r = search(&s, c, HS_USER, err, errlen)) < 0 ||
 	    (r = search(&s, c, HS_GROUP, err, errlen)) < 0) {
-		r = -ENOTCONN;
+		if (s.failed)
+			snprintf(err, errlen, "cannot write %s: %s", cfg->cache,
+				 strerror(-s.failed));
+		r = s.failed ? s.failed : -ENOTCONN;
 		goto out;
 	}
 	err[0] = '\0'; /* from here on the write logs its own errors */

@@ -47,7 +47,7 @@ used=$(df -k --output=used "$D" | tail -1)
 mount -o remount,size=$((used + size / 2048))k "$D" ||
 	{ fail "shrink the tmpfs"; exit 1; }
 rc=0
-"$HS_SYNC" -c "$HS_CONF" --once --force 2>"$HC_NS/full.err" || rc=$?
+"$HS_SYNC" -c "$HS_CONF" --once --force --debug 2>"$HC_NS/full.err" || rc=$?
 left=$(temp_files "$D")
 same=no
 cmp -s "$HS_CACHE" "$HC_NS/cache.before" && same=yes
@@ -59,6 +59,8 @@ fault_check "render into a full filesystem" \
 is "a write that does not fit: exit 4, the write failed (not a signal)" "$rc" 4
 like "the error names the cache and the cause" "$(cat "$HC_NS/full.err")" \
 	"cannot write $HS_CACHE: No space left on device"
+check_not "the users' records went to the spool (its growth is what failed)" \
+	grep -q "stay in memory" "$HC_NS/full.err"
 is "no temp file left" "$left" 0
 is "old cache intact (byte-compared)" "$same" yes
 is "old cache still served" "$(getent passwd alice | cut -d: -f5)" "Alice Liddell"
