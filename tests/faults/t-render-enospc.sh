@@ -1,6 +1,9 @@
 #!/bin/bash
 # Issue 13 item 3: the cache writer renders straight into a shared mapping
-# of its temp file, after reserving the file's blocks (posix_fallocate).
+# of its temp file, after reserving the file's blocks (posix_fallocate);
+# before that, --once spools the users' records into that same temp file,
+# reserving its blocks as it grows (here: it is the spool's growth that
+# fails, checked through the debug log).
 # On a filesystem without room for the new file, the write must fail
 # cleanly before any byte is written: a clear error naming the cache, exit
 # status 4 (not a SIGBUS from a page of the mapping the filesystem cannot
