@@ -100,6 +100,11 @@ struct hc_cache;
  * header and section bounds. O(1) in the file size. */
 int hc_cache_open(const char *path, struct hc_cache **out);
 void hc_cache_close(struct hc_cache *c);
+/* The pages of c's mappings (its delta's too) leave this process's
+ * resident set: they stay in the page cache, and what is read next faults
+ * back in. For walks over a whole cache (hcoop-sync's removal guard),
+ * so that they do not keep a copy of the file resident. */
+void hc_cache_release(const struct hc_cache *c);
 
 /* True once hcoop-sync has renamed a newer file over this one, main or
  * delta (the writer sets a flag in the old file; no system call here). */

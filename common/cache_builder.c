@@ -104,6 +104,7 @@ static void ud_free(struct udata *d)
 		free(d->p);
 	}
 	free(d->path);
+	free(d->reads);
 }
 
 void hc_cache_builder_free(struct hc_cache_builder *b)
@@ -199,19 +200,11 @@ static void ud_drop(const struct udata *d)
 		(void)madvise(d->p, d->len & ~(page - 1), MADV_DONTNEED);
 }
 
-/* Lookups between two drops of the spool's pages. A read fault on a file
- * mapping maps up to 16 cached pages around the one touched (the
- * kernel's fault-around), so each lookup may bring 64 KiB back: 64 of
+/* Record reads between two drops of the spool's pages. A read fault on a
+ * file mapping maps up to 16 cached pages around the one touched (the
+ * kernel's fault-around), so each read may bring 64 KiB back: 64 of
  * them, at most 4 MiB. */
 #define UD_RELAX 64
-
-void hcb_ud_relax(const struct hc_cache_builder *b, uint32_t *count)
-{
-	if (++*count >= UD_RELAX) {
-		*count = 0;
-		ud_drop(&b->ud);
-	}
-}
 
 int hc_cache_builder_spool(struct hc_cache_builder *b, const char *path)
 {
@@ -220,8 +213,11 @@ int hc_cache_builder_spool(struct hc_cache_builder *b, const char *path)
 
 	if (!path || d->len || d->path || b->nu)
 		return -EINVAL;
-	if (!(d->path = strdup(path)))
+	if (!(d->path = strdup(path)) || !(d->reads = calloc(1, sizeof(*d->reads)))) {
+		free(d->path);
+		d->path = NULL;
 		return -ENOMEM;
+	}
 	(void)hc_remove_stale_tmp(path, NULL);
 	d->fd = hc_create_tmp(path, d->tmp, sizeof(d->tmp));
 	if (d->fd < 0) {
@@ -235,14 +231,18 @@ int hc_cache_builder_spool(struct hc_cache_builder *b, const char *path)
 	}
 	return 0;
 fail:
-	d->fd = -1;
 	free(d->path);
+	free(d->reads);
 	*d = (struct udata){ .fd = -1 };
 	return r;
 }
 
 const uint8_t *hcb_urec(const struct hc_cache_builder *b, uint32_t i)
 {
+	if (b->ud.reads && ++*b->ud.reads >= UD_RELAX) {
+		*b->ud.reads = 0;
+		ud_drop(&b->ud);
+	}
 	return b->ud.p + b->u[i].off;
 }
 

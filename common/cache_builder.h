@@ -59,6 +59,8 @@ struct udata {
 	size_t len, cap;
 	int fd;          /* the spool, or -1 */
 	size_t given;    /* spool bytes appended since its pages were dropped */
+	uint32_t *reads; /* spool records read since then: a counter even
+			  * the const lookups step (hcb_urec) */
 	char *path;      /* the cache the spool is for */
 	char tmp[4096];  /* the spool's name */
 	bool spent;      /* written: the fields for the render are gone */
@@ -119,12 +121,10 @@ struct hc_cache_builder {
 };
 
 /* cache_builder.c */
-/* The user record of user i, its name. */
+/* The user record of user i, its name. On a spool, every so many reads
+ * the pages they brought back leave the resident set again. */
 const uint8_t *hcb_urec(const struct hc_cache_builder *b, uint32_t i);
 const char *hcb_uname(const struct hc_cache_builder *b, uint32_t i);
-/* Spool pages read since the last call leave the resident set once
- * *count reaches a step (lookups during the render). */
-void hcb_ud_relax(const struct hc_cache_builder *b, uint32_t *count);
 /* Users sorted by uid and groups by gid, the file's order; on a spooled
  * builder, the maps the render does not use are freed. */
 int hcb_order(struct hc_cache_builder *b);

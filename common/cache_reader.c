@@ -329,6 +329,14 @@ void hc_cache_close(struct hc_cache *c)
 	free(c);
 }
 
+void hc_cache_release(const struct hc_cache *c)
+{
+	for (; c; c = c->delta)
+		if (c->map)
+			(void)madvise((void *)(uintptr_t)c->map, c->size,
+				      MADV_DONTNEED);
+}
+
 /* ---- freshness ---- */
 
 /* The flag is a counter the writer steps (cache_format.h): superseded

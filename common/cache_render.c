@@ -68,7 +68,7 @@ static bool is_upg(const struct buser *u, const struct bgroup *g)
 static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 {
 	struct hc_cache_builder *b = w->b;
-	uint32_t off, m, looked = 0;
+	uint32_t off, m;
 	size_t i;
 	int r;
 
@@ -77,7 +77,6 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 		const struct bgroup *g = &b->g[i];
 		int64_t gu = hcb_find_user_h(b, bstr(w, g->name), g->hash);
 
-		hcb_ud_relax(b, &looked);
 		if (gu >= 0 && is_upg(&b->u[gu], g)) {
 			w->gupg[i] = (uint32_t)gu + 1;
 			w->upg[gu] = (uint32_t)i + 1;
@@ -91,7 +90,6 @@ static int plan_groups(struct wctx *w, uint64_t *gdata, uint64_t *ngids)
 			const char *mn = bstr(w, b->mem[g->first + m]);
 			int64_t ui = hcb_find_user(b, mn);
 
-			hcb_ud_relax(b, &looked);
 			if (ui < 0)
 				continue;
 			w->memu[g->first + m] = (uint32_t)ui + 1;
@@ -202,18 +200,33 @@ static void emit_user(struct wctx *w, uint32_t i, uint32_t gfirst)
 	wr32(r + HC_U_UPG, w->upg[i]);
 }
 
+static int by_off(const void *x, const void *y, void *arg)
+{
+	const struct buser *u = arg;
+	uint32_t a = u[*(const uint32_t *)x].off, c = u[*(const uint32_t *)y].off;
+
+	return (a > c) - (a < c);
+}
+
 /* USER_DATA (copied from the builder's memory unless the output is its
- * spool) and USER_TABLE. Each user's GIDS range follows the previous
+ * spool) and USER_TABLE. The records are visited in file order, whatever
+ * the users' order (the spool is in the order they were added), so that
+ * each finished page leaves the resident set: glast, free until the
+ * groups, holds that order. Each user's GIDS range follows the previous
  * one's; gcount becomes the fill cursor of that range. */
 static void emit_users(struct wctx *w)
 {
 	const struct udata *d = &w->b->ud;
-	uint32_t i, first = 0, n;
+	uint32_t k, i, first = 0, n, *ord = w->glast;
 
 	if (!d->path && d->len > HC_HDR_SIZE)
 		memcpy(w->out + HC_HDR_SIZE, d->p + HC_HDR_SIZE,
 		       d->len - HC_HDR_SIZE);
-	for (i = 0; i < w->b->nu; i++) {
+	for (k = 0; k < w->b->nu; k++)
+		ord[k] = k;
+	qsort_r(ord, w->b->nu, sizeof(*ord), by_off, w->b->u);
+	for (k = 0; k < w->b->nu; k++) {
+		i = ord[k];
 		n = w->gcount[i];
 		emit_user(w, i, first);
 		w->gcount[i] = first;
@@ -266,11 +279,10 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 static void emit_groups(struct wctx *w)
 {
 	uint64_t pos = w->sec_off[HC_SEC_GROUP_DATA];
-	uint32_t i, looked = 0;
+	uint32_t i;
 
 	for (i = 0; i < w->b->ng; i++) {
 		emit_group(w, i, &pos);
-		hcb_ud_relax(w->b, &looked);
 		hcb_out_done(w->o, pos, false);
 	}
 }

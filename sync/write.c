@@ -115,6 +115,8 @@ static int newly_assigned(const struct hc_config *cfg,
 		if (hc_cache_builder_user_at(b, i, &u, k, 0, &nk) < 0 ||
 		    !assigned_here(cfg, u.host))
 			continue;
+		if (i % 4096 == 4095)
+			hc_cache_release(old); /* a pass over it all */
 		if (old && hc_cache_user_byname(old, u.name, &ou) == 0 &&
 		    assigned_here(cfg, ou.host))
 			continue;
