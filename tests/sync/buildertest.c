@@ -355,6 +355,10 @@ static bool first_user_is(const char *dir, const char *f, const char *name)
 	if (hc_cache_open(path, &c) < 0)
 		return false;
 	yes = hc_cache_user_at(c, 0, &u) == 0 && strcmp(u.name, name) == 0;
+	/* pages handed back are read again from the file */
+	hc_cache_release(c);
+	yes = yes && strcmp(u.name, name) == 0 &&
+	      hc_cache_user_byname(c, name, &u) == 0 && u.index == 0;
 	hc_cache_close(c);
 	return yes;
 }
