@@ -2,25 +2,33 @@
  * 32-bit hash to an item the caller owns (a pointer, or an array index + 1;
  * 0 means empty). Keys are never stored: the caller's eq() compares the
  * item with the key it looks for, so a slot costs the same whatever the
- * key (16 bytes or 8, below), and a table 4/3 to 8/3 slots an item. Linear probing, at most 3/4 full (the table doubles
- * beyond), deletion by backward shift (no tombstones); the hash kept in the
- * slot makes a probe a compare in the slot array, not a call of eq().
+ * key, and a table 4/3 to 8/3 slots an item. Linear probing, at most 3/4
+ * full (the table doubles beyond), deletion by backward shift (no
+ * tombstones); a probe compares the slot's hash with the one searched
+ * before it calls eq().
  *
- * Two widths of item, one algorithm (common/hidx_impl.h, instantiated
- * twice by hidx.c): hc_hidx holds a uintptr_t item in a 16-byte slot (on
- * 64-bit), hc_hidx32 a uint32_t item in an 8-byte slot, for items that are
- * record numbers (half the memory). Users of hc_hidx: the string map
- * (strmap.c), hcoop-sync's entry indexes (sync/index.c) and the cache
- * writer's duplicate checks and string interning (cache_builder.c); of
- * hc_hidx32: none yet (made for those duplicate checks, issue 13). */
+ * Three widths, one algorithm (common/hidx_impl.h, instantiated three
+ * times by hidx.c):
+ *   hc_hidx    uintptr_t item and its hash in a 16-byte slot (on 64-bit):
+ *              the string map (strmap.c), hcoop-sync's entry indexes
+ *              (sync/index.c);
+ *   hc_hidx32  uint32_t item (a record number) and its hash in an 8-byte
+ *              slot: half the memory; the cache writer (cache_builder.c);
+ *   hc_hidx4   uint32_t item alone in a 4-byte slot, its hash asked of a
+ *              function of the caller (which keeps it anyway, e.g. in an
+ *              array indexed by the record number): a quarter of the
+ *              memory, a call and a load outside the slots for each
+ *              occupied slot visited; made for the cache writer's
+ *              duplicate checks (user and group name, uid, gid: issue
+ *              13), cache_builder.c, to which the lead switches them. */
 #ifndef HCOOP_HIDX_H
 #define HCOOP_HIDX_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Table T with slots S and items of type I, declared once for both
- * widths; every function is T_name:
+/* Table T with slots S and items of type I, declared once for every
+ * width (hc_hidx4's structs differ: below); every function is T_name:
  *
  * struct S { uint32_t hash; I item; };	item 0: an empty slot
  * struct T { struct S *s; uint32_t mask, n; };	mask = slots - 1, n items
