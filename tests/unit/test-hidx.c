@@ -583,24 +583,25 @@ int main(void)
 	HAND(prefix, insert_find, w), HAND(prefix, miss, w),                  \
 		HAND(prefix, remove_wrap, w), HAND(prefix, growth, w),        \
 		HAND(prefix, items_high, w)
+/* the random cases and reserve of width w: seeds s (goods of them) for
+ * the good hash, the next two for the others */
+#define RANDOMS(prefix, w, s, goods)                                          \
+	CASE(prefix "good_hash", test_random, w, h_good, s, goods),           \
+		CASE(prefix "clustered_hash", test_random, w, h_cluster,      \
+		     s + goods, 1),                                           \
+		CASE(prefix "wrapping_hash", test_random, w, h_wrap,          \
+		     s + goods + 1, 1),                                       \
+		CASE(prefix "reserve", test_reserve, w, NULL, 0, 0)
 	const struct CMUnitTest tests[] = {
-		CASE("test_good_hash", test_random, W64, h_good, 1, 2),
-		CASE("test_clustered_hash", test_random, W64, h_cluster, 3, 1),
-		CASE("test_wrapping_hash", test_random, W64, h_wrap, 4, 1),
-		CASE("test_reserve", test_reserve, W64, NULL, 0, 0),
-		CASE("test32_good_hash", test_random, W32, h_good, 5, 1),
-		CASE("test32_clustered_hash", test_random, W32, h_cluster, 6, 1),
-		CASE("test32_wrapping_hash", test_random, W32, h_wrap, 7, 1),
-		CASE("test32_reserve", test_reserve, W32, NULL, 0, 0),
-		CASE("test4_good_hash", test_random, W4, h_good, 8, 1),
-		CASE("test4_clustered_hash", test_random, W4, h_cluster, 9, 1),
-		CASE("test4_wrapping_hash", test_random, W4, h_wrap, 10, 1),
-		CASE("test4_reserve", test_reserve, W4, NULL, 0, 0),
+		RANDOMS("test_", W64, 1, 2),
+		RANDOMS("test32_", W32, 5, 1),
+		RANDOMS("test4_", W4, 8, 1),
 		HANDS("test32_", w32),
 		HANDS("test4_", w4),
 	};
 #undef HANDS
 #undef HAND
+#undef RANDOMS
 #undef CASE
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
