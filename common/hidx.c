@@ -1,5 +1,5 @@
-/* hc_hidx and hc_hidx32: see hidx.h. The algorithm is in hidx_impl.h,
- * instantiated here once per width of item. */
+/* hc_hidx, hc_hidx32 and hc_hidx4: see hidx.h. The algorithm is in
+ * hidx_impl.h, instantiated here once per width of item. */
 #include "hidx.h"
 
 #include <errno.h>
@@ -25,6 +25,8 @@ static bool room(uint64_t slots, uint64_t n)
 #define HIDX_T hc_hidx
 #define HIDX_SLOT hc_hslot
 #define HIDX_ITEM uintptr_t
+#define HIDX_SLOT_HASH(x, p) ((p)->hash)
+#define HIDX_SLOT_SET(p, h, it) ((p)->hash = (h), (p)->item = (it))
 #include "hidx_impl.h"
 
 /* items: 32-bit record numbers; 8-byte slots (the point of this width) */
@@ -32,4 +34,24 @@ _Static_assert(sizeof(struct hc_hslot32) == 8, "hc_hslot32 is 8 bytes");
 #define HIDX_T hc_hidx32
 #define HIDX_SLOT hc_hslot32
 #define HIDX_ITEM uint32_t
+#define HIDX_SLOT_HASH(x, p) ((p)->hash)
+#define HIDX_SLOT_SET(p, h, it) ((p)->hash = (h), (p)->item = (it))
 #include "hidx_impl.h"
+
+/* items: 32-bit record numbers whose hash the caller keeps; 4-byte
+ * slots, the hash asked of the caller's function */
+_Static_assert(sizeof(struct hc_hslot4) == 4, "hc_hslot4 is 4 bytes");
+#define HIDX_T hc_hidx4
+#define HIDX_SLOT hc_hslot4
+#define HIDX_ITEM uint32_t
+#define HIDX_SLOT_HASH(x, p) ((x)->hashfn((x)->ctx, (p)->item))
+#define HIDX_SLOT_SET(p, h, it) ((void)(h), (p)->item = (it))
+#include "hidx_impl.h"
+
+void hc_hidx4_init(struct hc_hidx4 *x, hc_hidx4_hash hash, const void *ctx)
+{
+	x->s = NULL;
+	x->mask = x->n = 0;
+	x->hashfn = hash;
+	x->ctx = ctx;
+}

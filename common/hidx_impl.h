@@ -1,9 +1,12 @@
-/* The one hash table's algorithm (see hidx.h), written once for both
- * widths of item. Included only by hidx.c, once per width, after it
+/* The one hash table's algorithm (see hidx.h), written once for every
+ * width of item. Included only by hidx.c, once per width, after it
  * defines
  *   HIDX_T     the table's name: struct HIDX_T, and HIDX_T_find etc.
- *   HIDX_SLOT  its slot struct
+ *   HIDX_SLOT  its slot struct (an item member; 0 = empty)
  *   HIDX_ITEM  its item type
+ *   HIDX_SLOT_HASH(x, p)      the hash of the item in occupied slot *p
+ *                             of table *x
+ *   HIDX_SLOT_SET(p, h, it)   store item it of hash h in slot *p
  * and room() (the highest load). No include guard, on purpose; the
  * macros are undefined at the end, ready for the next width. */
 #define HIDX_CAT_(a, b) a##_##b
@@ -18,7 +21,8 @@ HIDX_ITEM *HIDX_FN(find)(const struct HIDX_T *x, uint32_t hash,
 	if (!x->s)
 		return NULL;
 	for (i = hash & x->mask; x->s[i].item; i = (i + 1) & x->mask)
-		if (x->s[i].hash == hash && eq(ctx, x->s[i].item, key))
+		if (HIDX_SLOT_HASH(x, &x->s[i]) == hash &&
+		    eq(ctx, x->s[i].item, key))
 			return &x->s[i].item;
 	return NULL;
 }
@@ -30,8 +34,7 @@ static void HIDX_FN(place)(struct HIDX_SLOT *s, uint32_t mask, uint32_t hash,
 
 	for (i = hash & mask; s[i].item; i = (i + 1) & mask)
 		;
-	s[i].hash = hash;
-	s[i].item = item;
+	HIDX_SLOT_SET(&s[i], hash, item);
 }
 
 int HIDX_FN(reserve)(struct HIDX_T *x, uint32_t extra)
@@ -51,7 +54,8 @@ int HIDX_FN(reserve)(struct HIDX_T *x, uint32_t extra)
 		return -ENOMEM;
 	for (uint64_t i = 0; x->s && i <= x->mask; i++)
 		if (x->s[i].item)
-			HIDX_FN(place)(ns, (uint32_t)size - 1, x->s[i].hash,
+			HIDX_FN(place)(ns, (uint32_t)size - 1,
+				       HIDX_SLOT_HASH(x, &x->s[i]),
 				       x->s[i].item);
 	free(x->s);
 	x->s = ns;
@@ -85,7 +89,7 @@ bool HIDX_FN(remove)(struct HIDX_T *x, uint32_t hash, HIDX_FN(eq) eq,
 	/* backward shift: move later members of the probe run into the hole
 	 * when their home slot does not lie cyclically in (i, j] */
 	for (j = (i + 1) & mask; x->s[j].item; j = (j + 1) & mask) {
-		k = x->s[j].hash & mask;
+		k = HIDX_SLOT_HASH(x, &x->s[j]) & mask;
 		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
 			continue;
 		x->s[i] = x->s[j];
@@ -108,3 +112,5 @@ void HIDX_FN(free)(struct HIDX_T *x)
 #undef HIDX_T
 #undef HIDX_SLOT
 #undef HIDX_ITEM
+#undef HIDX_SLOT_HASH
+#undef HIDX_SLOT_SET
