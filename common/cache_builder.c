@@ -66,28 +66,73 @@ static int64_t hm_find(const struct hmap *m, uint32_t h, hm_eq_fn eq,
 		       const void *ctx, const void *key)
 {
 	struct hm_key k = { eq, ctx, key };
-	uint32_t *hit = hc_hidx32_find(&m->x, h, hm_eq, NULL, &k);
+	uint32_t *hit = hc_hidx4_find(&m->x, h, hm_eq, NULL, &k);
 
 	return hit ? (int64_t)(*hit - 1) : -1;
 }
 
 static int hm_insert(struct hmap *m, uint32_t h, uint32_t item)
 {
-	return hc_hidx32_insert(&m->x, h, item + 1);
+	return hc_hidx4_insert(&m->x, h, item + 1);
 }
 
 static void hm_free(struct hmap *m)
 {
-	hc_hidx32_free(&m->x);
+	hc_hidx4_free(&m->x);
 }
 
+
+/* The hash of each map's items (number + 1), from the builder's records:
+ * the value the map was searched or filled with. */
+static uint32_t h_uname(const void *ctx, uint32_t item)
+{
+	return ((const struct hc_cache_builder *)ctx)->u[item - 1].hash;
+}
+
+static uint32_t h_uid(const void *ctx, uint32_t item)
+{
+	return hc_hash_id(((const struct hc_cache_builder *)ctx)->u[item - 1].uid);
+}
+
+static uint32_t h_gname(const void *ctx, uint32_t item)
+{
+	return ((const struct hc_cache_builder *)ctx)->g[item - 1].hash;
+}
+
+static uint32_t h_gid(const void *ctx, uint32_t item)
+{
+	return hc_hash_id(((const struct hc_cache_builder *)ctx)->g[item - 1].gid);
+}
+
+static uint32_t h_pool(const void *ctx, uint32_t item)
+{
+	return hc_hash_name(((const struct hc_cache_builder *)ctx)->pool.p + item - 1);
+}
+
+static uint32_t h_kuser(const void *ctx, uint32_t item)
+{
+	return hc_hash_id(((const struct hc_cache_builder *)ctx)->ks[item - 1].user);
+}
+
+static uint32_t h_xuser(const void *ctx, uint32_t item)
+{
+	return hc_hash_id(((const struct hc_cache_builder *)ctx)->xg[item - 1].user);
+}
 
 struct hc_cache_builder *hc_cache_builder_new(void)
 {
 	struct hc_cache_builder *b = calloc(1, sizeof(struct hc_cache_builder));
 
-	if (b)
-		b->ud.fd = -1;
+	if (!b)
+		return NULL;
+	b->ud.fd = -1;
+	hc_hidx4_init(&b->uname.x, h_uname, b);
+	hc_hidx4_init(&b->uid.x, h_uid, b);
+	hc_hidx4_init(&b->gname.x, h_gname, b);
+	hc_hidx4_init(&b->gid.x, h_gid, b);
+	hc_hidx4_init(&b->pmap.x, h_pool, b);
+	hc_hidx4_init(&b->kuser.x, h_kuser, b);
+	hc_hidx4_init(&b->xuser.x, h_xuser, b);
 	return b;
 }
 
@@ -816,14 +861,14 @@ static uint32_t *hm_slot(const struct hmap *m, uint32_t h, uint32_t item)
 {
 	struct hm_key k = { eq_item, NULL, &item };
 
-	return hc_hidx32_find(&m->x, h, hm_eq, NULL, &k);
+	return hc_hidx4_find(&m->x, h, hm_eq, NULL, &k);
 }
 
 static void hm_remove(struct hmap *m, uint32_t h, uint32_t item)
 {
 	struct hm_key k = { eq_item, NULL, &item };
 
-	hc_hidx32_remove(&m->x, h, hm_eq, NULL, &k);
+	hc_hidx4_remove(&m->x, h, hm_eq, NULL, &k);
 }
 
 /* The map entry of h naming record from now names record to. */
@@ -1045,9 +1090,9 @@ static int reindex(struct hc_cache_builder *b, bool dup_checks)
 	hm_free(&b->xuser);
 	hm_free(&b->gname);
 	hm_free(&b->gid);
-	if ((r = hc_hidx32_reserve(&b->uname.x, (uint32_t)b->nu)) < 0 ||
-	    (r = hc_hidx32_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0 ||
-	    (r = hc_hidx32_reserve(&b->xuser.x, (uint32_t)b->nxg)) < 0)
+	if ((r = hc_hidx4_reserve(&b->uname.x, (uint32_t)b->nu)) < 0 ||
+	    (r = hc_hidx4_reserve(&b->kuser.x, (uint32_t)b->nks)) < 0 ||
+	    (r = hc_hidx4_reserve(&b->xuser.x, (uint32_t)b->nxg)) < 0)
 		return r;
 	for (i = 0; i < b->nu; i++)
 		if ((r = hm_insert(&b->uname, b->u[i].hash, i)) < 0 ||

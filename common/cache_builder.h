@@ -20,11 +20,13 @@ struct arena {
 
 
 /* ---- an index from hash to item number (dup checks, interning) ----
- * The one hash table (common/hidx.h) in its 8-byte-slot width, items
- * stored as number + 1. */
+ * The one hash table (common/hidx.h) in its 4-byte-slot width, items
+ * stored as number + 1: the hash of an item is the builder's to give
+ * (kept in its records, or computed from them), set per map at
+ * hc_cache_builder_new. */
 
 struct hmap {
-	struct hc_hidx32 x;
+	struct hc_hidx4 x;
 };
 
 typedef bool (*hm_eq_fn)(const void *ctx, uint32_t item, const void *key);
