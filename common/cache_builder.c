@@ -104,11 +104,6 @@ static uint32_t h_gid(const void *ctx, uint32_t item)
 	return hc_hash_id(((const struct hc_cache_builder *)ctx)->g[item - 1].gid);
 }
 
-static uint32_t h_pool(const void *ctx, uint32_t item)
-{
-	return hc_hash_name(((const struct hc_cache_builder *)ctx)->pool.p + item - 1);
-}
-
 static uint32_t h_kuser(const void *ctx, uint32_t item)
 {
 	return hc_hash_id(((const struct hc_cache_builder *)ctx)->ks[item - 1].user);
@@ -130,7 +125,6 @@ struct hc_cache_builder *hc_cache_builder_new(void)
 	hc_hidx4_init(&b->uid.x, h_uid, b);
 	hc_hidx4_init(&b->gname.x, h_gname, b);
 	hc_hidx4_init(&b->gid.x, h_gid, b);
-	hc_hidx4_init(&b->pmap.x, h_pool, b);
 	hc_hidx4_init(&b->kuser.x, h_kuser, b);
 	hc_hidx4_init(&b->xuser.x, h_xuser, b);
 	return b;
@@ -159,7 +153,7 @@ void hc_cache_builder_free(struct hc_cache_builder *b)
 	ud_free(&b->ud);
 	free(b->str.p);
 	free(b->pool.p);
-	hm_free(&b->pmap);
+	hc_hidx32_free(&b->pmap);
 	free(b->u);
 	free(b->g);
 	free(b->mem);
@@ -369,16 +363,24 @@ int64_t hcb_find_user(const struct hc_cache_builder *b, const char *name)
 	return hcb_find_user_h(b, name, hc_hash_name(name));
 }
 
-static bool eq_pool(const void *ctx, uint32_t off, const void *key)
+static bool eq_pool(const void *ctx, uint32_t item, const void *key)
 {
-	return strcmp(((const struct arena *)ctx)->p + off, key) == 0;
+	return strcmp(((const struct arena *)ctx)->p + item - 1, key) == 0;
+}
+
+static int64_t pool_find(const struct hc_cache_builder *b, const char *s,
+			 uint32_t h)
+{
+	uint32_t *hit = hc_hidx32_find(&b->pmap, h, eq_pool, &b->pool, s);
+
+	return hit ? (int64_t)(*hit - 1) : -1;
 }
 
 /* Pool offset of s, adding it once. */
 int hcb_intern(struct hc_cache_builder *b, const char *s, uint32_t *off)
 {
 	uint32_t h = hc_hash_name(s);
-	int64_t f = hm_find(&b->pmap, h, eq_pool, &b->pool, s);
+	int64_t f = pool_find(b, s, h);
 	int r;
 
 	if (f >= 0) {
@@ -390,7 +392,7 @@ int hcb_intern(struct hc_cache_builder *b, const char *s, uint32_t *off)
 		return r;
 	if (*off == UINT32_MAX)
 		return -EFBIG;
-	return hm_insert(&b->pmap, h, *off);
+	return hc_hidx32_insert(&b->pmap, h, *off + 1);
 }
 
 /* s (len bytes and a NUL) at *at in the records; its offset. */
@@ -751,7 +753,7 @@ uint64_t hcb_sup_slots(size_t n)
 
 int64_t hcb_pool_find(const struct hc_cache_builder *b, const char *s)
 {
-	return hm_find(&b->pmap, hc_hash_name(s), eq_pool, &b->pool, s);
+	return pool_find(b, s, hc_hash_name(s));
 }
 
 

@@ -98,7 +98,10 @@ struct hc_cache_builder {
 	struct udata ud;
 	struct arena str;
 	struct arena pool; /* the STRINGS section, de-duplicated */
-	struct hmap pmap;  /* pool string -> offset */
+	/* pool string -> offset + 1: its hash kept in the slot (hc_hidx32),
+	 * which the string would otherwise be hashed again for at each
+	 * probe; the pool holds a handful of strings */
+	struct hc_hidx32 pmap;
 	struct buser *u;
 	struct bgroup *g;
 	uint32_t *mem; /* arena offsets of member names */

@@ -12,15 +12,17 @@
  *   hc_hidx    uintptr_t item and its hash in a 16-byte slot (on 64-bit):
  *              the string map (strmap.c), hcoop-sync's entry indexes
  *              (sync/index.c);
- *   hc_hidx32  uint32_t item (a record number) and its hash in an 8-byte
- *              slot: half the memory; the cache writer (cache_builder.c);
+ *   hc_hidx32  uint32_t item (a number or an offset) and its hash in an 8-byte
+ *              slot: half the memory; the cache writer's string pool
+ *              (cache_builder.c), whose items would otherwise be hashed
+ *              again from their strings at each probe;
  *   hc_hidx4   uint32_t item alone in a 4-byte slot, its hash asked of a
  *              function of the caller (which keeps it anyway, e.g. in an
  *              array indexed by the record number): a quarter of the
  *              memory, a call and a load outside the slots for each
- *              occupied slot visited; made for the cache writer's
- *              duplicate checks (user and group name, uid, gid: issue
- *              13), cache_builder.c, to which the lead switches them. */
+ *              occupied slot visited; the cache writer's duplicate checks
+ *              (user and group name, uid, gid) and its key and group-list
+ *              maps (cache_builder.c). */
 #ifndef HCOOP_HIDX_H
 #define HCOOP_HIDX_H
 
