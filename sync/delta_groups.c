@@ -100,10 +100,58 @@ static bool changed_old_gid(const struct dctx *d, uint32_t gid)
 	return false;
 }
 
+/* Does g's member block name this member? */
+static int lists(const struct hc_group *g, const char *name, size_t len)
+{
+	struct hc_member_iter it;
+	const char *m;
+	size_t mlen;
+	int r;
+
+	hc_member_iter_init(&it, g);
+	while ((r = hc_member_next(&it, &m, &mlen)) > 0)
+		if (mlen == len && memcmp(m, name, len) == 0)
+			return 1;
+	return r;
+}
+
+/* The groups the cache serves that list name, a name no served user has
+ * (so no record holds its list): a new user that a group already named,
+ * or a collision of the member filter. One pass over the member blocks,
+ * in time that depends on the memberships (milliseconds at a million
+ * members), not the full write the list would otherwise cost; the old
+ * gids of changed groups are left out (the caller adds their new
+ * versions), and the pages it read are handed back as it goes. */
+static int listed_in(struct dctx *d, const char *name, struct gidlist *l)
+{
+	size_t len = strlen(name);
+	struct hc_group g;
+	uint32_t i = 0;
+	int r;
+
+	for (;; i++) {
+		if ((r = hc_cache_group_next(d->c, &i, &g)) == -ENOENT)
+			break;
+		if (r < 0)
+			return r;
+		if (i % 4096 == 4095)
+			hc_cache_release(d->c);
+		if (g.nmembers == 0 || changed_old_gid(d, g.gid))
+			continue;
+		if ((r = lists(&g, name, len)) < 0)
+			return r;
+		if (r && (r = gid_add(l, g.gid)) < 0)
+			return r;
+	}
+	hc_cache_release(d->c);
+	return 0;
+}
+
 /* The groups of user name after the batch: what the cache serves for
- * that name (none if no user is served under it: then no group may list
- * it, which the member filter tells), without the changed groups' old
- * gids, with the changed groups that list it now. */
+ * that name (a served user's record holds its list; for any other name
+ * the member blocks are searched, when the member filter says a group
+ * may list it), without the changed groups' old gids, with the changed
+ * groups that list it now. */
 static int groups_of(struct dctx *d, const char *name, struct gidlist *l)
 {
 	struct hc_user u;
@@ -118,8 +166,9 @@ static int groups_of(struct dctx *d, const char *name, struct gidlist *l)
 			if (!changed_old_gid(d, gid) && (r = gid_add(l, gid)) < 0)
 				return r;
 		}
-	} else if (hs_mfilter_maybe(&d->m->mf, name)) {
-		return HS_DELTA_FULL;
+	} else if (hs_mfilter_maybe(&d->m->mf, name) &&
+		   (r = listed_in(d, name, l)) < 0) {
+		return r;
 	}
 	for (k = 0; k < d->ch->n; k++) {
 		const struct hs_change *ch = &d->ch->v[k];

@@ -1,7 +1,8 @@
 #!/bin/bash
 # The delta file (cache_format.h, THE DELTA FILE; hcoop-sync(8)): a simple
 # followed change (add, modify, delete, rename, membership, a private
-# group) is written to CACHE.delta only, the main file left alone (same
+# group, a new user that a group already named) is written to CACHE.delta
+# only, the main file left alone (same
 # inode, same generation in its header), and through real glibc (getent,
 # id) and the reader's enumeration the pair serves exactly what a fresh
 # --once writes. A contested change and a delta past delta_max make a full
@@ -106,6 +107,20 @@ printf 'dn: uid=yun,%s\nchangetype: delete\n' "$P" | slapd_modify >/dev/null
 step "delete"
 is "getent no longer finds the deleted user" "$(getent passwd yun)" ""
 main_untouched "after five simple changes"
+
+# a group that names a member before the member's account exists: the new
+# user's group list comes from the cache's member blocks (not a full write)
+slapd_modify >/dev/null <<EOT
+dn: cn=www,$G
+changetype: modify
+add: memberUid
+memberUid: zoe
+EOT
+step "a group names a member with no account yet"
+user zoe 30030 | slapd_add >/dev/null
+step "the member's account arrives"
+check "id zoe lists www (found in the member blocks)" eval 'id -Gn zoe | grep -qw www'
+main_untouched "a new user a group already named"
 like "--status counts the delta's entries" "$("$HS_SYNC" -c "$HS_CONF" --status 2>&1)" \
 	"delta: [1-9][0-9]* entries"
 
