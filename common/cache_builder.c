@@ -285,31 +285,18 @@ const uint8_t *hcb_urec(const struct hc_cache_builder *b, uint32_t i)
 	return b->ud.p + b->u[i].off;
 }
 
-static uint32_t urd32(const uint8_t *p)
+/* A string field of the record r of b ("" for offset 0: an empty gecos). */
+static const char *rstr(const struct hc_cache_builder *b, const uint8_t *r,
+			unsigned field)
 {
-	uint32_t v;
+	uint32_t off = hc_rd32(r + field);
 
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-static void uwr32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, sizeof(v));
+	return off ? (const char *)b->ud.p + off : "";
 }
 
 const char *hcb_uname(const struct hc_cache_builder *b, uint32_t i)
 {
-	return (const char *)b->ud.p + urd32(hcb_urec(b, i) + HC_U_NAME);
-}
-
-static const char *ustr(const struct hc_cache_builder *b, uint32_t i,
-			unsigned field)
-{
-	uint32_t off = urd32(hcb_urec(b, i) + field);
-
-	return off ? (const char *)b->ud.p + off : "";
+	return rstr(b, hcb_urec(b, i), HC_U_NAME);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elsize)
@@ -432,19 +419,19 @@ static int put_user(struct hc_cache_builder *b, const struct hc_user_in *in,
 	memset(r, 0, size);
 	at = d->len + HC_UREC_SIZE;
 	dir = ud_put(d, &at, in->dir, dlen);
-	uwr32(r + HC_U_DIR, dir);
-	uwr32(r + HC_U_NAME, tail ? dir + (uint32_t)(dlen - nlen)
+	hc_wr32(r + HC_U_DIR, dir);
+	hc_wr32(r + HC_U_NAME, tail ? dir + (uint32_t)(dlen - nlen)
 				  : ud_put(d, &at, in->name, nlen));
 	if (glen)
-		uwr32(r + HC_U_GECOS, ud_put(d, &at, in->gecos, glen));
-	uwr32(r + HC_U_DN, ud_put(d, &at, in->dn, dnlen));
-	uwr32(r + HC_U_SHELL, shell); /* pool offsets until the render */
-	uwr32(r + HC_U_HOST, host);
-	uwr32(r + HC_U_UID, in->uid);
-	uwr32(r + HC_U_GID, in->gid);
-	uwr32(r + HC_U_FLAGS, in->flags);
-	uwr32(r + HC_U_EXPIRE_LO, (uint32_t)(uint64_t)in->shadow_expire);
-	uwr32(r + HC_U_EXPIRE_HI, (uint32_t)((uint64_t)in->shadow_expire >> 32));
+		hc_wr32(r + HC_U_GECOS, ud_put(d, &at, in->gecos, glen));
+	hc_wr32(r + HC_U_DN, ud_put(d, &at, in->dn, dnlen));
+	hc_wr32(r + HC_U_SHELL, shell); /* pool offsets until the render */
+	hc_wr32(r + HC_U_HOST, host);
+	hc_wr32(r + HC_U_UID, in->uid);
+	hc_wr32(r + HC_U_GID, in->gid);
+	hc_wr32(r + HC_U_FLAGS, in->flags);
+	hc_wr32(r + HC_U_EXPIRE_LO, (uint32_t)(uint64_t)in->shadow_expire);
+	hc_wr32(r + HC_U_EXPIRE_HI, (uint32_t)((uint64_t)in->shadow_expire >> 32));
 	d->len += size;
 	if (d->path && (d->given += size) >= UD_STEP) {
 		d->given = 0;
@@ -814,14 +801,14 @@ int hc_cache_builder_user_at(const struct hc_cache_builder *b, size_t pos,
 		return -ESTALE;
 	r = hcb_urec(b, p);
 	*u = (struct hc_user_in){
-		.name = hcb_uname(b, p), .gecos = ustr(b, p, HC_U_GECOS),
-		.dir = ustr(b, p, HC_U_DIR), .dn = ustr(b, p, HC_U_DN),
-		.shell = b->pool.p + urd32(r + HC_U_SHELL),
-		.host = b->pool.p + urd32(r + HC_U_HOST),
+		.name = rstr(b, r, HC_U_NAME), .gecos = rstr(b, r, HC_U_GECOS),
+		.dir = rstr(b, r, HC_U_DIR), .dn = rstr(b, r, HC_U_DN),
+		.shell = b->pool.p + hc_rd32(r + HC_U_SHELL),
+		.host = b->pool.p + hc_rd32(r + HC_U_HOST),
 		.uid = b->u[p].uid, .gid = b->u[p].gid,
-		.flags = urd32(r + HC_U_FLAGS),
-		.shadow_expire = (int64_t)((uint64_t)urd32(r + HC_U_EXPIRE_LO) |
-					   (uint64_t)urd32(r + HC_U_EXPIRE_HI) << 32),
+		.flags = hc_rd32(r + HC_U_FLAGS),
+		.shadow_expire = (int64_t)((uint64_t)hc_rd32(r + HC_U_EXPIRE_LO) |
+					   (uint64_t)hc_rd32(r + HC_U_EXPIRE_HI) << 32),
 	};
 	k = keys_of(b, p);
 	for (i = 0; k >= 0 && i < b->ks[k].n && i < cap; i++)
@@ -912,7 +899,7 @@ static void remove_keys(struct hc_cache_builder *b, uint32_t pos)
  * the last of its strings. */
 static void forget_record(struct udata *d, uint32_t off)
 {
-	uint32_t dn = urd32(d->p + off + HC_U_DN);
+	uint32_t dn = hc_rd32(d->p + off + HC_U_DN);
 	size_t end = (dn + strlen((const char *)d->p + dn) + 1 + 3) & ~(size_t)3;
 
 	memset(d->p + off, 0, end - off);
@@ -978,7 +965,7 @@ int hc_cache_builder_remove_group(struct hc_cache_builder *b, size_t pos)
 const char *hc_cache_builder_user_dn(const struct hc_cache_builder *b,
 				     size_t pos)
 {
-	return pos < b->nu && !b->ud.spent ? ustr(b, (uint32_t)pos, HC_U_DN)
+	return pos < b->nu && !b->ud.spent ? rstr(b, hcb_urec(b, (uint32_t)pos), HC_U_DN)
 					   : NULL;
 }
 

@@ -239,6 +239,37 @@ enum {
 	HC_SUP_GSLOTS = 12,
 };
 
+
+/* Little-endian fields, read and written in place at any alignment: the
+ * one definition for the reader and the writer. */
+static inline uint32_t hc_rd32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le32toh(v);
+}
+
+static inline uint64_t hc_rd64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return le64toh(v);
+}
+
+static inline void hc_wr32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, sizeof(v));
+}
+
+static inline void hc_wr64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, sizeof(v));
+}
+
 /* The suffix of the delta file's path: CACHE + ".delta". */
 #define HC_DELTA_SUFFIX ".delta"
 

@@ -47,22 +47,6 @@ struct hc_cache {
 	uint32_t sup_nu, sup_uslots, sup_ng, sup_gslots;
 };
 
-static inline uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
-static inline uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le64toh(v);
-}
-
 /* A string offset inside the file whose string ends (NUL) within max
  * bytes and within the mapping: the reader never relies on the file's last
  * byte being 0 at the time of the read (a file rewritten in place may no
@@ -124,8 +108,8 @@ static int check_sections(struct hc_cache *c)
 	for (i = 0; i < HC_SEC_COUNT; i++) {
 		struct hc_sec *s = &c->sec[i];
 
-		s->off = rd32(h + HC_OFF_SECTIONS + 8 * i);
-		s->size = rd32(h + HC_OFF_SECTIONS + 8 * i + 4);
+		s->off = hc_rd32(h + HC_OFF_SECTIONS + 8 * i);
+		s->size = hc_rd32(h + HC_OFF_SECTIONS + 8 * i + 4);
 		if (s->off < HC_HDR_SIZE || (s->off & 3) || (s->size & 3) ||
 		    (uint64_t)s->off + s->size > c->size)
 			return -EBADMSG;
@@ -156,18 +140,18 @@ static int check_header(struct hc_cache *c)
 	if (c->size < HC_HDR_SIZE + 1 ||
 	    memcmp(h, HC_CACHE_MAGIC, HC_CACHE_MAGIC_LEN) != 0)
 		return -EBADMSG;
-	if (rd32(h + HC_OFF_BOM) != HC_BOM ||
-	    rd32(h + HC_OFF_VERSION) != HC_CACHE_VERSION)
+	if (hc_rd32(h + HC_OFF_BOM) != HC_BOM ||
+	    hc_rd32(h + HC_OFF_VERSION) != HC_CACHE_VERSION)
 		return -EPROTONOSUPPORT;
-	if (rd32(h + HC_OFF_HDRSIZE) != HC_HDR_SIZE ||
-	    rd32(h + HC_OFF_FILESIZE) != c->size ||
-	    rd32(h + HC_OFF_CHECKSUM) != hc_header_checksum(h) ||
+	if (hc_rd32(h + HC_OFF_HDRSIZE) != HC_HDR_SIZE ||
+	    hc_rd32(h + HC_OFF_FILESIZE) != c->size ||
+	    hc_rd32(h + HC_OFF_CHECKSUM) != hc_header_checksum(h) ||
 	    h[c->size - 1] != 0)
 		return -EBADMSG;
-	c->n_users = rd32(h + HC_OFF_NUSERS);
-	c->n_groups = rd32(h + HC_OFF_NGROUPS);
-	c->generation = rd64(h + HC_OFF_GENERATION);
-	c->base_generation = rd64(h + HC_OFF_BASEGEN);
+	c->n_users = hc_rd32(h + HC_OFF_NUSERS);
+	c->n_groups = hc_rd32(h + HC_OFF_NGROUPS);
+	c->generation = hc_rd64(h + HC_OFF_GENERATION);
+	c->base_generation = hc_rd64(h + HC_OFF_BASEGEN);
 	if (check_sections(c) < 0 || check_keys_section(c) < 0)
 		return -EBADMSG;
 	return 0;
@@ -183,10 +167,10 @@ static int check_superseded(struct hc_cache *d)
 
 	if (s->size < HC_SUP_HDR_SIZE)
 		return -EBADMSG;
-	d->sup_nu = rd32(p + HC_SUP_NUSERS);
-	d->sup_uslots = rd32(p + HC_SUP_USLOTS);
-	d->sup_ng = rd32(p + HC_SUP_NGROUPS);
-	d->sup_gslots = rd32(p + HC_SUP_GSLOTS);
+	d->sup_nu = hc_rd32(p + HC_SUP_NUSERS);
+	d->sup_uslots = hc_rd32(p + HC_SUP_USLOTS);
+	d->sup_ng = hc_rd32(p + HC_SUP_NGROUPS);
+	d->sup_gslots = hc_rd32(p + HC_SUP_GSLOTS);
 	need = HC_SUP_HDR_SIZE + 4 * ((uint64_t)d->sup_uslots + d->sup_gslots);
 	if (need != s->size ||
 	    (d->sup_nu && d->sup_nu >= d->sup_uslots) ||
@@ -414,8 +398,8 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 	const uint8_t *h = f->map;
 
 	out->generation = f->generation;
-	out->refreshed_at = (int64_t)rd64(h + HC_OFF_REFRESHED);
-	out->server = str_at(f, rd32(h + HC_OFF_SERVER), HC_MAX_SERVER);
+	out->refreshed_at = (int64_t)hc_rd64(h + HC_OFF_REFRESHED);
+	out->server = str_at(f, hc_rd32(h + HC_OFF_SERVER), HC_MAX_SERVER);
 	if (!out->server)
 		return -EBADMSG;
 	out->n_users = out->user_slots = c->n_users;
@@ -447,21 +431,21 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 	if (!r)
 		return -EBADMSG;
 	prefetch_strings(c, off);
-	u->name = str_len_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME, &u->name_len);
-	u->gecos = str_len_at(c, rd32(r + HC_U_GECOS), HC_MAX_GECOS, &u->gecos_len);
-	u->dir = str_len_at(c, rd32(r + HC_U_DIR), HC_MAX_PATH, &u->dir_len);
-	u->shell = str_len_at(c, rd32(r + HC_U_SHELL), HC_MAX_PATH, &u->shell_len);
-	u->dn = str_at(c, rd32(r + HC_U_DN), HC_MAX_DN);
-	u->host = str_at(c, rd32(r + HC_U_HOST), HC_MAX_HOST);
+	u->name = str_len_at(c, hc_rd32(r + HC_U_NAME), HC_MAX_NAME, &u->name_len);
+	u->gecos = str_len_at(c, hc_rd32(r + HC_U_GECOS), HC_MAX_GECOS, &u->gecos_len);
+	u->dir = str_len_at(c, hc_rd32(r + HC_U_DIR), HC_MAX_PATH, &u->dir_len);
+	u->shell = str_len_at(c, hc_rd32(r + HC_U_SHELL), HC_MAX_PATH, &u->shell_len);
+	u->dn = str_at(c, hc_rd32(r + HC_U_DN), HC_MAX_DN);
+	u->host = str_at(c, hc_rd32(r + HC_U_HOST), HC_MAX_HOST);
 	if (!u->name || !u->gecos || !u->dir || !u->shell || !u->dn || !u->host)
 		return -EBADMSG;
-	u->uid = rd32(r + HC_U_UID);
-	u->gid = rd32(r + HC_U_GID);
-	u->flags = rd32(r + HC_U_FLAGS);
-	exp = rd32(r + HC_U_EXPIRE_LO) | (uint64_t)rd32(r + HC_U_EXPIRE_HI) << 32;
+	u->uid = hc_rd32(r + HC_U_UID);
+	u->gid = hc_rd32(r + HC_U_GID);
+	u->flags = hc_rd32(r + HC_U_FLAGS);
+	exp = hc_rd32(r + HC_U_EXPIRE_LO) | (uint64_t)hc_rd32(r + HC_U_EXPIRE_HI) << 32;
 	u->shadow_expire = (int64_t)exp;
-	u->ngroups = rd32(r + HC_U_NGROUPS);
-	u->index = rd32(r + HC_U_INDEX);
+	u->ngroups = hc_rd32(r + HC_U_NGROUPS);
+	u->index = hc_rd32(r + HC_U_INDEX);
 	if (u->index >= c->n_users)
 		return -EBADMSG;
 	return 0;
@@ -489,16 +473,16 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 		const uint8_t *r;
 		const char *s;
 
-		roff = rd32(slot + side + 4);
+		roff = hc_rd32(slot + side + 4);
 		if (roff == 0)
 			return 0;
-		if (rd32(slot + side) == key) {
+		if (hc_rd32(slot + side) == key) {
 			if (!name)
 				return roff;
 			r = rec_at(c, dsec, roff, recsize);
 			if (!r)
 				return UINT32_MAX;
-			s = str_at(c, rd32(r + nameoff_in_rec), HC_MAX_NAME);
+			s = str_at(c, hc_rd32(r + nameoff_in_rec), HC_MAX_NAME);
 			if (s && strcmp(s, name) == 0)
 				return roff;
 		}
@@ -544,7 +528,7 @@ static int file_user_at(const struct hc_cache *c, uint32_t i,
 {
 	if (i >= c->n_users)
 		return -ENOENT;
-	return fill_user(c, rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)i),
+	return fill_user(c, hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)i),
 			 out);
 }
 
@@ -558,16 +542,16 @@ static int file_user_group(const struct hc_cache *c, const struct hc_user *u,
 	if (u->index >= c->n_users)
 		return -EINVAL;
 	r = rec_at(c, HC_SEC_USER_DATA,
-		   rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
+		   hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
 		   HC_UREC_SIZE);
 	if (!r)
 		return -EBADMSG;
-	if (i >= rd32(r + HC_U_NGROUPS))
+	if (i >= hc_rd32(r + HC_U_NGROUPS))
 		return -ENOENT;
-	first = rd32(r + HC_U_GFIRST);
+	first = hc_rd32(r + HC_U_GFIRST);
 	if ((uint64_t)first + i >= g->size / 4)
 		return -EBADMSG;
-	*gid = rd32(c->map + g->off + 4 * ((size_t)first + i));
+	*gid = hc_rd32(c->map + g->off + 4 * ((size_t)first + i));
 	return 0;
 }
 
@@ -603,21 +587,21 @@ static int fill_group(const struct hc_cache *c, uint32_t off,
 
 	if (!r)
 		return -EBADMSG;
-	g->name = str_len_at(c, rd32(r + HC_G_NAME), HC_MAX_NAME, &g->name_len);
+	g->name = str_len_at(c, hc_rd32(r + HC_G_NAME), HC_MAX_NAME, &g->name_len);
 	if (!g->name)
 		return -EBADMSG;
-	g->gid = rd32(r + HC_G_GID);
-	g->nmembers = rd32(r + HC_G_NMEMBERS);
-	g->index = rd32(r + HC_G_INDEX);
+	g->gid = hc_rd32(r + HC_G_GID);
+	g->nmembers = hc_rd32(r + HC_G_NMEMBERS);
+	g->index = hc_rd32(r + HC_G_INDEX);
 	if (g->index >= c->n_groups)
 		return -EBADMSG;
-	return member_block(c, rd32(r + HC_G_BLOCK), rd32(r + HC_G_BLOCK_LEN), g);
+	return member_block(c, hc_rd32(r + HC_G_BLOCK), hc_rd32(r + HC_G_BLOCK_LEN), g);
 }
 
 /* GROUP_TABLE entry i. */
 static uint32_t group_table(const struct hc_cache *c, uint32_t i)
 {
-	return rd32(c->map + c->sec[HC_SEC_GROUP_TABLE].off + 4 * (size_t)i);
+	return hc_rd32(c->map + c->sec[HC_SEC_GROUP_TABLE].off + 4 * (size_t)i);
 }
 
 /* A compact user private group (cache_format.h, GROUP_TABLE) from the
@@ -631,16 +615,16 @@ static int fill_upg(const struct hc_cache *c, uint32_t off, uint32_t i,
 	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
 
 	if (!r || i >= c->n_groups ||
-	    (from_table && rd32(r + HC_U_UPG) != i + 1))
+	    (from_table && hc_rd32(r + HC_U_UPG) != i + 1))
 		return -EBADMSG;
 	prefetch_strings(c, off);
-	g->name = str_len_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME, &g->name_len);
-	g->gid = rd32(r + HC_U_GID);
+	g->name = str_len_at(c, hc_rd32(r + HC_U_NAME), HC_MAX_NAME, &g->name_len);
+	g->gid = hc_rd32(r + HC_U_GID);
 	g->nmembers = 0;
 	g->index = i;
 	g->members = NULL;
 	g->members_len = 0;
-	if (!g->name || rd32(r + HC_U_UID) != g->gid)
+	if (!g->name || hc_rd32(r + HC_U_UID) != g->gid)
 		return -EBADMSG;
 	return 0;
 }
@@ -655,7 +639,7 @@ static int upg_of_user(const struct hc_cache *c, uint32_t off,
 
 	if (!r)
 		return -EBADMSG;
-	upg = rd32(r + HC_U_UPG);
+	upg = hc_rd32(r + HC_U_UPG);
 	if (upg == 0)
 		return -ENOENT;
 	return fill_upg(c, off, upg - 1, false, g);
@@ -927,17 +911,17 @@ static int key_list(const struct hc_cache *c, const struct hc_user *u,
 	if (u->index >= c->n_users)
 		return -EINVAL;
 	r = rec_at(c, HC_SEC_USER_DATA,
-		   rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
+		   hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
 		   HC_UREC_SIZE);
-	if (!r || str_at(c, rd32(r + HC_U_NAME), HC_MAX_NAME) != u->name)
+	if (!r || str_at(c, hc_rd32(r + HC_U_NAME), HC_MAX_NAME) != u->name)
 		return -EBADMSG;
-	off = rd32(c->map + k->off + 4 * (size_t)u->index);
+	off = hc_rd32(c->map + k->off + 4 * (size_t)u->index);
 	if (off == 0)
 		return 0;
 	if ((uint64_t)off < (uint64_t)k->off + 4 * (uint64_t)c->n_users ||
 	    !rec_at(c, HC_SEC_KEYS, off, 4))
 		return -EBADMSG;
-	*n = rd32(c->map + off);
+	*n = hc_rd32(c->map + off);
 	if (*n > HC_SSH_KEYS_MAX || !rec_at(c, HC_SEC_KEYS, off, 4 + 8 * *n))
 		return -EBADMSG;
 	*list = c->map + off;
@@ -964,8 +948,8 @@ static int file_user_key(const struct hc_cache *c, const struct hc_user *u,
 		return r;
 	if (i >= n)
 		return -ENOENT;
-	soff = rd32(list + 4 + 8 * (size_t)i);
-	slen = rd32(list + 8 + 8 * (size_t)i);
+	soff = hc_rd32(list + 4 + 8 * (size_t)i);
+	slen = hc_rd32(list + 8 + 8 * (size_t)i);
 	/* the string and its NUL inside KEYS, no NUL before its end */
 	if (slen > HC_SSH_KEY_MAX || soff < k->off ||
 	    (uint64_t)soff + slen + 1 > (uint64_t)k->off + k->size ||
@@ -993,7 +977,7 @@ static bool sup_has(const uint8_t *set, uint32_t slots, uint32_t pos)
 		return false;
 	at = hc_slot(hc_hash_id(pos), slots);
 	for (i = 0; i < slots; i++) {
-		v = rd32(set + 4 * (size_t)at);
+		v = hc_rd32(set + 4 * (size_t)at);
 		if (v == 0)
 			return false;
 		if (v == pos + 1)
@@ -1209,7 +1193,7 @@ int hc_cache_superseded_at(const struct hc_cache *c, bool groups,
 	n = groups ? d->sup_gslots : d->sup_uslots;
 	if (slot >= n)
 		return -ENOENT;
-	v = rd32((groups ? d->sup_g : d->sup_u) + 4 * (size_t)slot);
+	v = hc_rd32((groups ? d->sup_g : d->sup_u) + 4 * (size_t)slot);
 	if (v == 0)
 		return -ESRCH;
 	*pos = v - 1;

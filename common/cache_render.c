@@ -147,18 +147,6 @@ static int plan(struct wctx *w, const char *server)
 	return 0;
 }
 
-static inline void wr32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, sizeof(v));
-}
-
-static inline void wr64(uint8_t *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, sizeof(v));
-}
-
 /* File offset of the pool string at pool offset off. */
 static uint32_t pool_at(const struct wctx *w, uint32_t off)
 {
@@ -174,14 +162,6 @@ static uint32_t pool_off(struct wctx *w, const char *s)
 	return pool_at(w, (uint32_t)f);
 }
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return le32toh(v);
-}
-
 /* User i's record, in place: the fields the builder left for the render
  * (cache_builder.h, struct udata). */
 static void emit_user(struct wctx *w, uint32_t i, uint32_t gfirst)
@@ -189,15 +169,15 @@ static void emit_user(struct wctx *w, uint32_t i, uint32_t gfirst)
 	uint32_t off = w->b->u[i].off;
 	uint8_t *r = w->out + off;
 
-	wr32(w->out + w->sec_off[HC_SEC_USER_TABLE] + 4 * (uint64_t)i, off);
-	if (rd32(r + HC_U_GECOS) == 0)
-		wr32(r + HC_U_GECOS, pool_at(w, w->empty));
-	wr32(r + HC_U_SHELL, pool_at(w, rd32(r + HC_U_SHELL)));
-	wr32(r + HC_U_HOST, pool_at(w, rd32(r + HC_U_HOST)));
-	wr32(r + HC_U_GFIRST, gfirst);
-	wr32(r + HC_U_NGROUPS, w->gcount[i]);
-	wr32(r + HC_U_INDEX, i);
-	wr32(r + HC_U_UPG, w->upg[i]);
+	hc_wr32(w->out + w->sec_off[HC_SEC_USER_TABLE] + 4 * (uint64_t)i, off);
+	if (hc_rd32(r + HC_U_GECOS) == 0)
+		hc_wr32(r + HC_U_GECOS, pool_at(w, w->empty));
+	hc_wr32(r + HC_U_SHELL, pool_at(w, hc_rd32(r + HC_U_SHELL)));
+	hc_wr32(r + HC_U_HOST, pool_at(w, hc_rd32(r + HC_U_HOST)));
+	hc_wr32(r + HC_U_GFIRST, gfirst);
+	hc_wr32(r + HC_U_NGROUPS, w->gcount[i]);
+	hc_wr32(r + HC_U_INDEX, i);
+	hc_wr32(r + HC_U_UPG, w->upg[i]);
 }
 
 static int by_off(const void *x, const void *y, void *arg)
@@ -248,19 +228,19 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 	uint32_t m, mu;
 
 	if (w->gupg[i]) { /* compact: the table names the user record */
-		wr32(tab, b->u[w->gupg[i] - 1].off);
+		hc_wr32(tab, b->u[w->gupg[i] - 1].off);
 		return;
 	}
 	ui = hcb_find_user_h(b, name, g->hash);
 	w->goff[i] = (uint32_t)*pos;
-	wr32(tab, w->goff[i]);
-	wr32(r + HC_G_NAME, ui >= 0 ? rd32(w->out + b->u[ui].off + HC_U_NAME)
+	hc_wr32(tab, w->goff[i]);
+	hc_wr32(r + HC_G_NAME, ui >= 0 ? hc_rd32(w->out + b->u[ui].off + HC_U_NAME)
 				    : pool_off(w, name));
-	wr32(r + HC_G_GID, g->gid);
-	wr32(r + HC_G_NMEMBERS, g->nmembers);
-	wr32(r + HC_G_BLOCK, (uint32_t)*pos + HC_GREC_SIZE);
-	wr32(r + HC_G_BLOCK_LEN, g->blen);
-	wr32(r + HC_G_INDEX, i);
+	hc_wr32(r + HC_G_GID, g->gid);
+	hc_wr32(r + HC_G_NMEMBERS, g->nmembers);
+	hc_wr32(r + HC_G_BLOCK, (uint32_t)*pos + HC_GREC_SIZE);
+	hc_wr32(r + HC_G_BLOCK_LEN, g->blen);
+	hc_wr32(r + HC_G_INDEX, i);
 	*pos += HC_GREC_SIZE;
 	memcpy(w->out + *pos, bstr(w, g->block), g->blen);
 	*pos = (*pos + g->blen + 3) & ~(uint64_t)3;
@@ -268,7 +248,7 @@ static void emit_group(struct wctx *w, uint32_t i, uint64_t *pos)
 		mu = w->memu[g->first + m];
 		if (mu && w->glast[mu - 1] != i + 1) {
 			w->glast[mu - 1] = i + 1;
-			wr32(gids + 4 * (uint64_t)w->gcount[mu - 1]++, g->gid);
+			hc_wr32(gids + 4 * (uint64_t)w->gcount[mu - 1]++, g->gid);
 		}
 	}
 }
@@ -302,8 +282,8 @@ static void index_put(uint8_t *tab, uint32_t nslots, unsigned side,
 		if (++pos == nslots)
 			pos = 0;
 	}
-	wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side, key);
-	wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4, roff);
+	hc_wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side, key);
+	hc_wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4, roff);
 }
 
 /* One index section: written in hash order (random), so all of it is
@@ -343,14 +323,14 @@ static void emit_keys(uint8_t *out, uint64_t sec, const struct hc_cache_builder 
 	for (i = 0; i < b->nks; i++) {
 		const struct bkeys *k = &b->ks[i];
 
-		wr32(out + sec + 4 * (uint64_t)k->user, (uint32_t)pos);
-		wr32(out + pos, k->n);
+		hc_wr32(out + sec + 4 * (uint64_t)k->user, (uint32_t)pos);
+		hc_wr32(out + pos, k->n);
 		str = pos + 4 + 8 * (uint64_t)k->n;
 		for (j = 0; j < k->n; j++) {
 			const struct bkeyv *v = &b->kv[k->first + j];
 
-			wr32(out + pos + 4 + 8 * j, (uint32_t)str);
-			wr32(out + pos + 8 + 8 * j, v->len);
+			hc_wr32(out + pos + 4 + 8 * j, (uint32_t)str);
+			hc_wr32(out + pos + 8 + 8 * j, v->len);
 			memcpy(out + str, b->kstr.p + v->off, (size_t)v->len + 1);
 			str += (uint64_t)v->len + 1;
 		}
@@ -370,17 +350,17 @@ static void emit_user_groups(struct wctx *w)
 	for (i = 0; i < b->nu; i++) {
 		uint8_t *r = w->out + b->u[i].off;
 
-		wr32(r + HC_U_GFIRST, 0);
-		wr32(r + HC_U_NGROUPS, 0);
+		hc_wr32(r + HC_U_GFIRST, 0);
+		hc_wr32(r + HC_U_NGROUPS, 0);
 	}
 	for (i = 0; i < b->nxg; i++) {
 		const struct bkeys *x = &b->xg[i];
 		uint8_t *r = w->out + b->u[x->user].off;
 
-		wr32(r + HC_U_GFIRST, (uint32_t)at);
-		wr32(r + HC_U_NGROUPS, x->n);
+		hc_wr32(r + HC_U_GFIRST, (uint32_t)at);
+		hc_wr32(r + HC_U_NGROUPS, x->n);
 		for (uint32_t j = 0; j < x->n; j++, at++)
-			wr32(gids + 4 * at, b->xgid[x->first + j]);
+			hc_wr32(gids + 4 * at, b->xgid[x->first + j]);
 	}
 }
 
@@ -395,15 +375,14 @@ static uint32_t emit_set(uint8_t *set, uint32_t slots, const uint32_t *pos,
 	for (i = 0; i < n; i++) {
 		at = hc_slot(hc_hash_id(pos[i]), slots);
 		for (;;) {
-			memcpy(&v, set + 4 * (size_t)at, sizeof(v));
-			v = le32toh(v);
+			v = hc_rd32(set + 4 * (size_t)at);
 			if (v == 0 || v == pos[i] + 1)
 				break;
 			if (++at == slots)
 				at = 0;
 		}
 		if (v == 0) {
-			wr32(set + 4 * (size_t)at, pos[i] + 1);
+			hc_wr32(set + 4 * (size_t)at, pos[i] + 1);
 			count++;
 		}
 	}
@@ -416,11 +395,11 @@ static void emit_superseded(struct wctx *w)
 	uint8_t *p = w->out + w->sec_off[HC_SEC_SUPERSEDED];
 	uint32_t us = (uint32_t)hcb_sup_slots(b->nsupu), gs = (uint32_t)hcb_sup_slots(b->nsupg);
 
-	wr32(p + HC_SUP_USLOTS, us);
-	wr32(p + HC_SUP_GSLOTS, gs);
-	wr32(p + HC_SUP_NUSERS,
+	hc_wr32(p + HC_SUP_USLOTS, us);
+	hc_wr32(p + HC_SUP_GSLOTS, gs);
+	hc_wr32(p + HC_SUP_NUSERS,
 	     emit_set(p + HC_SUP_HDR_SIZE, us, b->supu, b->nsupu));
-	wr32(p + HC_SUP_NGROUPS, emit_set(p + HC_SUP_HDR_SIZE + 4 * (size_t)us,
+	hc_wr32(p + HC_SUP_NGROUPS, emit_set(p + HC_SUP_HDR_SIZE + 4 * (size_t)us,
 					  gs, b->supg, b->nsupg));
 }
 
@@ -431,21 +410,21 @@ static void emit_header(struct wctx *w, uint64_t generation,
 	uint32_t i;
 
 	memcpy(h, HC_CACHE_MAGIC, HC_CACHE_MAGIC_LEN);
-	wr32(h + HC_OFF_VERSION, HC_CACHE_VERSION);
-	wr32(h + HC_OFF_HDRSIZE, HC_HDR_SIZE);
-	wr32(h + HC_OFF_BOM, HC_BOM);
-	wr32(h + HC_OFF_FILESIZE, (uint32_t)w->total);
-	wr64(h + HC_OFF_GENERATION, generation);
-	wr64(h + HC_OFF_BASEGEN, w->b->base);
-	wr64(h + HC_OFF_REFRESHED, (uint64_t)refreshed_at);
-	wr32(h + HC_OFF_SERVER, pool_off(w, server));
-	wr32(h + HC_OFF_NUSERS, (uint32_t)w->b->nu);
-	wr32(h + HC_OFF_NGROUPS, (uint32_t)w->b->ng);
+	hc_wr32(h + HC_OFF_VERSION, HC_CACHE_VERSION);
+	hc_wr32(h + HC_OFF_HDRSIZE, HC_HDR_SIZE);
+	hc_wr32(h + HC_OFF_BOM, HC_BOM);
+	hc_wr32(h + HC_OFF_FILESIZE, (uint32_t)w->total);
+	hc_wr64(h + HC_OFF_GENERATION, generation);
+	hc_wr64(h + HC_OFF_BASEGEN, w->b->base);
+	hc_wr64(h + HC_OFF_REFRESHED, (uint64_t)refreshed_at);
+	hc_wr32(h + HC_OFF_SERVER, pool_off(w, server));
+	hc_wr32(h + HC_OFF_NUSERS, (uint32_t)w->b->nu);
+	hc_wr32(h + HC_OFF_NGROUPS, (uint32_t)w->b->ng);
 	for (i = 0; i < HC_SEC_COUNT; i++) {
-		wr32(h + HC_OFF_SECTIONS + 8 * i, (uint32_t)w->sec_off[i]);
-		wr32(h + HC_OFF_SECTIONS + 8 * i + 4, (uint32_t)w->sec_size[i]);
+		hc_wr32(h + HC_OFF_SECTIONS + 8 * i, (uint32_t)w->sec_off[i]);
+		hc_wr32(h + HC_OFF_SECTIONS + 8 * i + 4, (uint32_t)w->sec_size[i]);
 	}
-	wr32(h + HC_OFF_CHECKSUM, hc_header_checksum(h));
+	hc_wr32(h + HC_OFF_CHECKSUM, hc_header_checksum(h));
 }
 
 static void drop(uint32_t **a)

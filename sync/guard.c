@@ -43,9 +43,7 @@ static int64_t removed(const struct hc_cache *old, uint32_t n,
 			return -1;
 		if (!has(b, kind, kind == HS_USER ? u.name : g.name))
 			gone++;
-		/* one pass over the whole old file: not kept resident */
-		if (i % 4096 == 4095)
-			hc_cache_release(old);
+		hs_walk_step(old, i);
 	}
 	return gone;
 }

@@ -290,6 +290,10 @@ int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 /* write.c: the generation of the next write after the cache old (NULL:
  * none valid), and the record of one written. */
 uint64_t hs_next_generation(const struct hc_cache *old);
+/* In a walk over the whole of c, after position i: every 4,096 entries
+ * the pages the walk read leave the resident set (hc_cache_release), so
+ * that a pass over a million entries does not keep the file resident. */
+void hs_walk_step(const struct hc_cache *c, uint32_t i);
 void hs_generation_written(uint64_t gen);
 
 /* changes.c: what one batch of followed changes touched, for the delta
