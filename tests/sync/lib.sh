@@ -8,6 +8,21 @@ export LDAPTLS_REQCERT=demand
 # The cache as sorted text lines (see tests/sync/cachedump.c).
 hs_dump() { "$HS_DUMP" "${1:-$HS_CACHE}" | LC_ALL=C sort; }
 
+# The generation in the main file's header: it changes with every full
+# write (an inode number may be reused, this may not).
+hs_main_gen() { od -An -t u8 -j 32 -N 8 "$HS_CACHE" | tr -d ' '; }
+
+# hs_group_ldif NAME GID MEMBER...: a posixGroup under ou=Groups of the
+# test directory, as LDIF for slapd_add.
+hs_group_ldif() {
+	local n=$1 g=$2 m
+	shift 2
+	printf 'dn: cn=%s,ou=Groups,%s\nobjectClass: posixGroup\ncn: %s\ngidNumber: %s\n' \
+		"$n" "$LDAP_BASE" "$n" "$g"
+	for m in "$@"; do printf 'memberUid: %s\n' "$m"; done
+	echo
+}
+
 # hs_like_once WHAT ONCE_CONF ONCE_CACHE: within 5 s the cache served
 # (main + delta, sorted dump: the delta's records enumerate after the main
 # file's) equals what a fresh --once writes with ONCE_CONF to ONCE_CACHE.

@@ -29,14 +29,6 @@ user() { # name uidNumber [gidNumber]
 	printf 'uid: %s\ncn: %s\nsn: %s\nuidNumber: %s\ngidNumber: %s\n' "$1" "$1" "$1" "$2" "${3:-20000}"
 	printf 'homeDirectory: /home/%s\nloginShell: /bin/sh\n\n' "$1"
 }
-group() { # name gid members...
-	local n=$1 g=$2 m
-	shift 2
-	printf 'dn: cn=%s,%s\nobjectClass: posixGroup\ncn: %s\ngidNumber: %s\n' "$n" "$G" "$n" "$g"
-	for m in "$@"; do printf 'memberUid: %s\n' "$m"; done
-	echo
-}
-main_gen() { od -An -t u8 -j 32 -N 8 "$HS_CACHE" | tr -d ' '; }
 
 hs_start_daemon "$HS_CONF" "$log"
 hs_wait 10 grep -q 'refresh applied' "$log"
@@ -114,7 +106,7 @@ user same7 33001 | slapd_add >/dev/null
 step "an add after the set is gone"
 
 # a group takes www's gid, then moves away: www comes back
-group wwwtoo 5002 bob | slapd_add >/dev/null
+hs_group_ldif wwwtoo 5002 bob | slapd_add >/dev/null
 step "a group contested by gid"
 slapd_modify >/dev/null <<EOT
 dn: cn=wwwtoo,$G
@@ -125,10 +117,10 @@ EOT
 step "the contested group moves to a gid of its own"
 is "both groups are served" "$(hs_dump | grep -c '^G:www\(too\)\?:')" 2
 
-gen=$(main_gen)
+gen=$(hs_main_gen)
 for i in $(seq 1 30); do user "lb$i" $((31000 + i)); done | slapd_add >/dev/null
 step "a burst past delta_max"
-check "the burst made a full write" test "$(main_gen)" != "$gen"
+check "the burst made a full write" test "$(hs_main_gen)" != "$gen"
 is "every user of the burst is served" "$(served U:lb)" 30
 
 # a local account appears: the LDAP user of that name is refused
@@ -137,10 +129,10 @@ hs_wait 5 eval '[ "$(served U:lb7:)" = 0 ]'
 step "a local account that appears"
 is "the LDAP lb7 is no longer served" "$(served U:lb7:)" 0
 
-gen=$(main_gen)
+gen=$(hs_main_gen)
 kill -HUP "$HS_DAEMON_PID"
-hs_wait 10 eval '[ "$(main_gen)" != "$gen" ]'
-check "SIGHUP: a full refresh was written" test "$(main_gen)" != "$gen"
+hs_wait 10 eval '[ "$(hs_main_gen)" != "$gen" ]'
+check "SIGHUP: a full refresh was written" test "$(hs_main_gen)" != "$gen"
 step "SIGHUP"
 
 printf 'dn: uid=lb3,%s\nchangetype: delete\n' "$P" | slapd_modify >/dev/null

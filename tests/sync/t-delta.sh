@@ -37,7 +37,6 @@ user() { # name uidNumber gidNumber
 	printf 'uid: %s\ncn: %s\nsn: %s\nuidNumber: %s\ngidNumber: %s\n' "$1" "$1" "$1" "$2" "${3:-20000}"
 	printf 'homeDirectory: /home/%s\nloginShell: /bin/sh\n\n' "$1"
 }
-main_gen() { od -An -t u8 -j 32 -N 8 "$HS_CACHE" | tr -d ' '; }
 main_ino() { stat -c %i "$HS_CACHE"; }
 
 hs_start_daemon "$HS_CONF" "$log"
@@ -45,12 +44,12 @@ hs_wait 10 grep -q 'refresh applied' "$log"
 check "the daemon applied its first refresh" grep -q 'refresh applied' "$log"
 check_not "no delta after a full write" test -e "$D"
 ino0=$(main_ino)
-gen0=$(main_gen)
+gen0=$(hs_main_gen)
 
 step() { hs_like_once "$1" "$once_conf" "$once_cache"; }
 main_untouched() {
 	is "$1: main file not rewritten (inode, generation)" \
-		"$(main_ino) $(main_gen)" "$ino0 $gen0"
+		"$(main_ino) $(hs_main_gen)" "$ino0 $gen0"
 }
 
 user yan 30010 | slapd_add >/dev/null
@@ -97,7 +96,7 @@ is "the uid names the new name" "$(getent passwd 30010 | cut -d: -f1)" yun
 
 {
 	user pg 30020 30020
-	printf 'dn: cn=pg,%s\nobjectClass: posixGroup\ncn: pg\ngidNumber: 30020\n\n' "$G"
+	hs_group_ldif pg 30020
 } | slapd_add >/dev/null
 step "a user and its private group"
 is "getent group pg" "$(getent group pg)" "pg:x:30020:"
@@ -136,16 +135,16 @@ user alias 10001 | slapd_add >/dev/null
 step "a contested add"
 # (an inode number may be reused by a later file: the main header's
 # generation tells a full write)
-check "contested: a full write (new main file)" test "$(main_gen)" != "$gen0"
+check "contested: a full write (new main file)" test "$(hs_main_gen)" != "$gen0"
 check_not "contested: the full write removed the delta" test -e "$D"
 like "--status: no delta after the full write" "$("$HS_SYNC" -c "$HS_CONF" --status 2>&1)" \
 	"delta: 0 entries"
-gen1=$(main_gen)
+gen1=$(hs_main_gen)
 
 # past delta_max (30): a burst merges into a new main file
 for i in $(seq 1 40); do user "bb$i" $((32000 + i)); done | slapd_add >/dev/null
 step "a burst of 40 adds"
-check "delta_max: the delta was merged into a new main file" test "$(main_gen)" != "$gen1"
+check "delta_max: the delta was merged into a new main file" test "$(hs_main_gen)" != "$gen1"
 check "the daemon is still up" kill -0 "$HS_DAEMON_PID" ||
 	grep -v "^$" "$log" | tail -40 | sed "s/^/# /"
 echo 1..$_hc_n

@@ -30,13 +30,6 @@ user() { # name uid gid
 	printf 'uid: %s\ncn: %s\nsn: %s\nuidNumber: %s\ngidNumber: %s\n' "$1" "$1" "$1" "$2" "$3"
 	printf 'homeDirectory: /home/%s\nloginShell: /bin/bash\nhcoopHost: host1.hcoop.test\n\n' "$1"
 }
-group() { # name gid members...
-	local n=$1 g=$2 m
-	shift 2
-	printf 'dn: cn=%s,%s\nobjectClass: posixGroup\ncn: %s\ngidNumber: %s\n' "$n" "$G" "$n" "$g"
-	for m in "$@"; do printf 'memberUid: %s\n' "$m"; done
-	echo
-}
 {
 	user root 30003 20000        # name of local root
 	user localadmin 30004 20000  # LDAP twin of a local user
@@ -47,11 +40,11 @@ group() { # name gid members...
 	user lateuser 30010 20000    # fine until a local lateuser appears
 	user lateuser3 30012 20000   # idem, with no LDAP change after it
 	user zzroot 30003 20000      # root's LDAP uidNumber: root must not block it
-	group sudo 30100 alice
-	group staff 30101 alice
-	group users 30102 alice
-	group ldapgrp 31100 alice    # gid of local hostgrp
-	group gidzero 0 alice
+	hs_group_ldif sudo 30100 alice
+	hs_group_ldif staff 30101 alice
+	hs_group_ldif users 30102 alice
+	hs_group_ldif ldapgrp 31100 alice    # gid of local hostgrp
+	hs_group_ldif gidzero 0 alice
 } | slapd_add >/dev/null
 is "entries loaded into LDAP" "$(hs_search -b "$LDAP_BASE" '(|(uid=root)(uid=localadmin)(uid=clone)(uid=zero)(uid=gid27)(uid=gid0)(uid=lateuser)(uid=lateuser3)(uid=zzroot)(cn=sudo)(cn=staff)(cn=users)(cn=ldapgrp)(cn=gidzero))' dn | grep -c '^dn:')" 14
 
