@@ -1,16 +1,17 @@
-/* The change log of one batch (sync.h, struct hs_changes): the model keeps
- * only the newest version of each entry, but the delta path must know
- * what the cache serves now (the version of the last write) to supersede
- * it. So before the first change of an entry in a batch its name, id and
- * (groups) members are copied here; later changes of the same entry in
- * the batch add nothing. */
+/* One batch of followed changes (sync.h, struct hs_changes): per entry
+ * touched, its newest version (the batch owns it until the write). What
+ * the cache served of it before the batch is looked up only when the
+ * batch is written (hs_changes_resolve): the ledger gives its id, the
+ * cache its name and members, so nothing of the unchanged entries is kept
+ * in memory. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache.h"
 #include "sync.h"
 
-static void change_free(struct hs_change *ch)
+static void old_free(struct hs_change *ch)
 {
 	size_t i;
 
@@ -18,77 +19,131 @@ static void change_free(struct hs_change *ch)
 		free(ch->old_members[i]);
 	free(ch->old_members);
 	free(ch->old_name);
+	ch->old_members = NULL;
+	ch->old_nmembers = 0;
+	ch->old_name = NULL;
+	ch->had_old = ch->old_unusual = false;
+	ch->old_id = 0;
+}
+
+static void change_free(struct hs_change *ch)
+{
+	old_free(ch);
+	hs_entry_free(ch->cur);
 	free(ch->key);
 }
 
-/* Copy what matters of the entry e (the old version) into ch. */
-static int copy_old(struct hs_change *ch, const struct hs_entry *e)
+int hs_changes_put(struct hs_changes *c, enum hs_kind kind, const char *id,
+		   struct hs_entry *e)
 {
-	size_t i;
-
-	ch->had_old = !e->why;
-	ch->old_rejected = e->why != NULL;
-	ch->old_contested = !e->why && hs_entry_contested(e);
-	ch->old_id = e->id;
-	ch->old_name = strdup(e->name ? e->name : "");
-	if (!ch->old_name)
-		return -ENOMEM;
-	if (e->kind != HS_GROUP || e->why || e->nmembers == 0)
-		return 0;
-	ch->old_members = calloc(e->nmembers, sizeof(char *));
-	if (!ch->old_members)
-		return -ENOMEM;
-	for (i = 0; i < e->nmembers; i++) {
-		ch->old_members[i] = strdup(e->members[i]);
-		if (!ch->old_members[i])
-			return -ENOMEM;
-		ch->old_nmembers++;
-	}
-	return 0;
-}
-
-static int note(struct hs_changes *c, const struct hs_model *m,
-		const char *key, enum hs_kind kind)
-{
+	char key[HS_KEY_MAX];
 	struct hs_change *ch;
-	const struct hs_entry *e;
 	size_t n;
 	int r;
 
-	if (hc_strmap_get(&c->seen, key, &n))
+	if ((r = hs_entry_key(kind, id, key, sizeof(key))) < 0)
+		goto fail;
+	if (hc_strmap_get(&c->seen, key, &n)) {
+		hs_entry_free(c->v[n].cur);
+		c->v[n].cur = e;
 		return 0;
+	}
+	r = -ENOMEM;
 	if (c->n == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 16;
 
 		ch = reallocarray(c->v, ncap, sizeof(*ch));
 		if (!ch)
-			return -ENOMEM;
+			goto fail;
 		c->v = ch;
 		c->cap = ncap;
 	}
 	ch = &c->v[c->n];
 	memset(ch, 0, sizeof(*ch));
 	ch->kind = kind;
-	ch->key = strdup(key);
-	if (!ch->key)
-		return -ENOMEM;
-	c->n++; /* from here on change_free owns what ch holds */
-	e = hs_index_find(&m->keys, key, 0);
-	if (e && (r = copy_old(ch, e)) < 0)
-		return r;
-	return hc_strmap_put(&c->seen, key, c->n - 1);
+	if (!(ch->key = strdup(key)))
+		goto fail;
+	if ((r = hc_strmap_put(&c->seen, key, c->n)) < 0) {
+		free(ch->key);
+		goto fail;
+	}
+	ch->cur = e;
+	c->n++;
+	return 0;
+fail:
+	hs_entry_free(e);
+	return r;
 }
 
-void hs_changes_note(struct hs_changes *c, const struct hs_model *m,
-		     enum hs_kind kind, const char *id, size_t limit)
+bool hs_changes_has(const struct hs_changes *c, const char *key)
 {
-	char key[HS_KEY_MAX];
+	size_t n;
 
-	if (c->full)
-		return;
-	if (c->n >= limit || hs_entry_key(kind, id, key, sizeof(key)) < 0 ||
-	    note(c, m, key, kind) < 0)
-		c->full = true; /* the full write needs no log */
+	return hc_strmap_get(&c->seen, key, &n);
+}
+
+/* The old version of a served group: its members, copied. */
+static int copy_members(struct hs_change *ch, const struct hc_group *g)
+{
+	struct hc_member_iter it;
+	const char *m;
+	size_t len;
+	int r;
+
+	if (g->nmembers == 0)
+		return 0;
+	if (!(ch->old_members = calloc(g->nmembers, sizeof(char *))))
+		return -ENOMEM;
+	hc_member_iter_init(&it, g);
+	while ((r = hc_member_next(&it, &m, &len)) > 0) {
+		if (ch->old_nmembers == g->nmembers)
+			return -EBADMSG;
+		if (!(ch->old_members[ch->old_nmembers] = strdup(m)))
+			return -ENOMEM;
+		ch->old_nmembers++;
+	}
+	return r;
+}
+
+/* ch's old side from the ledger and the cache. */
+static int resolve(struct hs_change *ch, const struct hs_ledger *l,
+		   const struct hc_cache *c)
+{
+	struct hs_lrec lr;
+	struct hc_user u;
+	struct hc_group g;
+	const char *name;
+	int r;
+
+	old_free(ch);
+	if (hs_ledger_find(l, ch->kind, ch->key + 2, &lr) < 0)
+		return 0; /* new to the daemon */
+	if (!(lr.flags & HS_LEDGER_SERVED)) {
+		ch->old_unusual = true;
+		return 0;
+	}
+	ch->had_old = true;
+	ch->old_id = lr.id;
+	r = ch->kind == HS_USER ? hc_cache_user_byuid(c, lr.id, &u)
+				: hc_cache_group_bygid(c, lr.id, &g);
+	if (r < 0) /* the cache does not hold what the ledger says */
+		return HS_DELTA_FULL;
+	name = ch->kind == HS_USER ? u.name : g.name;
+	if (!(ch->old_name = strdup(name)))
+		return -ENOMEM;
+	return ch->kind == HS_GROUP ? copy_members(ch, &g) : 0;
+}
+
+int hs_changes_resolve(struct hs_changes *c, const struct hs_ledger *l,
+		       const struct hc_cache *cache)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < c->n; i++)
+		if ((r = resolve(&c->v[i], l, cache)) != 0)
+			return r;
+	return 0;
 }
 
 void hs_changes_reset(struct hs_changes *c)

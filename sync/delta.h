@@ -9,22 +9,26 @@
 
 struct dctx {
 	const struct hc_config *cfg;
-	struct hs_model *m;
-	const struct hs_changes *ch;
+	struct hs_follow *f;
+	struct hs_changes *ch;
+	bool merge; /* a new main file, not a delta (delta_max reached) */
 	struct hc_local local;
 	struct hc_cache *c;
 	struct hc_cache_info info;
 	uint32_t main_users, main_groups; /* main-file positions */
 	struct hc_cache_builder *b;
-	bool *drop_u, *drop_g;   /* previous delta records not carried over */
+	/* not carried over: records of the previous delta, or in a merge
+	 * every position (main and delta) */
+	bool *drop_u, *drop_g;
 	struct hc_strmap touch;  /* user names whose record is rewritten */
+	struct hc_strmap newkeys; /* names and ids of the batch's new versions */
 	struct hc_strmap *newmem; /* per change: members of the new group */
 	size_t entries;          /* what the new delta holds and supersedes */
 	const char **fresh;      /* users newly assigned here */
 	size_t n_fresh;
 };
 
-/* The entry of change ch as the model holds it now (NULL: deleted). */
+/* The entry of change ch after the batch (NULL: deleted). */
 const struct hs_entry *hs_delta_current(const struct dctx *d,
 					const struct hs_change *ch);
 /* delta_groups.c: mark the members change k's group gained or lost (all

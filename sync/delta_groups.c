@@ -3,7 +3,7 @@
  * changed group gained or lost get a new record, and every user record
  * written gets its list after the batch. The cache as served gives the
  * list before it (by name: a list is "the groups naming this member"),
- * the change log and the model what the batch changed. */
+ * the batch what it changed. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,9 +166,12 @@ static int groups_of(struct dctx *d, const char *name, struct gidlist *l)
 			if (!changed_old_gid(d, gid) && (r = gid_add(l, gid)) < 0)
 				return r;
 		}
-	} else if (hs_mfilter_maybe(&d->m->mf, name) &&
-		   (r = listed_in(d, name, l)) < 0) {
-		return r;
+	} else {
+		if ((r = hs_mfilter_build(&d->f->mf, d->c)) < 0)
+			return r;
+		if (hs_mfilter_maybe(&d->f->mf, name) &&
+		    (r = listed_in(d, name, l)) < 0)
+			return r;
 	}
 	for (k = 0; k < d->ch->n; k++) {
 		const struct hs_change *ch = &d->ch->v[k];

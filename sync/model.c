@@ -217,8 +217,6 @@ static void remove_entry(struct hs_model *m, struct hs_entry *e)
 	unlink_entry(&m->names[e->kind], e, true);
 	unlink_entry(&m->ids[e->kind], e, false);
 	list_remove(&m->list[e->kind], e);
-	if (e->kind == HS_GROUP)
-		hs_mfilter_group(&m->mf, e, -1);
 	m->n--;
 	hs_entry_free(e);
 }
@@ -271,8 +269,6 @@ int hs_model_put(struct hs_model *m, struct hs_entry *e)
 	free(sn);
 	free(si);
 	list_insert(&m->list[k], e);
-	if (k == HS_GROUP)
-		hs_mfilter_group(&m->mf, e, +1);
 	m->n++;
 	return 0;
 }
@@ -307,6 +303,5 @@ void hs_model_free(struct hs_model *m)
 		hs_entry_free(m->rejected.v[i]);
 	free(m->rejected.v);
 	hs_index_free(&m->keys);
-	hs_mfilter_free(&m->mf);
 	hs_model_init(m);
 }

@@ -6,7 +6,7 @@ SYNC_SRCS := sync/main.c sync/lock.c sync/notify.c \
 	sync/precreate.c sync/persist.c sync/daemon.c sync/backoff.c \
 	sync/heartbeat.c sync/hbstatus.c sync/status.c sync/publish.c \
 	sync/statusd.c sync/metrics.c sync/lease.c
-SYNC_SRCS += sync/stream.c
+SYNC_SRCS += sync/stream.c sync/ledger.c
 SYNC_SRCS += sync/changes.c sync/delta.c sync/delta_groups.c sync/mfilter.c
 SYNC_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(SYNC_SRCS))
 # libsystemd for sd_notify (Type=notify) and GnuTLS for base64 of SSH keys:

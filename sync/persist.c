@@ -13,17 +13,25 @@
  * message at all for `liveness` seconds (default 3 x timeout) the server
  * counts as lost and the daemon fails over to the next uri.
  *
- * The refresh phase fills a fresh model (no cookie is sent: every entry
- * arrives as "add"); when both sessions report refreshDone it is written
- * through the removal guard. That makes a failover converge to the new
- * server's content exactly, deletes included, whatever the two providers
- * disagreed about. After that each add/modify/delete is applied to the
- * model and the cache is rewritten as soon as everything the server sent so
- * far is applied (a burst arriving during one write is written once after
- * it). Every refresh_interval the sessions are restarted on the same
- * connection: a periodic full refresh that heals a missed change. */
+ * The refresh phase (no cookie is sent: every entry arrives as "add")
+ * streams into a new cache file as --once does (stream.c), and the ledger
+ * records each entry (ledger.c); when both sessions report refreshDone
+ * the file is written through the removal guard. That makes a failover
+ * converge to the new server's content exactly, deletes included,
+ * whatever the two providers disagreed about. A change that arrives for
+ * an entry already streamed, or after its session's refreshDone, waits
+ * in the batch for the first delta. After that each add/modify/delete
+ * goes into the batch, and the batch is written as a delta (delta.c) as
+ * soon as everything the server sent so far is in it (a burst arriving
+ * during one write is written once after it); a batch that is not simple
+ * (a contested, rejected or refused entry, changed local account files)
+ * restarts the sessions: a refresh decides it. Every refresh_interval the
+ * sessions are restarted on the same connection: a periodic full refresh
+ * that heals a missed change. No model of the directory is kept: only the
+ * ledger, the few entries that are not simply served, and the batch. */
 #include <errno.h>
 #include <lber.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -45,11 +53,12 @@ struct persist {
 	struct hc_ldap *c;
 	LDAP *ld;
 	struct session s[2]; /* [HS_USER], [HS_GROUP] */
-	struct hs_model model;
+	struct hs_follow fol;      /* ledger, unusual entries, member filter */
+	struct hs_stream *st;      /* the refresh under way, or NULL */
 	bool force;          /* --force: the first refresh skips the guard */
 	bool applied;        /* the refresh result has been written */
 	bool dirty;          /* changes not yet written */
-	struct hs_changes changes; /* what they touched (the delta path) */
+	struct hs_changes changes; /* the batch: their newest versions */
 	int ended;           /* a session's final result code, 0: none */
 	int error;           /* -ENOMEM etc. from applying a message */
 	unsigned long pending; /* changes applied, not yet written */
@@ -67,40 +76,69 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-/* Before a followed change of an entry (not during the refresh, which
- * is written whole): what the cache serves of it now. */
-static void note(struct persist *p, enum hs_kind kind, const char *key)
+/* Is the entry with this key still part of session sess's refresh (it
+ * streams into the new file), or a change (into the batch)? */
+static bool streaming(const struct persist *p, int sess, enum hs_kind kind,
+		      const char *key)
 {
-	if (p->applied)
-		hs_changes_note(&p->changes, &p->model, kind, key,
-				p->cfg->delta_max);
+	return p->st && !p->s[sess].done &&
+	       hs_ledger_find(&p->fol.ledger, kind, key, NULL) < 0;
 }
 
-static void apply_entry(struct persist *p, enum hs_kind kind,
-			LDAPMessage *msg, const char *key)
+/* Does the daemon know the entry (served or not, or changed in the
+ * batch)? Otherwise its deletion changes nothing. */
+static bool known(const struct persist *p, enum hs_kind kind, const char *key)
 {
-	struct hs_entry *e = NULL;
-	int r;
+	char k[HS_KEY_MAX];
 
-	note(p, kind, key);
-	r = hs_entry_parse(p->cfg, p->ld, msg, kind, key, &e);
+	if (hs_ledger_find(&p->fol.ledger, kind, key, NULL) == 0)
+		return true;
+	return hs_entry_key(kind, key, k, sizeof(k)) == 0 &&
+	       hs_changes_has(&p->changes, k);
+}
 
-	if (r == -EINVAL) {
-		/* it became invalid: the old version must not stay */
-		if (hs_model_del(&p->model, kind, key)) {
-			p->dirty = true;
-			p->pending++;
-		}
-		return;
-	}
-	if (r == 0)
-		r = hs_model_put(&p->model, e);
+static void batch(struct persist *p, enum hs_kind kind, const char *key,
+		  struct hs_entry *e)
+{
+	int r = hs_changes_put(&p->changes, kind, key, e);
+
 	if (r < 0) {
 		p->error = r;
 		return;
 	}
 	p->dirty = true;
 	p->pending++;
+}
+
+static void apply_delete(struct persist *p, enum hs_kind kind,
+			 const char *key)
+{
+	if (known(p, kind, key))
+		batch(p, kind, key, NULL);
+}
+
+static void apply_entry(struct persist *p, int sess, enum hs_kind kind,
+			LDAPMessage *msg, const char *key)
+{
+	struct hs_entry *e = NULL;
+	int r;
+
+	if (streaming(p, sess, kind, key)) {
+		if ((r = hs_stream_entry(p->st, p->ld, msg, kind, key)) < 0)
+			p->error = r;
+		return;
+	}
+	r = hs_entry_parse(p->cfg, p->ld, msg, kind, key, &e);
+	if (r == -EINVAL) {
+		/* it became invalid: the old version must not stay */
+		apply_delete(p, kind, key);
+		return;
+	}
+	if (r < 0) {
+		p->error = r;
+		return;
+	}
+	batch(p, kind, key, e);
 }
 
 /* The Sync State control of an entry: state and entryUUID text. */
@@ -125,8 +163,9 @@ static int entry_state(struct persist *p, LDAPMessage *msg, int *state,
 	return r;
 }
 
-static void on_entry(struct persist *p, enum hs_kind kind, LDAPMessage *msg)
+static void on_entry(struct persist *p, int sess, LDAPMessage *msg)
 {
+	enum hs_kind kind = sess == 0 ? HS_USER : HS_GROUP;
 	char key[40];
 	int state = -1;
 
@@ -137,14 +176,10 @@ static void on_entry(struct persist *p, enum hs_kind kind, LDAPMessage *msg)
 	switch (state) {
 	case LDAP_SYNC_ADD:
 	case LDAP_SYNC_MODIFY:
-		apply_entry(p, kind, msg, key);
+		apply_entry(p, sess, kind, msg, key);
 		break;
 	case LDAP_SYNC_DELETE:
-		note(p, kind, key);
-		if (hs_model_del(&p->model, kind, key)) {
-			p->dirty = true;
-			p->pending++;
-		}
+		apply_delete(p, kind, key);
 		break;
 	default: /* PRESENT: nothing changed (we send no cookie) */
 		break;
@@ -173,11 +208,7 @@ static void idset_deletes(struct persist *p, enum hs_kind kind, BerElement *ber)
 	for (i = 0; deletes && uuids[i].bv_val; i++) {
 		if (hs_uuid_text(&uuids[i], key, sizeof(key)) != 0)
 			continue;
-		note(p, kind, key);
-		if (hs_model_del(&p->model, kind, key)) {
-			p->dirty = true;
-			p->pending++;
-		}
+		apply_delete(p, kind, key);
 	}
 	ber_bvarray_free(uuids);
 }
@@ -258,7 +289,7 @@ static void dispatch(struct persist *p, LDAPMessage *msg)
 	if (i < 2) {
 		switch (ldap_msgtype(msg)) {
 		case LDAP_RES_SEARCH_ENTRY:
-			on_entry(p, i == 0 ? HS_USER : HS_GROUP, msg);
+			on_entry(p, i, msg);
 			break;
 		case LDAP_RES_INTERMEDIATE:
 			on_intermediate(p, &p->s[i], msg);
@@ -316,17 +347,34 @@ static void stop_sessions(struct persist *p)
 		}
 }
 
-/* (Re)start both sessions into an empty model: a full refresh. */
-static int begin_refresh(struct persist *p)
+/* Forget the previous refresh: ledger, set, batch. */
+static void reset(struct persist *p)
 {
-	int i, rc;
-
 	stop_sessions(p);
-	hs_model_free(&p->model);
-	hs_model_init(&p->model);
+	hs_stream_free(p->st);
+	p->st = NULL;
+	hs_follow_free(&p->fol);
 	hs_changes_reset(&p->changes);
 	p->applied = p->dirty = false;
 	p->pending = 0;
+	/* the previous ledger was the biggest allocation: back to the
+	 * system, so the new one does not add to it */
+	malloc_trim(0);
+}
+
+/* (Re)start both sessions into a new streamed file: a full refresh. 0,
+ * HS_PERSIST_WRITE_FAILED (logged) or a negative errno. */
+static int begin_refresh(struct persist *p)
+{
+	char err[512];
+	int i, rc;
+
+	reset(p);
+	if (hs_stream_begin(p->cfg, &p->fol.ledger, &p->st, err,
+			    sizeof(err)) < 0) {
+		hc_err("%s; the cache is not written", err);
+		return HS_PERSIST_WRITE_FAILED;
+	}
 	p->refresh_due = now_ms() + p->cfg->refresh_interval * 1000L;
 	hs_hb_state(HC_HB_REFRESHING, hc_ldap_uri(p->c), NULL);
 	for (i = 0; i < 2; i++) {
@@ -407,6 +455,30 @@ static int receive(struct persist *p)
 	}
 }
 
+/* Both sessions finished the refresh: write the streamed file. 0, -EPERM
+ * (guard) or HS_PERSIST_WRITE_FAILED. */
+static int apply_refresh(struct persist *p, const char *server)
+{
+	int r = hs_stream_finish(p->st, server,
+				 p->force ? 0 : HS_WRITE_GUARDED, &p->fol.set);
+
+	hs_stream_free(p->st);
+	p->st = NULL;
+	malloc_trim(0); /* the builder's memory back to the system */
+	if (r == -EPERM)
+		return r;
+	if (r < 0)
+		return HS_PERSIST_WRITE_FAILED;
+	p->applied = true;
+	p->force = false; /* the periodic refreshes are guarded */
+	hs_hb_full_refresh();
+	hs_hb_state(HC_HB_CONNECTED, server, "");
+	hc_info("refresh applied; following changes on %s", server);
+	/* changes that arrived meanwhile: the first delta */
+	p->dirty = p->changes.n > 0;
+	return 0;
+}
+
 /* Apply the refresh once both sessions finished it, else write the changes
  * read so far. 0, -EPERM (guard), or HS_PERSIST_WRITE_FAILED. */
 static int settle(struct persist *p)
@@ -420,36 +492,32 @@ static int settle(struct persist *p)
 	if (p->applied && !p->dirty && hs_local_changed()) {
 		/* a local account added or removed: the cache must follow
 		 * without waiting for an LDAP change */
-		hc_info("local account files changed: rewriting the cache");
-		p->dirty = true;
-		p->changes.full = true;
+		hc_info("local account files changed: refreshing from %s",
+			server);
+		return begin_refresh(p);
 	}
 	if (p->applied && !p->dirty)
 		return 0;
-	/* a followed change: the delta file if the batch is simple */
-	r = p->applied ? hs_write_delta(p->cfg, &p->model, &p->changes, server)
-		       : HS_DELTA_FULL;
-	if (r != 0)
-		r = hs_write(p->cfg, &p->model, server,
-			     p->applied || p->force ? 0 : HS_WRITE_GUARDED);
-	hs_changes_reset(&p->changes);
+	if (!p->applied) {
+		r = apply_refresh(p, server);
+	} else {
+		/* a followed change: the delta file if the batch is simple */
+		r = hs_write_delta(p->cfg, &p->fol, &p->changes, server);
+		hs_changes_reset(&p->changes);
+		if (r == HS_DELTA_REFRESH)
+			r = begin_refresh(p);
+		else if (r < 0)
+			r = HS_PERSIST_WRITE_FAILED;
+		else
+			p->dirty = false;
+		if (r == 0 && !p->dirty) {
+			hs_hb_changes(p->pending);
+			p->pending = 0;
+		}
+	}
 	/* our own busy time is not the server's silence */
 	p->last_rx += now_ms() - t0;
-	if (r == -EPERM)
-		return r;
-	if (r < 0)
-		return HS_PERSIST_WRITE_FAILED;
-	if (!p->applied) {
-		p->applied = true;
-		p->force = false; /* the periodic refreshes are guarded */
-		hs_hb_full_refresh();
-		hs_hb_state(HC_HB_CONNECTED, server, "");
-		hc_info("refresh applied; following changes on %s", server);
-	}
-	hs_hb_changes(p->pending);
-	p->pending = 0;
-	p->dirty = false;
-	return 0;
+	return r;
 }
 
 static int follow(struct persist *p)
@@ -472,7 +540,7 @@ static int follow(struct persist *p)
 			hc_info("periodic full refresh from %s (refresh_interval "
 				"%u s)", hc_ldap_uri(p->c),
 				p->cfg->refresh_interval);
-			if ((r = begin_refresh(p)) < 0)
+			if ((r = begin_refresh(p)) != 0)
 				break;
 		}
 	}
@@ -494,12 +562,10 @@ int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 	/* probe after a third of the bound: two more thirds for the answer */
 	p.probe_ms = p.live_ms / 3 > 0 ? p.live_ms / 3 : 1;
 	p.last_rx = now_ms();
-	hs_model_init(&p.model);
+	hs_follow_init(&p.fol);
 	r = begin_refresh(&p);
 	if (r == 0)
 		r = follow(&p);
-	stop_sessions(&p);
-	hs_model_free(&p.model);
-	hs_changes_reset(&p.changes);
+	reset(&p);
 	return r;
 }

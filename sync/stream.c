@@ -17,7 +17,13 @@
  * rejected ones: key, DN, reason), so the skip file is made from its view
  * as on the model path. The builder spools its users' records into the
  * temp file that becomes the cache (hs_builder_spool), and the file lists
- * them by uid whatever the order they arrived in, as on the model path. */
+ * them by uid whatever the order they arrived in.
+ *
+ * The daemon's refresh phase streams the same way, entry by entry as the
+ * sync sessions deliver them (hs_stream_begin / _entry / _finish), and
+ * records each entry in its ledger: served (in the builder, sharing
+ * nothing) or not (in the contested set, which the daemon keeps after
+ * the write). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,11 +37,12 @@
 /* A DN as the builder gives it back: at most HS_MAX_DN bytes (entry.c). */
 #define HS_DN_BUF (HS_MAX_DN + 1)
 
-struct stream {
+struct hs_stream {
 	const struct hc_config *cfg;
-	const struct hc_local *local;
+	struct hc_local local;
 	struct hc_cache_builder *b;
 	struct hs_model set; /* contested, rejected and refused entries */
+	struct hs_ledger *ledger; /* the daemon's, or NULL (--once) */
 	enum hs_kind kind; /* of the search under way */
 	size_t n, pulled;
 	int failed; /* an entry could not be kept (no memory, a full disk) */
@@ -114,7 +121,7 @@ static char *join_keys(struct copies *c, const char *const *keys, size_t n)
 }
 
 /* The builder's user at pos as a contested entry. */
-static int user_back(struct stream *s, size_t pos, struct hs_entry **out)
+static int user_back(struct hs_stream *s, size_t pos, struct hs_entry **out)
 {
 	const char *keys[HC_SSH_KEYS_MAX];
 	struct hs_entry t = { .kind = HS_USER };
@@ -144,7 +151,7 @@ out:
 }
 
 /* The builder's group at pos as a contested entry. */
-static int group_back(struct stream *s, size_t pos, struct hs_entry **out)
+static int group_back(struct hs_stream *s, size_t pos, struct hs_entry **out)
 {
 	struct hs_entry t = { .kind = HS_GROUP, .expire = HC_NO_EXPIRE };
 	struct copies c = { .n = 0 };
@@ -182,13 +189,17 @@ out:
 }
 
 /* Take the builder's record at pos out into the contested set. */
-static int pull(struct stream *s, enum hs_kind kind, int64_t pos)
+static int pull(struct hs_stream *s, enum hs_kind kind, int64_t pos)
 {
 	struct hs_entry *e = NULL;
 	int r = kind == HS_USER ? user_back(s, (size_t)pos, &e)
 				: group_back(s, (size_t)pos, &e);
 
-	if (r < 0 || (r = hs_model_put(&s->set, e)) < 0)
+	if (r < 0)
+		return r;
+	if (s->ledger)
+		hs_ledger_unserve_id(s->ledger, kind, e->id);
+	if ((r = hs_model_put(&s->set, e)) < 0)
 		return r;
 	s->pulled++;
 	return kind == HS_USER ? hc_cache_builder_remove_user(s->b, (size_t)pos)
@@ -196,7 +207,7 @@ static int pull(struct stream *s, enum hs_kind kind, int64_t pos)
 }
 
 /* Pull out the builder's records sharing e's name or id; *hit: any. */
-static int pull_clashes(struct stream *s, const struct hs_entry *e, bool *hit)
+static int pull_clashes(struct hs_stream *s, const struct hs_entry *e, bool *hit)
 {
 	const struct hc_cache_builder *b = s->b;
 	int64_t pos;
@@ -222,8 +233,30 @@ static int pull_clashes(struct stream *s, const struct hs_entry *e, bool *hit)
 
 /* ---- one entry ---- */
 
+/* The daemon's ledger learns where entry e went (before e is freed). */
+static int ledger_note(struct hs_stream *s, const struct hs_entry *e,
+		       bool served)
+{
+	/* keys of the daemon's entries are "u:" or "g:" and the entryUUID */
+	if (!s->ledger)
+		return 0;
+	return hs_ledger_put(s->ledger, e->kind, e->key + 2, e->id, served);
+}
+
+/* Into the contested set (which takes e). */
+static int set_put(struct hs_stream *s, struct hs_entry *e)
+{
+	int r = ledger_note(s, e, false);
+
+	if (r < 0) {
+		hs_entry_free(e);
+		return r;
+	}
+	return hs_model_put(&s->set, e);
+}
+
 /* A valid entry policy.c accepts: into the builder, unless contested. */
-static int place(struct stream *s, struct hs_entry *e)
+static int place(struct hs_stream *s, struct hs_entry *e)
 {
 	struct hs_model *m = &s->set;
 	bool hit = hs_index_find(&m->names[e->kind], e->name, 0) ||
@@ -235,15 +268,17 @@ static int place(struct stream *s, struct hs_entry *e)
 		return r;
 	}
 	if (hit)
-		return hs_model_put(m, e);
-	r = hs_builder_add(s->cfg, s->local, s->b, e, true);
+		return set_put(s, e);
+	r = hs_builder_add(s->cfg, &s->local, s->b, e, true);
+	if (r == 0)
+		r = ledger_note(s, e, true);
 	hs_entry_free(e);
 	return r;
 }
 
 /* An entry policy.c refuses: logged as the view logs it, and kept as a
  * rejected entry (key, DN, reason) for the skip file. */
-static int refuse(struct stream *s, struct hs_entry *e, char *why)
+static int refuse(struct hs_stream *s, struct hs_entry *e, char *why)
 {
 	struct hs_entry t = { .kind = e->kind, .key = e->key, .dn = e->dn,
 			      .ndn = e->ndn, .why = why,
@@ -255,15 +290,15 @@ static int refuse(struct stream *s, struct hs_entry *e, char *why)
 		  e->dn, why);
 	r = hs_entry_pack(&t, &rj);
 	hs_entry_free(e);
-	return r < 0 ? r : hs_model_put(&s->set, rj);
+	return r < 0 ? r : set_put(s, rj);
 }
 
-static int entry_in(LDAP *ld, LDAPMessage *msg, void *arg)
+int hs_stream_entry(struct hs_stream *s, LDAP *ld, LDAPMessage *msg,
+		    enum hs_kind kind, const char *key)
 {
-	struct stream *s = arg;
 	struct hs_entry *e = NULL;
 	char why[512];
-	int r = hs_entry_parse(s->cfg, ld, msg, s->kind, NULL, &e);
+	int r = hs_entry_parse(s->cfg, ld, msg, kind, key, &e);
 
 	if (r == -EINVAL) /* not even a rejected entry could be made */
 		return 0;
@@ -271,8 +306,8 @@ static int entry_in(LDAP *ld, LDAPMessage *msg, void *arg)
 		return r;
 	s->n++;
 	if (e->why)
-		return hs_model_put(&s->set, e);
-	if (hs_policy_refuse(s->cfg, s->local, e, why, sizeof(why)))
+		return set_put(s, e);
+	if (hs_policy_refuse(s->cfg, &s->local, e, why, sizeof(why)))
 		return refuse(s, e, why);
 	return place(s, e);
 }
@@ -281,15 +316,15 @@ static int entry_in(LDAP *ld, LDAPMessage *msg, void *arg)
  * not blame the connection). */
 static int stream_entry(LDAP *ld, LDAPMessage *msg, void *arg)
 {
-	struct stream *s = arg;
-	int r = entry_in(ld, msg, arg);
+	struct hs_stream *s = arg;
+	int r = hs_stream_entry(s, ld, msg, s->kind, NULL);
 
 	if (r < 0)
 		s->failed = r;
 	return r;
 }
 
-static int search(struct stream *s, struct hc_ldap *c, enum hs_kind kind,
+static int search(struct hs_stream *s, struct hc_ldap *c, enum hs_kind kind,
 		  char *err, size_t errlen)
 {
 	const struct hc_config *cfg = s->cfg;
@@ -311,62 +346,96 @@ static int search(struct stream *s, struct hc_ldap *c, enum hs_kind kind,
 	return r;
 }
 
-/* The winners of the contested set into the builder, then the write. */
-static int finish(struct stream *s, const char *server, unsigned flags)
+int hs_stream_begin(const struct hc_config *cfg, struct hs_ledger *ledger,
+		    struct hs_stream **out, char *err, size_t errlen)
+{
+	struct hs_stream *s = calloc(1, sizeof(*s));
+	int r;
+
+	err[0] = '\0';
+	*out = NULL;
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	s->cfg = cfg;
+	s->ledger = ledger;
+	hs_model_init(&s->set);
+	/* the local files of the moment of the refresh decide policy.c's
+	 * refusals, as they do at the model's write */
+	if ((r = hs_local_load(&s->local, err, errlen)) < 0) {
+		free(s);
+		return r;
+	}
+	if (!(s->b = hc_cache_builder_new())) {
+		hs_stream_free(s);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	hs_builder_spool(cfg, s->b);
+	*out = s;
+	return 0;
+}
+
+void hs_stream_free(struct hs_stream *s)
+{
+	if (!s)
+		return;
+	hc_cache_builder_free(s->b);
+	hs_model_free(&s->set);
+	hc_local_free(&s->local);
+	free(s);
+}
+
+int hs_stream_finish(struct hs_stream *s, const char *server, unsigned flags,
+		     struct hs_model *keep)
 {
 	struct hs_view v;
 	size_t i;
-	int r = hs_view_build(&s->set, s->cfg, s->local, &v);
+	int r;
 
-	if (r < 0)
+	hc_debug("refresh from %s streamed: %zu entries, %zu contested, "
+		 "%zu skipped, %zu taken back out of the builder",
+		 server, s->n, s->set.n, s->set.rejected.n, s->pulled);
+	/* the winners of the contested set into the builder, then the write */
+	if ((r = hs_view_build(&s->set, s->cfg, &s->local, &v)) < 0)
 		return r;
 	for (i = 0; i < v.n_users && r == 0; i++)
-		r = hs_builder_add(s->cfg, s->local, s->b, v.users[i], true);
+		r = hs_builder_add(s->cfg, &s->local, s->b, v.users[i], true);
 	for (i = 0; i < v.n_groups && r == 0; i++)
-		r = hs_builder_add(s->cfg, s->local, s->b, v.groups[i], true);
+		r = hs_builder_add(s->cfg, &s->local, s->b, v.groups[i], true);
 	if (r < 0)
 		hc_err("cannot build the cache: %s", strerror(-r));
 	else
-		r = hs_write_built(s->cfg, s->b, &v, &s->set, server, flags);
+		r = hs_write_built(s->cfg, s->b, &v, keep ? NULL : &s->set,
+				   server, flags);
 	hs_view_free(&v);
+	if (keep) { /* the daemon checks later changes against it */
+		*keep = s->set;
+		hs_model_init(&s->set);
+	}
 	return r;
 }
 
 int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 		   unsigned flags, char *err, size_t errlen)
 {
-	struct hc_local local;
-	struct stream s = { .cfg = cfg, .local = &local };
-	int r;
+	struct hs_stream *s = NULL;
+	int r = hs_stream_begin(cfg, NULL, &s, err, errlen);
 
-	err[0] = '\0';
-	/* the local files of the moment of the refresh decide policy.c's
-	 * refusals, as they do at the model's write */
-	if ((r = hs_local_load(&local, err, errlen)) < 0)
+	if (r < 0)
 		return r;
-	hs_model_init(&s.set);
-	r = -ENOMEM;
-	if (!(s.b = hc_cache_builder_new())) {
-		snprintf(err, errlen, "out of memory");
-		goto out;
-	}
-	hs_builder_spool(cfg, s.b);
-	if ((r = search(&s, c, HS_USER, err, errlen)) < 0 ||
-	    (r = search(&s, c, HS_GROUP, err, errlen)) < 0) {
-		if (s.failed)
+	if ((r = search(s, c, HS_USER, err, errlen)) < 0 ||
+	    (r = search(s, c, HS_GROUP, err, errlen)) < 0) {
+		if (s->failed)
 			snprintf(err, errlen, "cannot write %s: %s", cfg->cache,
-				 strerror(-s.failed));
-		r = s.failed ? s.failed : -ENOTCONN;
+				 strerror(-s->failed));
+		r = s->failed ? s->failed : -ENOTCONN;
 		goto out;
 	}
 	err[0] = '\0'; /* from here on the write logs its own errors */
-	hc_debug("refresh from %s streamed: %zu entries, %zu contested, "
-		 "%zu skipped, %zu taken back out of the builder",
-		 hc_ldap_uri(c), s.n, s.set.n, s.set.rejected.n, s.pulled);
-	r = finish(&s, hc_ldap_uri(c), flags);
+	r = hs_stream_finish(s, hc_ldap_uri(c), flags, NULL);
 out:
-	hc_cache_builder_free(s.b);
-	hs_model_free(&s.set);
-	hc_local_free(&local);
+	hs_stream_free(s);
 	return r;
 }

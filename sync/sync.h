@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "hidx.h"
 #include "localdb.h"
 #include "strmap.h"
 
@@ -149,12 +150,13 @@ struct hs_list {
 	size_t n, cap;
 	bool sorted; /* v in (ndn, key) order; false while bulk loading */
 };
-/* mfilter.c: how many groups of the model list each member name, as
+/* mfilter.c: how many groups the cache serves list each member name, as
  * saturating 8-bit counters indexed by the name's hash (a counting
  * filter: "no group lists this name" is exact, "maybe" may be a
- * collision). Built on first use (one pass over the groups), then kept by
- * the model's changes; lets the delta path give a user that is new under
- * its name its group list without a reverse index of every member. */
+ * collision). Built on first use (one pass over the cache's groups), then
+ * kept by each delta's group changes, dropped by a full write; lets the
+ * delta path give a user that is new under its name its group list
+ * without a reverse index of every member. */
 struct hs_mfilter {
 	uint8_t *c; /* NULL: not built */
 	uint32_t mask;
@@ -165,13 +167,15 @@ struct hs_model {
 	struct hs_list list[2];
 	struct hs_list rejected; /* entries skipped when parsed, unsorted */
 	size_t n;
-	struct hs_mfilter mf;
 };
-struct hs_model;
-int hs_mfilter_build(struct hs_model *m);
-/* Count the members of group g in (+1) or out (-1), if built. */
-void hs_mfilter_group(struct hs_mfilter *f, const struct hs_entry *g, int d);
-/* May some group of the model list name? (Built first.) */
+/* Built from the groups the cache c serves (one pass over their member
+ * blocks, its pages handed back as it goes); 0 when already built. */
+struct hc_cache;
+int hs_mfilter_build(struct hs_mfilter *f, const struct hc_cache *c);
+/* Count these member names in (+1) or out (-1), if built. */
+void hs_mfilter_names(struct hs_mfilter *f, char *const *names, size_t n,
+		      int d);
+/* May some group list name? (Built first.) */
 bool hs_mfilter_maybe(const struct hs_mfilter *f, const char *name);
 void hs_mfilter_free(struct hs_mfilter *f);
 void hs_model_init(struct hs_model *m);
@@ -287,6 +291,23 @@ int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
  * in err) or a negative errno (logged, or with the message in err). */
 int hs_stream_once(const struct hc_config *cfg, struct hc_ldap *c,
 		   unsigned flags, char *err, size_t errlen);
+/* stream.c, entry by entry (the daemon's refresh phase): begin loads the
+ * local files and makes a spooled builder; each entry (key: its
+ * entryUUID text) goes into it or into the contested set, and ledger
+ * (may be NULL) learns which; finish writes as hs_stream_once does
+ * (flags as hs_write_built) and, with keep, moves the contested set
+ * (contested, rejected and refused entries, whole) into *keep.
+ * hs_stream_entry: 0, or a negative errno that is the cache's fault (no
+ * memory, a full disk), never the server's. */
+struct hs_stream;
+struct hs_ledger;
+int hs_stream_begin(const struct hc_config *cfg, struct hs_ledger *ledger,
+		    struct hs_stream **out, char *err, size_t errlen);
+int hs_stream_entry(struct hs_stream *s, LDAP *ld, LDAPMessage *msg,
+		    enum hs_kind kind, const char *key);
+int hs_stream_finish(struct hs_stream *s, const char *server, unsigned flags,
+		     struct hs_model *keep);
+void hs_stream_free(struct hs_stream *s);
 /* write.c: the generation of the next write after the cache old (NULL:
  * none valid), and the record of one written. */
 uint64_t hs_next_generation(const struct hc_cache *old);
@@ -296,42 +317,106 @@ uint64_t hs_next_generation(const struct hc_cache *old);
 void hs_walk_step(const struct hc_cache *c, uint32_t i);
 void hs_generation_written(uint64_t gen);
 
-/* changes.c: what one batch of followed changes touched, for the delta
- * path: per model key, the entry as it was before the batch (the model
- * itself keeps only the newest). Kept while the refresh result is
- * applied; reset after every write. */
+/* ledger.c: what the daemon remembers of each entry the cache was made
+ * from (no strings: those are in the cache): its kind and entryUUID, its
+ * id, and whether it is served as an entry that shares neither its name
+ * nor its id with another (HS_LEDGER_SERVED: a change of it may go to
+ * the delta; any other entry, contested, rejected or refused, is kept
+ * whole in the daemon's small model of such entries, and a change of it
+ * makes the daemon refresh). Found by (kind, entryUUID) and, when served,
+ * by (kind, id). */
+#define HS_LEDGER_SERVED 0x1u
+struct hs_lrec {
+	uint8_t kind;
+	uint8_t uuid[16];
+	uint8_t flags;
+	uint8_t pad[2];
+	uint32_t id;
+};
+_Static_assert(sizeof(struct hs_lrec) == 24, "24 bytes an entry");
+struct hs_ledger {
+	struct hs_lrec *v; /* item i is v[i - 1] */
+	uint32_t n, cap, live;
+	uint32_t free; /* first free item, 0: none (linked through id) */
+	struct hc_hidx4 bykey, byid;
+};
+void hs_ledger_init(struct hs_ledger *l);
+void hs_ledger_free(struct hs_ledger *l);
+/* Record (or update) the entry of this kind and entryUUID (text form);
+ * 0, -EINVAL (not an entryUUID) or -ENOMEM (nothing changed). */
+int hs_ledger_put(struct hs_ledger *l, enum hs_kind kind, const char *uuid,
+		  uint32_t id, bool served);
+bool hs_ledger_del(struct hs_ledger *l, enum hs_kind kind, const char *uuid);
+/* 0 and *out (may be NULL), or -ENOENT. */
+int hs_ledger_find(const struct hs_ledger *l, enum hs_kind kind,
+		   const char *uuid, struct hs_lrec *out);
+/* The model key (hs_entry_key) of the served entry of this kind with
+ * this id; -ENOENT when none is served with it. */
+int hs_ledger_key_of(const struct hs_ledger *l, enum hs_kind kind,
+		     uint32_t id, char *buf, size_t len);
+/* The served entry of this kind with this id is served no more (it was
+ * taken back out of the builder: contested); false if none was. */
+bool hs_ledger_unserve_id(struct hs_ledger *l, enum hs_kind kind, uint32_t id);
+
+/* changes.c: one batch of followed changes, for the delta path: per
+ * entry touched (model key), its newest version, which the batch owns
+ * (NULL: deleted, or no longer valid enough to be kept); the old side,
+ * what the cache served of it before the batch, is filled in only when
+ * the batch is written (hs_changes_resolve). Reset after every write. */
 struct hs_change {
 	enum hs_kind kind;
-	char *key;          /* the model key */
-	bool had_old;       /* a valid entry had this key before the batch */
-	bool old_rejected;  /* a rejected one (in the skip file) had it */
-	bool old_contested; /* the old entry shared its name or id */
-	char *old_name;
+	char *key;             /* the model key: "u:" / "g:" + entryUUID */
+	struct hs_entry *cur;  /* the newest version, or NULL */
+	bool had_old;          /* the ledger has it served */
+	bool old_unusual;      /* the ledger has it, not served (contested,
+				* rejected or refused: in the daemon's set) */
+	char *old_name;        /* served: its name in the cache */
 	uint32_t old_id;
-	char **old_members; /* groups: a copy of the old members */
+	char **old_members;    /* served groups: a copy of the old members */
 	size_t old_nmembers;
 };
 struct hs_changes {
 	struct hs_change *v;
 	size_t n, cap;
 	struct hc_strmap seen; /* key -> index in v */
-	bool full;             /* only a full write can take the batch */
 };
-/* Before the model changes the entry of this kind and entryUUID (or
- * normalised DN): note its present state once per batch. More than limit
- * entries, or no memory: the batch is marked full instead. */
-void hs_changes_note(struct hs_changes *c, const struct hs_model *m,
-		     enum hs_kind kind, const char *id, size_t limit);
+/* The entry of this kind and entryUUID is now e (NULL: gone); takes e.
+ * 0 or -ENOMEM (e freed). */
+int hs_changes_put(struct hs_changes *c, enum hs_kind kind, const char *id,
+		   struct hs_entry *e);
+bool hs_changes_has(const struct hs_changes *c, const char *key);
+/* Fill every change's old side from the ledger and the cache (main and
+ * delta, as served). 0, HS_DELTA_FULL (the cache does not hold what the
+ * ledger says: only a refresh can tell) or a negative errno. */
+struct hc_cache;
+int hs_changes_resolve(struct hs_changes *c, const struct hs_ledger *l,
+		       const struct hc_cache *cache);
 void hs_changes_reset(struct hs_changes *c);
 
-/* delta.c: write the batch as the delta file (cache_format.h, THE DELTA
- * FILE) when every entry it touched is simple (hcoop-sync(8), The delta
- * file), then do what follows a write (nscd, status, homes). 0 written;
- * HS_DELTA_FULL: the batch needs a full write (nothing written); or a
- * negative errno (nothing written, logged). */
-#define HS_DELTA_FULL 1
-int hs_write_delta(const struct hc_config *cfg, struct hs_model *m,
-		   const struct hs_changes *ch, const char *server);
+/* What the daemon keeps between two writes of followed changes: the
+ * ledger of every entry, the entries that are not simply served
+ * (contested, rejected, refused: whole, as a model, for the collision
+ * checks and the skip file), and the member filter (built from the
+ * cache on first use). */
+struct hs_follow {
+	struct hs_ledger ledger;
+	struct hs_model set;
+	struct hs_mfilter mf;
+};
+void hs_follow_init(struct hs_follow *f);
+void hs_follow_free(struct hs_follow *f);
+
+/* delta.c: write the batch (cache_format.h, THE DELTA FILE) when every
+ * entry it touched is simple (hcoop-sync(8), The delta file): as the
+ * delta file, or, when the delta would grow past delta_max, as a new main
+ * file merged from the cache and the batch (no LDAP); then do what follows
+ * a write (nscd, status, homes) and update f. 0 written; HS_DELTA_REFRESH:
+ * only a refresh can take the batch (nothing written); or a negative
+ * errno (nothing written, logged). */
+#define HS_DELTA_FULL 1    /* internal: the batch needs the merged write */
+#define HS_DELTA_REFRESH 2
+int hs_write_delta(const struct hc_config *cfg, struct hs_follow *f,
+		   struct hs_changes *ch, const char *server);
 
 /* nscd.c: ask a running nscd to drop its passwd and group caches. */
 void hs_nscd_invalidate(void);

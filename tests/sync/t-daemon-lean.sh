@@ -35,13 +35,20 @@ hs_wait 10 grep -q 'refresh applied' "$log"
 check "the daemon applied its first refresh" grep -q 'refresh applied' "$log"
 
 step() { hs_like_once "$1" "$once_conf" "$once_cache"; }
+# how a step was written: the daemon keeps no model, so a change that is
+# not simple is decided by a refresh from LDAP (one more "refresh
+# applied"), a simple one goes to the delta, and a delta past delta_max
+# is merged from the cache without LDAP
+refreshes() { grep -c 'refresh applied' "$log"; }
 served() { hs_dump | grep -c "^$1"; }
 
 step "first refresh"
 
+nref=$(refreshes)
 user lean1 30101 | slapd_add >/dev/null
 step "add"
 is "the new user is served" "$(served U:lean1:30101:)" 1
+check "add: written as a delta" test -e "$HS_CACHE.delta"
 
 slapd_modify >/dev/null <<EOT
 dn: uid=lean1,$P
@@ -80,10 +87,13 @@ is "www lists only the new member" "$(hs_dump | grep '^G:www:')" "G:www:5002:lea
 printf 'dn: uid=lean2,%s\nchangetype: delete\n' "$P" | slapd_modify >/dev/null
 step "delete"
 is "the deleted user is gone" "$(served U:lean2:)" 0
+is "add, modify, rename, membership, delete: no refresh" "$(refreshes)" "$nref"
 
 # alice (uid 10001) and a newcomer with her uid: the DN sorting first wins
 user aalice 10001 | slapd_add >/dev/null
+hs_wait 10 eval '[ "$(refreshes)" -gt '"$nref"' ]'
 step "a change that makes two users contested"
+check "contested: decided by a refresh" [ "$(refreshes)" -gt "$nref" ]
 is "uid 10001: the DN sorting first (uid=aalice) is the one served" \
 	"$(hs_dump | grep '^U:[a-z]*:10001:' | cut -d: -f2)" aalice
 printf 'dn: uid=aalice,%s\nchangetype: delete\n' "$P" | slapd_modify >/dev/null
@@ -118,9 +128,12 @@ step "the contested group moves to a gid of its own"
 is "both groups are served" "$(hs_dump | grep -c '^G:www\(too\)\?:')" 2
 
 gen=$(hs_main_gen)
+nref=$(refreshes)
 for i in $(seq 1 30); do user "lb$i" $((31000 + i)); done | slapd_add >/dev/null
 step "a burst past delta_max"
 check "the burst made a full write" test "$(hs_main_gen)" != "$gen"
+check "the burst was merged from the cache" grep -q 'merging .* changes into a new' "$log"
+is "the merge needed no refresh" "$(refreshes)" "$nref"
 is "every user of the burst is served" "$(served U:lb)" 30
 
 # a local account appears: the LDAP user of that name is refused

@@ -153,7 +153,7 @@ gone3() { ! hs_dump | grep -q '^U:lateuser3:'; }
 hs_wait 5 gone3
 check "daemon: a local account wins without an LDAP change" gone3
 like "daemon: the rewrite is logged" "$(cat "$SLAPD_DIR/daemon.log")" \
-	'local account files changed: rewriting the cache'
+	'local account files changed: refreshing from'
 like "daemon: lateuser3 logged" "$(cat "$SLAPD_DIR/daemon.log")" \
 	"skipping user uid=lateuser3,$P: name \"lateuser3\" is a local user \\(uid 996"
 hc_stop_pid "$HS_DAEMON_PID"

@@ -1,0 +1,285 @@
+/* The daemon's ledger (sync.h, struct hs_ledger): what it must remember
+ * of every entry the cache was made from, so that a followed change can be
+ * written as a delta without a model of the directory in memory. Per
+ * entry 24 bytes (kind, entryUUID in binary, id, flags) and a 4-byte slot
+ * in each of two hc_hidx4 tables, by (kind, entryUUID) and, for served
+ * entries, by (kind, id): about 40 bytes an entry where the model held
+ * about 470. Every string lives in the cache file (read through the
+ * reader), which is what the delta path reads the old versions from. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync.h"
+
+#define L_USED 0x80u /* the record is live (not on the free list) */
+
+struct lkey {
+	uint8_t kind;
+	uint8_t uuid[16];
+};
+
+struct lid {
+	uint8_t kind;
+	uint32_t id;
+};
+
+static const struct hs_lrec *rec(const struct hs_ledger *l, uint32_t item)
+{
+	return &l->v[item - 1];
+}
+
+/* Two 64-bit words into a 32-bit hash (splitmix64's finaliser). */
+static uint32_t mix(uint64_t a, uint64_t b)
+{
+	uint64_t h = a * 0x9e3779b97f4a7c15u ^ b;
+
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9u;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebu;
+	return (uint32_t)(h ^ (h >> 31));
+}
+
+static uint32_t key_hash(uint8_t kind, const uint8_t *uuid)
+{
+	uint64_t a, b;
+
+	memcpy(&a, uuid, 8);
+	memcpy(&b, uuid + 8, 8);
+	return mix(a ^ kind, b);
+}
+
+static uint32_t id_hash(uint8_t kind, uint32_t id)
+{
+	return mix(id, kind);
+}
+
+static uint32_t hash_by_key(const void *ctx, uint32_t item)
+{
+	const struct hs_lrec *r = rec(ctx, item);
+
+	return key_hash(r->kind, r->uuid);
+}
+
+static uint32_t hash_by_id(const void *ctx, uint32_t item)
+{
+	const struct hs_lrec *r = rec(ctx, item);
+
+	return id_hash(r->kind, r->id);
+}
+
+static bool eq_key(const void *ctx, uint32_t item, const void *key)
+{
+	const struct hs_lrec *r = rec(ctx, item);
+	const struct lkey *k = key;
+
+	return r->kind == k->kind && memcmp(r->uuid, k->uuid, 16) == 0;
+}
+
+static bool eq_id(const void *ctx, uint32_t item, const void *key)
+{
+	const struct hs_lrec *r = rec(ctx, item);
+	const struct lid *k = key;
+
+	return r->kind == k->kind && r->id == k->id;
+}
+
+void hs_ledger_init(struct hs_ledger *l)
+{
+	memset(l, 0, sizeof(*l));
+	/* the tables hash through l->v, which moves when it grows: they are
+	 * given l, not the array */
+	hc_hidx4_init(&l->bykey, hash_by_key, l);
+	hc_hidx4_init(&l->byid, hash_by_id, l);
+}
+
+void hs_ledger_free(struct hs_ledger *l)
+{
+	hc_hidx4_free(&l->bykey);
+	hc_hidx4_free(&l->byid);
+	free(l->v);
+	hs_ledger_init(l);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The 16 bytes of an entryUUID in its RFC 4122 text form (hs_uuid_text). */
+static int parse_uuid(const char *s, uint8_t *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s[i] && n < 32; i++) {
+		int hi, lo;
+
+		if (s[i] == '-' && (i == 8 || i == 13 || i == 18 || i == 23))
+			continue;
+		if ((hi = hexval(s[i])) < 0 || (lo = hexval(s[i + 1])) < 0)
+			return -EINVAL;
+		out[n / 2] = (uint8_t)(hi << 4 | lo);
+		n += 2;
+		i++;
+	}
+	return n == 32 && s[i] == '\0' ? 0 : -EINVAL;
+}
+
+static uint32_t *find_key(const struct hs_ledger *l, enum hs_kind kind,
+			  const char *uuid, struct lkey *k)
+{
+	k->kind = (uint8_t)kind;
+	if (parse_uuid(uuid, k->uuid) < 0)
+		return NULL;
+	return hc_hidx4_find(&l->bykey, key_hash(k->kind, k->uuid), eq_key, l,
+			     k);
+}
+
+int hs_ledger_find(const struct hs_ledger *l, enum hs_kind kind,
+		   const char *uuid, struct hs_lrec *out)
+{
+	struct lkey k;
+	uint32_t *it = find_key(l, kind, uuid, &k);
+
+	if (!it)
+		return -ENOENT;
+	if (out)
+		*out = *rec(l, *it);
+	return 0;
+}
+
+int hs_ledger_key_of(const struct hs_ledger *l, enum hs_kind kind,
+		     uint32_t id, char *buf, size_t len)
+{
+	struct lid k = { (uint8_t)kind, id };
+	uint32_t *it = hc_hidx4_find(&l->byid, id_hash(k.kind, id), eq_id, l,
+				     &k);
+	char uuid[16], text[40];
+	struct berval bv = { sizeof(uuid), uuid };
+
+	if (!it)
+		return -ENOENT;
+	memcpy(uuid, rec(l, *it)->uuid, sizeof(uuid));
+	if (hs_uuid_text(&bv, text, sizeof(text)) < 0)
+		return -EINVAL;
+	return hs_entry_key(kind, text, buf, len);
+}
+
+/* Take item out of the id table, if it is in it (served). */
+static void unlink_id(struct hs_ledger *l, uint32_t item)
+{
+	const struct hs_lrec *r = rec(l, item);
+	struct lid k = { r->kind, r->id };
+
+	if (r->flags & HS_LEDGER_SERVED)
+		hc_hidx4_remove(&l->byid, id_hash(k.kind, k.id), eq_id, l, &k);
+}
+
+static int new_item(struct hs_ledger *l, uint32_t *item)
+{
+	if (l->free) {
+		*item = l->free;
+		l->free = l->v[*item - 1].id; /* the free list's link */
+		return 0;
+	}
+	if (l->n == l->cap) {
+		uint32_t ncap = l->cap ? l->cap * 2 : 1024;
+		struct hs_lrec *nv;
+
+		if (ncap <= l->cap || !(nv = reallocarray(l->v, ncap, sizeof(*nv))))
+			return -ENOMEM;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	*item = ++l->n;
+	return 0;
+}
+
+int hs_ledger_put(struct hs_ledger *l, enum hs_kind kind, const char *uuid,
+		  uint32_t id, bool served)
+{
+	struct lkey k;
+	uint32_t *it = find_key(l, kind, uuid, &k), item;
+	struct hs_lrec *r;
+	int e;
+
+	if (!it && parse_uuid(uuid, k.uuid) < 0)
+		return -EINVAL;
+	/* room first: nothing below may fail half-way */
+	if ((e = hc_hidx4_reserve(&l->byid, 1)) < 0)
+		return e;
+	if (it) {
+		item = *it;
+		unlink_id(l, item);
+	} else {
+		if ((e = hc_hidx4_reserve(&l->bykey, 1)) < 0 ||
+		    (e = new_item(l, &item)) < 0)
+			return e;
+		r = &l->v[item - 1];
+		memset(r, 0, sizeof(*r));
+		r->kind = k.kind;
+		memcpy(r->uuid, k.uuid, 16);
+		r->flags = L_USED;
+		hc_hidx4_insert(&l->bykey, key_hash(k.kind, k.uuid), item);
+		l->live++;
+	}
+	r = &l->v[item - 1];
+	r->id = id;
+	r->flags = L_USED | (served ? HS_LEDGER_SERVED : 0);
+	if (served)
+		hc_hidx4_insert(&l->byid, id_hash(r->kind, id), item);
+	return 0;
+}
+
+bool hs_ledger_del(struct hs_ledger *l, enum hs_kind kind, const char *uuid)
+{
+	struct lkey k;
+	uint32_t *it = find_key(l, kind, uuid, &k), item;
+
+	if (!it)
+		return false;
+	item = *it;
+	unlink_id(l, item);
+	hc_hidx4_remove(&l->bykey, key_hash(k.kind, k.uuid), eq_key, l, &k);
+	memset(&l->v[item - 1], 0, sizeof(l->v[0]));
+	l->v[item - 1].id = l->free;
+	l->free = item;
+	l->live--;
+	return true;
+}
+
+bool hs_ledger_unserve_id(struct hs_ledger *l, enum hs_kind kind, uint32_t id)
+{
+	struct lid k = { (uint8_t)kind, id };
+	uint32_t *it = hc_hidx4_find(&l->byid, id_hash(k.kind, id), eq_id, l,
+				     &k), item;
+
+	if (!it)
+		return false;
+	item = *it;
+	unlink_id(l, item);
+	l->v[item - 1].flags &= (uint8_t)~HS_LEDGER_SERVED;
+	return true;
+}
+
+void hs_follow_init(struct hs_follow *f)
+{
+	hs_ledger_init(&f->ledger);
+	hs_model_init(&f->set);
+	f->mf.c = NULL;
+	f->mf.mask = 0;
+}
+
+void hs_follow_free(struct hs_follow *f)
+{
+	hs_ledger_free(&f->ledger);
+	hs_model_free(&f->set);
+	hs_mfilter_free(&f->mf);
+}
