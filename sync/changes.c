@@ -140,9 +140,11 @@ int hs_changes_resolve(struct hs_changes *c, const struct hs_ledger *l,
 	size_t i;
 	int r;
 
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
 		if ((r = resolve(&c->v[i], l, cache)) != 0)
 			return r;
+		hs_lookup_step(cache, i);
+	}
 	return 0;
 }
 

@@ -266,6 +266,7 @@ static int add_users(struct dctx *d)
 		if ((r = add_model_user(d, e)) < 0 ||
 		    (!d->merge && (r = hs_delta_set_groups(d, e->name)) != 0))
 			return r;
+		hs_lookup_step(d->c, k);
 	}
 	for (i = 0; !d->merge && i < d->touch.n; i++) {
 		const char *name = d->touch.v[i].key;
@@ -282,6 +283,7 @@ static int add_users(struct dctx *d)
 		if ((r = drop_user(d, &u)) < 0 || (r = add_served_user(d, &u)) < 0 ||
 		    (r = hs_delta_set_groups(d, name)) != 0)
 			return r;
+		hs_lookup_step(d->c, i);
 	}
 	return 0;
 }
@@ -478,9 +480,11 @@ static int build(struct dctx *d)
 		return HS_DELTA_FULL;
 	/* then counted: the batch, the touched users, what is carried */
 	d->entries = d->ch->n;
-	for (k = 0; k < d->ch->n; k++)
+	for (k = 0; k < d->ch->n; k++) {
 		if ((r = classify(d, &d->ch->v[k])) != 0)
 			return r;
+		hs_lookup_step(d->c, k);
+	}
 	for (k = 0; k < d->ch->n; k++) {
 		if (d->ch->v[k].kind == HS_GROUP && (r = hs_delta_touch_members(d, k)) < 0)
 			return r;

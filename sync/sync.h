@@ -250,14 +250,9 @@ struct hc_cache;
 int hs_guard_check(const struct hc_config *cfg, const struct hc_cache *old,
 		   const struct hc_cache_builder *b);
 
-/* write.c: write the model to cfg->cache (generation + 1), then
- * invalidate nscd and, with precreate_homes, make homes of members newly
- * assigned to this host. With HS_WRITE_GUARDED, the removal guard runs
- * first (-EPERM when it refuses; the old cache stays). A one-shot
- * refresh keeps no model: it streams (hs_stream_once). */
+/* write.c: flags of hs_write_built. With HS_WRITE_GUARDED, the removal
+ * guard runs first (-EPERM when it refuses; the old cache stays). */
 enum { HS_WRITE_GUARDED = 1 };
-int hs_write(const struct hc_config *cfg, struct hs_model *m,
-	     const char *server, unsigned flags);
 
 /* ---- the streamed one-shot refresh (stream.c) and the write both
  * paths share (write.c) ---- */
@@ -271,8 +266,8 @@ int hs_dn_normalize(const char *dn, char **out);
 int hs_builder_add(const struct hc_config *cfg, const struct hc_local *local,
 		   struct hc_cache_builder *b, const struct hs_entry *e,
 		   bool keep_dn);
-/* write.c: what follows filling the builder b: the guard (flags as
- * hs_write; it compares the old cache with b), the skip file (from v:
+/* write.c: what follows filling the builder b: the guard (flags:
+ * HS_WRITE_GUARDED; it compares the old cache with b), the skip file (from v:
  * its skips and its model's rejected entries), drop freed (may be NULL),
  * the atomic write, then nscd, status and the homes of users newly
  * assigned here. 0, -EPERM (guard) or a negative errno (logged). */
@@ -315,6 +310,11 @@ uint64_t hs_next_generation(const struct hc_cache *old);
  * the pages the walk read leave the resident set (hc_cache_release), so
  * that a pass over a million entries does not keep the file resident. */
 void hs_walk_step(const struct hc_cache *c, uint32_t i);
+/* The same for the lookups of the delta path, after the i-th change:
+ * every one of them may fault in 64 KiB of a big file (the kernel's fault
+ * around), so every 16 changes the pages go (at a million members a
+ * 1,000-change batch otherwise kept 30 MiB of the file resident). */
+void hs_lookup_step(const struct hc_cache *c, size_t i);
 void hs_generation_written(uint64_t gen);
 
 /* ledger.c: what the daemon remembers of each entry the cache was made

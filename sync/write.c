@@ -1,12 +1,11 @@
-/* Model -> cache file. The writer in common/ does the atomic part (temp
- * file, fsync, rename, fsync of the directory, mode 0644); here: the
- * de-duplicated view into the cache builder (hs_write, the daemon's
- * path), and for it and for the streamed --once (stream.c, which fills
- * the builder itself) one hs_write_built: the guard, the generation, the
- * skip file, the write and what follows it (nscd, home pre-creation). */
+/* Builder -> cache file. The writer in common/ does the atomic part (temp
+ * file, fsync, rename, fsync of the directory, mode 0644); here, for the
+ * streamed refreshes (stream.c, --once and the daemon's) and the daemon's
+ * merged writes (delta.c), which fill the builder themselves, one
+ * hs_write_built: the guard, the generation, the skip file, the write and
+ * what follows it (nscd, home pre-creation). */
 #include <errno.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,22 +72,6 @@ int hs_builder_add(const struct hc_config *cfg, const struct hc_local *local,
 	return hs_sshkeys_store(b, e);
 }
 
-static int fill_builder(const struct hc_config *cfg,
-			const struct hc_local *local, struct hc_cache_builder *b,
-			const struct hs_view *v)
-{
-	size_t i;
-	int r;
-
-	for (i = 0; i < v->n_users; i++)
-		if ((r = hs_builder_add(cfg, local, b, v->users[i], false)) < 0)
-			return r;
-	for (i = 0; i < v->n_groups; i++)
-		if ((r = hs_builder_add(cfg, local, b, v->groups[i], false)) < 0)
-			return r;
-	return 0;
-}
-
 static bool assigned_here(const struct hc_config *cfg, const char *host)
 {
 	return cfg->host && host && host[0] && hc_host_equal(cfg->host, host);
@@ -138,6 +121,12 @@ void hs_builder_spool(const struct hc_config *cfg, struct hc_cache_builder *b)
 void hs_walk_step(const struct hc_cache *c, uint32_t i)
 {
 	if (i % 4096 == 4095)
+		hc_cache_release(c);
+}
+
+void hs_lookup_step(const struct hc_cache *c, size_t i)
+{
+	if (i % 16 == 15)
 		hc_cache_release(c);
 }
 
@@ -257,44 +246,5 @@ out:
 	free(fresh);
 	if (old)
 		hc_cache_close(old);
-	return r;
-}
-
-int hs_write(const struct hc_config *cfg, struct hs_model *m,
-	     const char *server, unsigned flags)
-{
-	struct hc_cache_builder *b = NULL;
-	struct hs_view v;
-	struct hc_local local;
-	double t0 = hc_now_ms();
-	char err[512];
-	int r = hs_local_load(&local, err, sizeof(err));
-
-	/* without the local files nothing can be checked: write nothing */
-	if (r < 0) {
-		hc_err("%s; the cache is not written", err);
-		return r;
-	}
-	if ((r = hs_view_build(m, cfg, &local, &v)) < 0) {
-		hc_local_free(&local);
-		return r;
-	}
-	hc_debug("view of %zu entries in %.1f ms", m->n, hc_now_ms() - t0);
-	r = -ENOMEM;
-	if ((b = hc_cache_builder_new()))
-		hs_builder_spool(cfg, b);
-	if (!b || (r = fill_builder(cfg, &local, b, &v)) < 0) {
-		hc_err("cannot build the cache: %s", strerror(-r));
-		goto out;
-	}
-	hc_debug("view and cache builder filled in %.1f ms", hc_now_ms() - t0);
-	r = hs_write_built(cfg, b, &v, NULL, server, flags);
-out:
-	hc_cache_builder_free(b);
-	/* the builder was the biggest allocation: give it back to the
-	 * system, so a daemon's resident size stays that of its model */
-	malloc_trim(0);
-	hs_view_free(&v);
-	hc_local_free(&local);
 	return r;
 }
