@@ -36,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
 #include "ldap_conn.h"
 #include "log.h"
 #include "sync.h"
@@ -82,7 +83,7 @@ static bool streaming(const struct persist *p, int sess, enum hs_kind kind,
 		      const char *key)
 {
 	return p->st && !p->s[sess].done &&
-	       hs_ledger_find(&p->fol.ledger, kind, key, NULL) < 0;
+	       !hs_ledger_known(&p->fol.ledger, kind, key);
 }
 
 /* Does the daemon know the entry (served or not, or changed in the
@@ -91,7 +92,7 @@ static bool known(const struct persist *p, enum hs_kind kind, const char *key)
 {
 	char k[HS_KEY_MAX];
 
-	if (hs_ledger_find(&p->fol.ledger, kind, key, NULL) == 0)
+	if (hs_ledger_known(&p->fol.ledger, kind, key))
 		return true;
 	return hs_entry_key(kind, key, k, sizeof(k)) == 0 &&
 	       hs_changes_has(&p->changes, k);
@@ -362,6 +363,21 @@ static void reset(struct persist *p)
 	malloc_trim(0);
 }
 
+/* About how many entries the refresh brings: as many as the cache holds
+ * (a first refresh: a guess; the ledger copes with more). */
+static size_t expected(const struct persist *p)
+{
+	struct hc_cache *c = NULL;
+	struct hc_cache_info info;
+	size_t n = 65536;
+
+	if (hc_cache_open(p->cfg->cache, &c) == 0 &&
+	    hc_cache_info(c, &info) == 0)
+		n += (size_t)info.n_users + info.n_groups;
+	hc_cache_close(c);
+	return n;
+}
+
 /* (Re)start both sessions into a new streamed file: a full refresh. 0,
  * HS_PERSIST_WRITE_FAILED (logged) or a negative errno. */
 static int begin_refresh(struct persist *p)
@@ -370,9 +386,11 @@ static int begin_refresh(struct persist *p)
 	int i, rc;
 
 	reset(p);
-	if (hs_stream_begin(p->cfg, &p->fol.ledger, &p->st, err,
+	if (hs_ledger_load(&p->fol.ledger, p->cfg->cache, expected(p)) < 0 ||
+	    hs_stream_begin(p->cfg, &p->fol.ledger, &p->st, err,
 			    sizeof(err)) < 0) {
-		hc_err("%s; the cache is not written", err);
+		hc_err("%s; the cache is not written",
+		       p->st ? err : "out of memory");
 		return HS_PERSIST_WRITE_FAILED;
 	}
 	p->refresh_due = now_ms() + p->cfg->refresh_interval * 1000L;
@@ -469,6 +487,12 @@ static int apply_refresh(struct persist *p, const char *server)
 		return r;
 	if (r < 0)
 		return HS_PERSIST_WRITE_FAILED;
+	/* the builder is gone: the ledger's tables take its room */
+	if ((r = hs_ledger_index(&p->fol.ledger)) < 0) {
+		hc_err("cannot index the entries of the refresh: %s",
+		       strerror(-r));
+		return HS_PERSIST_WRITE_FAILED;
+	}
 	p->applied = true;
 	p->force = false; /* the periodic refreshes are guarded */
 	hs_hb_full_refresh();

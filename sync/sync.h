@@ -339,6 +339,13 @@ struct hs_ledger {
 	uint32_t n, cap, live;
 	uint32_t free; /* first free item, 0: none (linked through id) */
 	struct hc_hidx4 bykey, byid;
+	/* loading (a refresh under way): v is appended to only, mapped from
+	 * the unlinked file fd (-1: in memory), and bloom tells which
+	 * entries may have been delivered already */
+	bool loading;
+	int fd;
+	uint64_t *bloom;
+	uint32_t bloom_mask;
 };
 void hs_ledger_init(struct hs_ledger *l);
 void hs_ledger_free(struct hs_ledger *l);
@@ -354,6 +361,19 @@ int hs_ledger_find(const struct hs_ledger *l, enum hs_kind kind,
  * this id; -ENOENT when none is served with it. */
 int hs_ledger_key_of(const struct hs_ledger *l, enum hs_kind kind,
 		     uint32_t id, char *buf, size_t len);
+/* Start loading (a refresh): about expect entries to come (the filter
+ * is sized for them; more only make its "maybe" less rare), spooled in a
+ * file in the directory of cache_path when it can be made. Forgets what
+ * the ledger held. 0 or -ENOMEM. While loading, hs_ledger_put appends
+ * (each entry is put once), find and key_of find nothing. */
+int hs_ledger_load(struct hs_ledger *l, const char *cache_path, size_t expect);
+/* Has the ledger an entry of this kind and entryUUID (exact, loading or
+ * not)? */
+bool hs_ledger_known(const struct hs_ledger *l, enum hs_kind kind,
+		     const char *uuid);
+/* Loading done: the records into memory and the tables built. 0 or
+ * -ENOMEM. */
+int hs_ledger_index(struct hs_ledger *l);
 /* The served entry of this kind with this id is served no more (it was
  * taken back out of the builder: contested); false if none was. */
 bool hs_ledger_unserve_id(struct hs_ledger *l, enum hs_kind kind, uint32_t id);
