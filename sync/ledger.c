@@ -540,18 +540,3 @@ bool hs_ledger_unserve_id(struct hs_ledger *l, enum hs_kind kind, uint32_t id)
 	l->v[item - 1].flags &= (uint8_t)~HS_LEDGER_SERVED;
 	return true;
 }
-
-void hs_follow_init(struct hs_follow *f)
-{
-	hs_ledger_init(&f->ledger);
-	hs_model_init(&f->set);
-	f->mf.c = NULL;
-	f->mf.mask = 0;
-}
-
-void hs_follow_free(struct hs_follow *f)
-{
-	hs_ledger_free(&f->ledger);
-	hs_model_free(&f->set);
-	hs_mfilter_free(&f->mf);
-}

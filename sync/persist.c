@@ -77,6 +77,21 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
+static void follow_init(struct hs_follow *f)
+{
+	hs_ledger_init(&f->ledger);
+	hs_model_init(&f->set);
+	f->mf.c = NULL;
+	f->mf.mask = 0;
+}
+
+static void follow_free(struct hs_follow *f)
+{
+	hs_ledger_free(&f->ledger);
+	hs_model_free(&f->set);
+	hs_mfilter_free(&f->mf);
+}
+
 /* Is the entry with this key still part of session sess's refresh (it
  * streams into the new file), or a change (into the batch)? */
 static bool streaming(const struct persist *p, int sess, enum hs_kind kind,
@@ -354,7 +369,7 @@ static void reset(struct persist *p)
 	stop_sessions(p);
 	hs_stream_free(p->st);
 	p->st = NULL;
-	hs_follow_free(&p->fol);
+	follow_free(&p->fol);
 	hs_changes_reset(&p->changes);
 	p->applied = p->dirty = false;
 	p->pending = 0;
@@ -586,7 +601,7 @@ int hs_persist(const struct hc_config *cfg, struct hc_ldap *c, bool force)
 	/* probe after a third of the bound: two more thirds for the answer */
 	p.probe_ms = p.live_ms / 3 > 0 ? p.live_ms / 3 : 1;
 	p.last_rx = now_ms();
-	hs_follow_init(&p.fol);
+	follow_init(&p.fol);
 	r = begin_refresh(&p);
 	if (r == 0)
 		r = follow(&p);

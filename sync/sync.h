@@ -423,8 +423,6 @@ struct hs_follow {
 	struct hs_model set;
 	struct hs_mfilter mf;
 };
-void hs_follow_init(struct hs_follow *f);
-void hs_follow_free(struct hs_follow *f);
 
 /* delta.c: write the batch (cache_format.h, THE DELTA FILE) when every
  * entry it touched is simple (hcoop-sync(8), The delta file): as the

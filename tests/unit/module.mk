@@ -42,3 +42,11 @@ $(BUILD)/bench/hcb-hidx: $(BUILD)/bench/hidx.o $(BUILD)/common/hidx.o
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 .PHONY: hidx-bench
 hidx-bench: $(BUILD)/bench/hcb-hidx
+# hcoop-sync's ledger (sync/ledger.c) with the entry functions it uses
+# (its keys and entryUUID text); run by tests/unit/t-unit.sh.
+$(BUILD)/tests/unit/test-ledger: $(BUILD)/tests/unit/test-ledger.o \
+		$(patsubst %,$(BUILD)/sync/%.o,ledger entry attrs sshkey report) \
+		$(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lcmocka $(LDAP_LDLIBS) -lgnutls
+TEST_BINS += $(BUILD)/tests/unit/test-ledger

@@ -3,7 +3,8 @@
 # admission; the cache writer's replacement path, test-replace: a buffer, a
 # render into the mapped temp file, the buffered fallback, ENOSPC, a failed
 # render; the one hash table, test-hidx: random insert/find/remove against
-# a reference at loads up to its maximum).
+# a reference at loads up to its maximum; hcoop-sync's ledger, test-ledger:
+# loading into its spool file or memory, then indexed and followed).
 # Runs each unit binary with cmocka's TAP output and renumbers its results
 # into one TAP stream: one ok/not ok line per cmocka test case, named
 # "binary: case". A binary that is missing, crashes, or reports fewer
@@ -11,7 +12,7 @@
 # san: yes
 . "$(dirname "$0")/../lib/tap.sh"
 
-units="config numparse escape names log admission replace hidx"
+units="config numparse escape names log admission replace hidx ledger"
 
 run_unit() { # name
 	local name=$1 bin="$HC_BUILD/tests/unit/test-$1" out rc line
