@@ -528,7 +528,7 @@ static int write_delta_file(struct dctx *d, const char *server)
 static int write_merged(struct dctx *d, const char *server)
 {
 	struct hs_view v;
-	int r;
+	int r, e;
 
 	hc_info("the delta would hold more than delta_max (%u) entries: "
 		"merging %zu changes into a new %s", d->cfg->delta_max,
@@ -539,9 +539,13 @@ static int write_merged(struct dctx *d, const char *server)
 	d->c = NULL;
 	if ((r = hs_view_build(&d->f->set, d->cfg, &d->local, &v)) < 0)
 		return r;
+	/* the ledger's tables out of the way of the render, as during a
+	 * refresh: the merge's peak is that of a full write */
+	hs_ledger_park(&d->f->ledger, d->cfg->cache);
 	r = hs_write_built(d->cfg, d->b, &v, NULL, server, 0);
 	hs_view_free(&v);
-	return r;
+	e = hs_ledger_index(&d->f->ledger);
+	return r < 0 ? r : e;
 }
 
 /* After the write: the ledger and the member filter follow the batch. */

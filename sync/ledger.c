@@ -267,12 +267,24 @@ static int spool_grow(struct hs_ledger *l)
 	return 0;
 }
 
-int hs_ledger_load(struct hs_ledger *l, const char *cache_path, size_t expect)
+/* An unnamed file in the directory of cache_path for the records, or
+ * -1 (they stay in memory). Unnamed: nothing to clean up after a crash. */
+static int open_spool(const char *cache_path)
 {
 	const char *slash = strrchr(cache_path, '/');
 	size_t len = !slash ? 0 : slash == cache_path ? 1 : (size_t)(slash - cache_path);
-	uint64_t bits = 1u << 16;
 	char dir[PATH_MAX];
+
+	if (len >= sizeof(dir))
+		return -1;
+	memcpy(dir, len ? cache_path : ".", len ? len : 1);
+	dir[len ? len : 1] = '\0';
+	return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+}
+
+int hs_ledger_load(struct hs_ledger *l, const char *cache_path, size_t expect)
+{
+	uint64_t bits = 1u << 16;
 
 	hs_ledger_free(l);
 	while (bits < (uint64_t)expect * BLOOM_BITS_PER && bits < (1u << 31))
@@ -281,12 +293,37 @@ int hs_ledger_load(struct hs_ledger *l, const char *cache_path, size_t expect)
 		return -ENOMEM;
 	l->bloom_mask = (uint32_t)(bits - 1);
 	l->loading = true;
-	if (len >= sizeof(dir))
-		return 0; /* the records stay in memory */
-	memcpy(dir, len ? cache_path : ".", len ? len : 1);
-	dir[len ? len : 1] = '\0';
-	/* unnamed: nothing to clean up after a crash */
-	l->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	l->fd = open_spool(cache_path);
+	return 0;
+}
+
+int hs_ledger_park(struct hs_ledger *l, const char *cache_path)
+{
+	int fd;
+	void *p;
+	uint32_t i, cap = l->n ? l->n : 1;
+
+	if (l->loading || (fd = open_spool(cache_path)) < 0)
+		return 0;
+	if (posix_fallocate(fd, 0, (off_t)rec_bytes(cap)) != 0 ||
+	    (p = mmap(NULL, rec_bytes(cap), PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fd, 0)) == MAP_FAILED) {
+		close(fd);
+		return 0; /* it stays in memory */
+	}
+	hc_hidx4_free(&l->bykey);
+	hc_hidx4_free(&l->byid);
+	for (i = 0; i < l->n; i += SPOOL_DROP) {
+		uint32_t m = l->n - i < SPOOL_DROP ? l->n - i : SPOOL_DROP;
+
+		memcpy((struct hs_lrec *)p + i, l->v + i, rec_bytes(m));
+	}
+	free(l->v);
+	l->v = p;
+	l->cap = cap;
+	l->fd = fd;
+	l->loading = true;
+	spool_drop(l, l->n);
 	return 0;
 }
 
@@ -314,7 +351,9 @@ bool hs_ledger_known(const struct hs_ledger *l, enum hs_kind kind,
 		return hs_ledger_find(l, kind, uuid, NULL) == 0;
 	if (parse_uuid(uuid, u) < 0)
 		return false;
-	return bloom_has(l, (uint8_t)kind, u) && scan(l, (uint8_t)kind, u);
+	/* parked (no filter): the scan alone */
+	return (!l->bloom || bloom_has(l, (uint8_t)kind, u)) &&
+	       scan(l, (uint8_t)kind, u);
 }
 
 static int load_put(struct hs_ledger *l, enum hs_kind kind, const char *uuid,
@@ -389,9 +428,15 @@ int hs_ledger_index(struct hs_ledger *l)
 	if ((e = hc_hidx4_reserve(&l->bykey, l->n)) < 0 ||
 	    (e = hc_hidx4_reserve(&l->byid, l->n)) < 0)
 		return e;
-	for (i = 1; i <= l->n; i++) {
-		const struct hs_lrec *r = rec(l, i);
+	l->free = 0;
+	for (i = l->n; i >= 1; i--) {
+		struct hs_lrec *r = &l->v[i - 1];
 
+		if (!(r->flags & L_USED)) { /* parked with its free items */
+			r->id = l->free;
+			l->free = i;
+			continue;
+		}
 		hc_hidx4_insert(&l->bykey, key_hash(r->kind, r->uuid), i);
 		if (r->flags & HS_LEDGER_SERVED)
 			hc_hidx4_insert(&l->byid, id_hash(r->kind, r->id), i);

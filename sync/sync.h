@@ -371,9 +371,14 @@ int hs_ledger_load(struct hs_ledger *l, const char *cache_path, size_t expect);
  * not)? */
 bool hs_ledger_known(const struct hs_ledger *l, enum hs_kind kind,
 		     const char *uuid);
-/* Loading done: the records into memory and the tables built. 0 or
- * -ENOMEM. */
+/* Loading (or parked) done: the records into memory and the tables
+ * built. 0 or -ENOMEM. */
 int hs_ledger_index(struct hs_ledger *l);
+/* Park an indexed ledger in a spool file (as loading, without the
+ * filter: hs_ledger_known scans) while a merged write needs the memory;
+ * hs_ledger_index brings it back. Stays in memory where no file can be
+ * made. 0. */
+int hs_ledger_park(struct hs_ledger *l, const char *cache_path);
 /* The served entry of this kind with this id is served no more (it was
  * taken back out of the builder: contested); false if none was. */
 bool hs_ledger_unserve_id(struct hs_ledger *l, enum hs_kind kind, uint32_t id);

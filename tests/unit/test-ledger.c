@@ -2,7 +2,8 @@
  * entry instead of a model. Loading (the refresh: appended, spooled in an
  * unlinked file, "delivered already?" by a Bloom filter and a scan), in
  * memory when no file can be made, then indexed: found by key and by id,
- * updated, unserved, deleted and reused. */
+ * updated, unserved, deleted and reused; parked for a merge and indexed
+ * again. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -177,6 +178,35 @@ static void follow_changes(void **state)
 	hs_ledger_free(&l);
 }
 
+/* Parked in a file for a merged write, with a deleted item on the free
+ * list: known by scan meanwhile, then indexed again as it was. */
+static void parked(void **state)
+{
+	struct hs_ledger l;
+	uint32_t n;
+
+	(void)state;
+	hs_ledger_init(&l);
+	load_n(&l, cache, 30000);
+	assert_int_equal(hs_ledger_index(&l), 0);
+	assert_true(hs_ledger_del(&l, HS_USER, uuid(2)));
+	n = l.n;
+	assert_int_equal(hs_ledger_park(&l, cache), 0);
+	assert_true(l.loading);
+	assert_true(l.fd >= 0);
+	assert_true(hs_ledger_known(&l, HS_USER, uuid(29999)));
+	assert_false(hs_ledger_known(&l, HS_USER, uuid(2)));
+	assert_int_equal(hs_ledger_index(&l), 0);
+	assert_int_equal(l.fd, -1);
+	assert_int_equal(hs_ledger_find(&l, HS_USER, uuid(2), NULL), -ENOENT);
+	assert_int_equal(hs_ledger_find(&l, HS_USER, uuid(4), NULL), 0);
+	/* the deleted item is reused, not a new one */
+	assert_int_equal(hs_ledger_put(&l, HS_USER, uuid(40000), 1, true), 0);
+	assert_int_equal(l.n, n);
+	assert_int_equal(hs_ledger_find(&l, HS_USER, uuid(40000), NULL), 0);
+	hs_ledger_free(&l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +214,7 @@ int main(void)
 		cmocka_unit_test(in_memory),
 		cmocka_unit_test(unserve_while_loading),
 		cmocka_unit_test(follow_changes),
+		cmocka_unit_test(parked),
 	};
 	int r;
 
