@@ -105,6 +105,10 @@ void hc_cache_close(struct hc_cache *c);
  * back in. For walks over a whole cache (hcoop-sync's removal guard),
  * so that they do not keep a copy of the file resident. */
 void hc_cache_release(const struct hc_cache *c);
+/* In a walk over the whole of c, after position i: every 4,096 entries
+ * the pages the walk read leave the resident set (hc_cache_release), so
+ * that a pass over a million entries does not keep the file resident. */
+void hc_cache_walk_step(const struct hc_cache *c, uint32_t i);
 
 /* True once hcoop-sync has renamed a newer file over this one, main or
  * delta (the writer sets a flag in the old file; no system call here). */

@@ -321,6 +321,12 @@ void hc_cache_release(const struct hc_cache *c)
 				      MADV_DONTNEED);
 }
 
+void hc_cache_walk_step(const struct hc_cache *c, uint32_t i)
+{
+	if (i % 4096 == 4095)
+		hc_cache_release(c);
+}
+
 /* ---- freshness ---- */
 
 /* The flag is a counter the writer steps (cache_format.h): superseded

@@ -56,6 +56,8 @@ static int count_members(const struct hc_config *cfg, struct hc_cache *c,
 	for (i = 0; (r = hc_cache_user_next(c, &i, &u)) != -ENOENT; i++) {
 		if (r < 0)
 			return r;
+		/* hcoop-sync walks it after every write: not resident */
+		hc_cache_walk_step(c, i);
 		if (!u.host[0] || !hc_host_equal(u.host, cfg->host))
 			continue;
 		st->members_here++;

@@ -24,6 +24,7 @@
  * a new main file instead, merged from the cache and the batch (every
  * served record copied, the dropped ones left out): no LDAP, no view. */
 #include <errno.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -305,7 +306,7 @@ static int carry_users(struct dctx *d)
 		if (r < 0)
 			return r;
 		if (d->merge) {
-			hs_walk_step(d->c, i);
+			hc_cache_walk_step(d->c, i);
 			if ((r = add_served_user(d, &u)) < 0)
 				return r;
 			continue;
@@ -355,7 +356,7 @@ static int carry_groups(struct dctx *d)
 			continue;
 		if (r < 0 || (r = add_group_copy(d, &g)) < 0)
 			return r;
-		hs_walk_step(d->c, i);
+		hc_cache_walk_step(d->c, i);
 		d->entries++;
 	}
 	if (d->merge) {
@@ -464,6 +465,14 @@ static int attempt_alloc(struct dctx *d)
 	return 0;
 }
 
+static int park(struct dctx *d)
+{
+	int r = hs_ledger_park(&d->f->ledger, d->cfg->cache);
+
+	malloc_trim(0); /* what the ledger held, back to the system */
+	return r;
+}
+
 /* Everything the new delta (or merged main file) holds: 0,
  * HS_DELTA_FULL (a delta cannot hold it: merge), HS_DELTA_REFRESH. */
 static int build(struct dctx *d)
@@ -491,8 +500,14 @@ static int build(struct dctx *d)
 		if (!d->merge && d->entries > d->cfg->delta_max)
 			return HS_DELTA_FULL;
 	}
-	if ((r = add_users(d)) != 0 || (r = add_groups(d)) != 0 ||
-	    (r = carry_users(d)) != 0 || (r = carry_groups(d)) != 0)
+	if ((r = add_users(d)) != 0 || (r = add_groups(d)) != 0)
+		return r;
+	/* a merge copies the whole cache into the builder: the ledger's
+	 * tables out of its way until the file is written, as during a
+	 * refresh, so that the merge's peak is that of a full write */
+	if (d->merge && (r = park(d)) < 0)
+		return r;
+	if ((r = carry_users(d)) != 0 || (r = carry_groups(d)) != 0)
 		return r;
 	return !d->merge && d->entries > d->cfg->delta_max ? HS_DELTA_FULL : 0;
 }
@@ -539,11 +554,12 @@ static int write_merged(struct dctx *d, const char *server)
 	d->c = NULL;
 	if ((r = hs_view_build(&d->f->set, d->cfg, &d->local, &v)) < 0)
 		return r;
-	/* the ledger's tables out of the way of the render, as during a
-	 * refresh: the merge's peak is that of a full write */
-	hs_ledger_park(&d->f->ledger, d->cfg->cache);
 	r = hs_write_built(d->cfg, d->b, &v, NULL, server, 0);
 	hs_view_free(&v);
+	/* the builder first, then the ledger's tables take its room */
+	hc_cache_builder_free(d->b);
+	d->b = NULL;
+	malloc_trim(0);
 	e = hs_ledger_index(&d->f->ledger);
 	return r < 0 ? r : e;
 }
@@ -611,5 +627,10 @@ int hs_write_delta(const struct hc_config *cfg, struct hs_follow *f,
 	attempt_free(&d);
 	hc_cache_close(d.c);
 	hc_local_free(&d.local);
+	/* a parked ledger not brought back (a failed merge): now */
+	if (f->ledger.loading && hs_ledger_index(&f->ledger) < 0 && r >= 0)
+		r = -ENOMEM;
+	/* the batch's and the builder's memory back to the system */
+	malloc_trim(0);
 	return r;
 }

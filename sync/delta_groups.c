@@ -135,7 +135,7 @@ static int listed_in(struct dctx *d, const char *name, struct gidlist *l)
 			break;
 		if (r < 0)
 			return r;
-		hs_walk_step(d->c, i);
+		hc_cache_walk_step(d->c, i);
 		if (g.nmembers == 0 || changed_old_gid(d, g.gid))
 			continue;
 		if ((r = lists(&g, name, len)) < 0)

@@ -43,7 +43,7 @@ static int64_t removed(const struct hc_cache *old, uint32_t n,
 			return -1;
 		if (!has(b, kind, kind == HS_USER ? u.name : g.name))
 			gone++;
-		hs_walk_step(old, i);
+		hc_cache_walk_step(old, i);
 	}
 	return gone;
 }

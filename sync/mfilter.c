@@ -61,7 +61,7 @@ static int walk(struct hs_mfilter *f, const struct hc_cache *c,
 			break;
 		if (r < 0)
 			return r;
-		hs_walk_step(c, i);
+		hc_cache_walk_step(c, i);
 		*members += g.nmembers;
 		if (!f->c || g.nmembers == 0)
 			continue;

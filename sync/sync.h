@@ -306,15 +306,13 @@ void hs_stream_free(struct hs_stream *s);
 /* write.c: the generation of the next write after the cache old (NULL:
  * none valid), and the record of one written. */
 uint64_t hs_next_generation(const struct hc_cache *old);
-/* In a walk over the whole of c, after position i: every 4,096 entries
- * the pages the walk read leave the resident set (hc_cache_release), so
- * that a pass over a million entries does not keep the file resident. */
-void hs_walk_step(const struct hc_cache *c, uint32_t i);
-/* The same for the lookups of the delta path, after the i-th change:
- * every one of them may fault in 64 KiB of a big file (the kernel's fault
- * around), so every 16 changes the pages go (at a million members a
- * 1,000-change batch otherwise kept 30 MiB of the file resident). */
+/* The delta path's lookups, after the i-th change (as
+ * hc_cache_walk_step for walks): every one of them may fault in 64 KiB of
+ * a big file (the kernel's fault around), so every 16 changes the pages go
+ * (at a million members a 1,000-change batch otherwise kept 30 MiB of the
+ * file resident). */
 void hs_lookup_step(const struct hc_cache *c, size_t i);
+
 void hs_generation_written(uint64_t gen);
 
 /* ledger.c: what the daemon remembers of each entry the cache was made

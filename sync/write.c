@@ -98,7 +98,7 @@ static int newly_assigned(const struct hc_config *cfg,
 		if (hc_cache_builder_user_at(b, i, &u, k, 0, &nk) < 0 ||
 		    !assigned_here(cfg, u.host))
 			continue;
-		hs_walk_step(old, (uint32_t)i);
+		hc_cache_walk_step(old, (uint32_t)i);
 		if (old && hc_cache_user_byname(old, u.name, &ou) == 0 &&
 		    assigned_here(cfg, ou.host))
 			continue;
@@ -116,12 +116,6 @@ void hs_builder_spool(const struct hc_config *cfg, struct hc_cache_builder *b)
 	if (r < 0)
 		hc_debug("the users' records stay in memory until the write "
 			 "(no spool beside %s: %s)", cfg->cache, strerror(-r));
-}
-
-void hs_walk_step(const struct hc_cache *c, uint32_t i)
-{
-	if (i % 4096 == 4095)
-		hc_cache_release(c);
 }
 
 void hs_lookup_step(const struct hc_cache *c, size_t i)
