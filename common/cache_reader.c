@@ -77,6 +77,23 @@ static inline const char *str_at(const struct hc_cache *c, uint32_t off,
 	return str_len_at(c, off, max, &len);
 }
 
+/* Is the string at file offset off exactly the n bytes at name (n <=
+ * HC_MAX_NAME, none of them NUL)? One compare of a known length and the
+ * NUL after it: the same answer as str_at + strcmp, without the scan. */
+static inline bool str_is(const struct hc_cache *c, uint32_t off,
+			  const char *name, uint32_t n)
+{
+	return off < c->size && c->size - off > n &&
+	       memcmp(c->map + off, name, n) == 0 && c->map[off + n] == 0;
+}
+
+/* A name to look up: its bytes and strlen, measured once per lookup
+ * (hash, index compare and the answer's check all use it). */
+struct hc_key {
+	const char *name;
+	uint32_t len;
+};
+
 /* A record offset from the file must lie wholly inside section s. */
 static inline const uint8_t *rec_at(const struct hc_cache *c, int s,
 				    uint32_t off, uint32_t recsize)
@@ -428,22 +445,40 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 
 /* ---- users ---- */
 
+/* The user record at off. With k, its name must be k's (read once, from
+ * this very read of the record: the file may change under us), else the
+ * answer is -EBADMSG. full false: the passwd fields only, dn and host
+ * NULL (their strings are neither measured nor touched). */
 static int fill_user(const struct hc_cache *c, uint32_t off,
-		     struct hc_user *u)
+		     const struct hc_key *k, bool full, struct hc_user *u)
 {
 	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
+	uint32_t noff;
 	uint64_t exp;
 
 	if (!r)
 		return -EBADMSG;
 	prefetch_strings(c, off);
-	u->name = str_len_at(c, hc_rd32(r + HC_U_NAME), HC_MAX_NAME, &u->name_len);
+	noff = hc_rd32(r + HC_U_NAME);
+	if (k) {
+		if (!str_is(c, noff, k->name, k->len))
+			return -EBADMSG;
+		u->name = (const char *)c->map + noff;
+		u->name_len = k->len;
+	} else {
+		u->name = str_len_at(c, noff, HC_MAX_NAME, &u->name_len);
+	}
 	u->gecos = str_len_at(c, hc_rd32(r + HC_U_GECOS), HC_MAX_GECOS, &u->gecos_len);
 	u->dir = str_len_at(c, hc_rd32(r + HC_U_DIR), HC_MAX_PATH, &u->dir_len);
 	u->shell = str_len_at(c, hc_rd32(r + HC_U_SHELL), HC_MAX_PATH, &u->shell_len);
-	u->dn = str_at(c, hc_rd32(r + HC_U_DN), HC_MAX_DN);
-	u->host = str_at(c, hc_rd32(r + HC_U_HOST), HC_MAX_HOST);
-	if (!u->name || !u->gecos || !u->dir || !u->shell || !u->dn || !u->host)
+	u->dn = u->host = NULL;
+	if (full) {
+		u->dn = str_at(c, hc_rd32(r + HC_U_DN), HC_MAX_DN);
+		u->host = str_at(c, hc_rd32(r + HC_U_HOST), HC_MAX_HOST);
+		if (!u->dn || !u->host)
+			return -EBADMSG;
+	}
+	if (!u->name || !u->gecos || !u->dir || !u->shell)
 		return -EBADMSG;
 	u->uid = hc_rd32(r + HC_U_UID);
 	u->gid = hc_rd32(r + HC_U_GID);
@@ -459,12 +494,12 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 
 /* Probe one side (name or id) of an index whose first slot is
  * hc_slot(h, nslots). Returns the record offset of the first entry whose
- * key matches and, for a name, whose record's name is that name; 0 when
- * absent, UINT32_MAX for a bad record offset. At most nslots probes,
- * whatever the file says. */
+ * key matches and, for a name (k not NULL), whose record's name is that
+ * name; 0 when absent, UINT32_MAX for a bad record offset. At most nslots
+ * probes, whatever the file says. */
 static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 		      unsigned side, uint32_t key, uint32_t h,
-		      const char *name, uint32_t nameoff_in_rec,
+		      const struct hc_key *k, uint32_t nameoff_in_rec,
 		      uint32_t recsize)
 {
 	const uint8_t *tab = c->map + c->sec[sec].off;
@@ -477,19 +512,19 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 	for (i = 0; i < nslots; i++) {
 		const uint8_t *slot = tab + (size_t)pos * HC_SLOT_SIZE;
 		const uint8_t *r;
-		const char *s;
 
 		roff = hc_rd32(slot + side + 4);
 		if (roff == 0)
 			return 0;
 		if (hc_rd32(slot + side) == key) {
-			if (!name)
+			if (!k)
 				return roff;
+			/* the name may lie on the record's next line */
+			prefetch_strings(c, roff);
 			r = rec_at(c, dsec, roff, recsize);
 			if (!r)
 				return UINT32_MAX;
-			s = str_at(c, hc_rd32(r + nameoff_in_rec), HC_MAX_NAME);
-			if (s && strcmp(s, name) == 0)
+			if (str_is(c, hc_rd32(r + nameoff_in_rec), k->name, k->len))
 				return roff;
 		}
 		if (++pos == nslots)
@@ -498,23 +533,19 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 	return 0;
 }
 
-/* h: hc_hash_name(name), computed once for main and delta */
-static int file_user_byname(const struct hc_cache *c, const char *name,
-			    uint32_t h, struct hc_user *out)
+/* h: the hash of k, computed once for main and delta */
+static int file_user_byname(const struct hc_cache *c, const struct hc_key *k,
+			    uint32_t h, bool full, struct hc_user *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			     name, HC_U_NAME, HC_UREC_SIZE);
-	int r;
+			     k, HC_U_NAME, HC_UREC_SIZE);
 
 	if (off == 0)
 		return -ENOENT;
-	r = fill_user(c, off, out);
-	if (r == 0 && strcmp(out->name, name) != 0)
-		return -EBADMSG;
-	return r;
+	return fill_user(c, off, k, full, out);
 }
 
-static int file_user_byuid(const struct hc_cache *c, uint32_t uid,
+static int file_user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
 			   struct hc_user *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, uid,
@@ -523,7 +554,7 @@ static int file_user_byuid(const struct hc_cache *c, uint32_t uid,
 
 	if (off == 0)
 		return -ENOENT;
-	r = fill_user(c, off, out);
+	r = fill_user(c, off, NULL, full, out);
 	if (r == 0 && out->uid != uid)
 		return -EBADMSG;
 	return r;
@@ -535,7 +566,7 @@ static int file_user_at(const struct hc_cache *c, uint32_t i,
 	if (i >= c->n_users)
 		return -ENOENT;
 	return fill_user(c, hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)i),
-			 out);
+			 NULL, true, out);
 }
 
 static int file_user_group(const struct hc_cache *c, const struct hc_user *u,
@@ -656,24 +687,24 @@ static bool in_user_data(const struct hc_cache *c, uint32_t off)
 	return rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE) != NULL;
 }
 
-static int file_group_byname(const struct hc_cache *c, const char *name,
-			     struct hc_group *out)
+static int file_group_byname(const struct hc_cache *c, const struct hc_key *k,
+			     uint32_t h, struct hc_group *out)
 {
-	uint32_t h = hc_hash_name(name);
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_HASH, h, h,
-			     name, HC_G_NAME, HC_GREC_SIZE);
+			     k, HC_G_NAME, HC_GREC_SIZE);
 	int r;
 
 	if (off == 0) {
 		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			    name, HC_U_NAME, HC_UREC_SIZE);
+			    k, HC_U_NAME, HC_UREC_SIZE);
 		if (off == 0)
 			return -ENOENT;
 		r = upg_of_user(c, off, out);
 	} else {
 		r = fill_group(c, off, out);
 	}
-	if (r == 0 && strcmp(out->name, name) != 0)
+	if (r == 0 && (out->name_len != k->len ||
+		       memcmp(out->name, k->name, k->len) != 0))
 		return -EBADMSG;
 	return r;
 }
@@ -1015,35 +1046,76 @@ static int main_group(const struct hc_cache *c, int r, const struct hc_group *g)
 	return r == 0 && group_gone(c, g->index) ? -ENOENT : r;
 }
 
-int hc_cache_user_byname(const struct hc_cache *c, const char *name,
-			 struct hc_user *out)
+/* The key of name and its hash; false when no record can bear the name
+ * (longer than any the file may hold). */
+static bool name_key(const char *name, struct hc_key *k, uint32_t *h)
 {
-	uint32_t h = hc_hash_name(name);
+	size_t n = strnlen(name, HC_MAX_NAME + 1);
+
+	if (n > HC_MAX_NAME)
+		return false;
+	k->name = name;
+	k->len = (uint32_t)n;
+	*h = hc_hash_bytes(name, n);
+	return true;
+}
+
+static int user_byname(const struct hc_cache *c, const char *name, bool full,
+		       struct hc_user *out)
+{
+	struct hc_key k;
+	uint32_t h;
 	int r;
 
+	if (!name_key(name, &k, &h))
+		return -ENOENT;
 	if (!c->delta)
-		return file_user_byname(c, name, h, out);
-	r = file_user_byname(c->delta, name, h, out);
+		return file_user_byname(c, &k, h, full, out);
+	r = file_user_byname(c->delta, &k, h, full, out);
 	if (r == 0)
 		out->index += c->n_users;
 	if (r != -ENOENT)
 		return r;
-	return main_user(c, file_user_byname(c, name, h, out), out);
+	return main_user(c, file_user_byname(c, &k, h, full, out), out);
+}
+
+static int user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
+		      struct hc_user *out)
+{
+	int r;
+
+	if (!c->delta)
+		return file_user_byuid(c, uid, full, out);
+	r = file_user_byuid(c->delta, uid, full, out);
+	if (r == 0)
+		out->index += c->n_users;
+	if (r != -ENOENT)
+		return r;
+	return main_user(c, file_user_byuid(c, uid, full, out), out);
+}
+
+int hc_cache_user_byname(const struct hc_cache *c, const char *name,
+			 struct hc_user *out)
+{
+	return user_byname(c, name, true, out);
 }
 
 int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
 			struct hc_user *out)
 {
-	int r;
+	return user_byuid(c, uid, true, out);
+}
 
-	if (!c->delta)
-		return file_user_byuid(c, uid, out);
-	r = file_user_byuid(c->delta, uid, out);
-	if (r == 0)
-		out->index += c->n_users;
-	if (r != -ENOENT)
-		return r;
-	return main_user(c, file_user_byuid(c, uid, out), out);
+int hc_cache_passwd_byname(const struct hc_cache *c, const char *name,
+			   struct hc_user *out)
+{
+	return user_byname(c, name, false, out);
+}
+
+int hc_cache_passwd_byuid(const struct hc_cache *c, uint32_t uid,
+			  struct hc_user *out)
+{
+	return user_byuid(c, uid, false, out);
 }
 
 int hc_cache_user_at(const struct hc_cache *c, uint32_t i, struct hc_user *out)
@@ -1107,16 +1179,20 @@ int hc_cache_user_group(const struct hc_cache *c, const struct hc_user *u,
 int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 			  struct hc_group *out)
 {
+	struct hc_key k;
+	uint32_t h;
 	int r;
 
+	if (!name_key(name, &k, &h))
+		return -ENOENT;
 	if (!c->delta)
-		return file_group_byname(c, name, out);
-	r = file_group_byname(c->delta, name, out);
+		return file_group_byname(c, &k, h, out);
+	r = file_group_byname(c->delta, &k, h, out);
 	if (r == 0)
 		out->index += c->n_groups;
 	if (r != -ENOENT)
 		return r;
-	return main_group(c, file_group_byname(c, name, out), out);
+	return main_group(c, file_group_byname(c, &k, h, out), out);
 }
 
 int hc_cache_group_bygid(const struct hc_cache *c, uint32_t gid,

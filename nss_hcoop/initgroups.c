@@ -64,7 +64,7 @@ static int user_groups(const char *user, gid_t skip, struct gidvec *v)
 	if (r < 0)
 		return r;
 	c = ref->c;
-	r = hc_cache_user_byname(c, user, &u);
+	r = hc_cache_passwd_byname(c, user, &u);
 	for (i = 0; r == 0 && i < u.ngroups; i++) {
 		r = hc_cache_user_group(c, &u, i, &gid);
 		if (r == 0 && gid != skip && !have(v, gid))

@@ -21,9 +21,9 @@ static int pw_lookup(enum pw_key k, const char *name, uid_t uid,
 		return r;
 	c = ref->c;
 	if (k == PW_BYNAME)
-		r = hc_cache_user_byname(c, name, &u);
+		r = hc_cache_passwd_byname(c, name, &u);
 	else
-		r = hc_cache_user_byuid(c, (uint32_t)uid, &u);
+		r = hc_cache_passwd_byuid(c, (uint32_t)uid, &u);
 	if (r == 0)
 		r = hc_pack_passwd(&u, pw, buf, buflen);
 	else if (r != -ENOENT)
