@@ -24,21 +24,22 @@ struct hc_sec {
 };
 
 struct hc_cache {
+	/* what every lookup reads first, together (one or two cache lines) */
 	const uint8_t *map;
 	uint32_t size;
 	uint32_t n_users, n_groups;
 	uint32_t uslots, gslots; /* index slots (0: no index) */
+	uint32_t flag0;  /* the superseded word as it was at open */
+	int stale;       /* set once a stat saw another or a changed file */
+	long next_check; /* coarse monotonic second of the next stat */
+	/* main handle: the delta file mapped beside it (NULL: none valid) */
+	struct hc_cache *delta;
 	struct hc_sec sec[HC_SEC_COUNT];
 	char *path;
 	struct stat st;  /* the file as opened: what the stat check compares */
-	long next_check; /* coarse monotonic second of the next stat */
-	int stale;       /* set once a stat saw another or a changed file */
 	uint64_t generation, base_generation;
-	uint32_t flag0; /* the superseded word as it was at open */
-	/* main handle: the delta file mapped beside it (NULL: none valid),
-	 * and the delta path as it was at open (dseen false: absent), which
-	 * the throttled stat compares */
-	struct hc_cache *delta;
+	/* main handle: the delta path as it was at open (dseen false:
+	 * absent), which the throttled stat compares */
 	char *dpath;
 	struct stat dst;
 	bool dseen;
