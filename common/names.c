@@ -4,32 +4,33 @@
 
 #include <string.h>
 
-static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+/* The bytes of the rule as a table (NAME_FIRST: may start a name,
+ * NAME_NEXT: may follow), so the NSS module's check of every key is one
+ * load per byte and one pass, the terminating NUL found on the way. */
+enum { NAME_NEXT = 1, NAME_FIRST = 2 };
+static const unsigned char name_class[256] = {
+	['a' ... 'z'] = NAME_FIRST | NAME_NEXT,
+	['_'] = NAME_FIRST | NAME_NEXT,
+	['0' ... '9'] = NAME_NEXT,
+	['.'] = NAME_NEXT,
+	['-'] = NAME_NEXT,
+};
 
 bool hc_valid_name(const char *name)
 {
-	size_t i, n;
+	size_t i;
+	unsigned char c;
 
-	if (!name)
+	if (!name || !(name_class[(unsigned char)name[0]] & NAME_FIRST))
 		return false;
-	n = strnlen(name, HC_NAME_MAX + 1);
-	if (n == 0 || n > HC_NAME_MAX)
-		return false;
-	if (!is_lower(name[0]) && name[0] != '_')
-		return false;
-	for (i = 1; i < n; i++) {
-		char c = name[i];
-
-		if (is_lower(c) || is_digit(c) || c == '_' || c == '.' ||
-		    c == '-')
+	for (i = 1; i < HC_NAME_MAX; i++) {
+		c = (unsigned char)name[i];
+		if (name_class[c] & NAME_NEXT)
 			continue;
-		/* '$' only as the last byte (Samba machine accounts) */
-		if (c == '$' && i == n - 1)
-			continue;
-		return false;
+		/* the end, or '$' as the last byte (Samba machine accounts) */
+		return c == 0 || (c == '$' && name[i + 1] == 0);
 	}
-	return true;
+	return name[HC_NAME_MAX] == 0;
 }
 
 static char ascii_lower(char c)

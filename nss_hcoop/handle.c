@@ -1,10 +1,14 @@
 /* The process-wide cache handle.
  *
- * One shared handle (cur), guarded by cur_lock. A lookup takes the lock
- * only to check that cur is still fresh (hc_cache_stale: an atomic load of
- * the file's superseded flag, and at most once a second a stat), to reopen
- * it if not, and to count one more reference; it reads the mapping with
- * the lock released and drops its reference when done (hc_nss_release).
+ * One shared handle (cur). A lookup counts one more reference to it with
+ * one compare-and-swap and no lock (ref_cur), checks that it is still
+ * fresh (hc_cache_stale: an atomic load of the file's superseded flag, and
+ * at most once a second a stat), reads the mapping, and drops its
+ * reference when done (hc_nss_release). Only a stale or missing cur sends
+ * it to cur_lock, under which cur is replaced. The refs themselves are
+ * never freed, only reused (the spare list): a lookup that read cur just
+ * before it died touches memory that is still a ref, whose count, at 0,
+ * it will not count back up.
  * No per-thread state, no thread-exit destructor: a thread that exits, or
  * a destructor that looks a name up while its thread exits, holds nothing
  * that can be left dangling.
@@ -27,28 +31,42 @@
 #include <stdlib.h>
 
 static pthread_mutex_t cur_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct hc_ref *cur; /* guarded by cur_lock; holds one reference */
+/* written under cur_lock, read by the fast path without it; holds one
+ * reference */
+static struct hc_ref *cur;
+/* refs whose count went to 0, for reuse (guarded by cur_lock): a ref is
+ * never freed, so the fast path may still touch one that just died */
+static struct hc_ref *spare;
 
 void hc_nss_release(struct hc_ref *r)
 {
 	if (!r)
 		return;
-	if (__atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0) {
-		hc_cache_close(r->c);
-		free(r);
-	}
+	if (__atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	/* dead: no fast path can take it back (it never counts up from 0) */
+	hc_cache_close(r->c);
+	r->c = NULL;
+	pthread_mutex_lock(&cur_lock);
+	r->next = spare;
+	spare = r;
+	pthread_mutex_unlock(&cur_lock);
 }
 
+/* Caller holds cur_lock. */
 static int open_ref(struct hc_ref **out)
 {
-	struct hc_ref *r = calloc(1, sizeof(*r));
+	struct hc_ref *r = spare;
 	int e;
 
-	if (!r)
+	if (r)
+		spare = r->next;
+	else if (!(r = calloc(1, sizeof(*r))))
 		return -ENOMEM;
 	e = hc_cache_open(HC_CACHE_DEFAULT_PATH, &r->c);
 	if (e < 0) {
-		free(r);
+		r->next = spare;
+		spare = r;
 		if (e == -ENOMEM)
 			return e;
 		hc_nss_log_once(e == -EPERM ? "refusing untrusted cache (owner not "
@@ -58,27 +76,57 @@ static int open_ref(struct hc_ref **out)
 		/* a missing file is "unavailable", not "no such user" */
 		return -ENOMEDIUM;
 	}
-	r->refs = 1;
+	/* r->c before the count: a fast path that counts r up sees it */
+	__atomic_store_n(&r->refs, 1, __ATOMIC_RELEASE);
 	*out = r;
 	return 0;
 }
 
+/* The fast path: one more reference to cur, without the lock (one
+ * compare-and-swap, no mutex: every lookup of every thread comes through
+ * here). A count already at 0 is a ref dying or spare: never counted
+ * back up, so what we hold is alive; if it was reused for a newer cache
+ * since we read cur, that one is as good (staleness is checked next). */
+static struct hc_ref *ref_cur(void)
+{
+	struct hc_ref *r = __atomic_load_n(&cur, __ATOMIC_ACQUIRE);
+	unsigned n;
+
+	if (!r)
+		return NULL;
+	n = __atomic_load_n(&r->refs, __ATOMIC_RELAXED);
+	do {
+		if (n == 0)
+			return NULL;
+	} while (!__atomic_compare_exchange_n(&r->refs, &n, n + 1, true,
+					      __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	return r;
+}
+
 int hc_nss_acquire(struct hc_ref **out)
 {
+	struct hc_ref *r = ref_cur(), *old = NULL;
 	int e = 0;
 
+	if (r && !hc_cache_stale(r->c)) {
+		*out = r;
+		return 0;
+	}
+	hc_nss_release(r);
+	/* the slow path: a stale or missing cur, replaced under the lock */
 	pthread_mutex_lock(&cur_lock);
 	if (cur && hc_cache_stale(cur->c)) {
-		hc_nss_release(cur);
-		cur = NULL;
+		old = cur;
+		__atomic_store_n(&cur, NULL, __ATOMIC_RELEASE);
 	}
-	if (!cur)
-		e = open_ref(&cur);
+	if (!cur && (e = open_ref(&r)) == 0)
+		__atomic_store_n(&cur, r, __ATOMIC_RELEASE);
 	if (e == 0) {
 		__atomic_add_fetch(&cur->refs, 1, __ATOMIC_RELAXED);
 		*out = cur;
 	}
 	pthread_mutex_unlock(&cur_lock);
+	hc_nss_release(old); /* takes cur_lock when it was the last one */
 	return e;
 }
 

@@ -20,7 +20,8 @@
 /* A counted reference to one open cache. */
 struct hc_ref {
 	struct hc_cache *c;
-	unsigned refs; /* atomic */
+	unsigned refs;       /* atomic; 0: dead (on the spare list) */
+	struct hc_ref *next; /* the spare list (handle.c) */
 };
 
 /* The current cache (reopened when superseded or replaced), with one more
