@@ -35,12 +35,6 @@
 #include "log.h"
 #include "names.h"
 
-const struct hs_entry *hs_delta_current(const struct dctx *d,
-					const struct hs_change *ch)
-{
-	(void)d;
-	return ch->cur;
-}
 
 /* ---- old versions: supersede or drop ---- */
 
@@ -114,6 +108,8 @@ static bool clash(const struct dctx *d, const struct hs_change *ch,
 	o = d->ch->v[k].cur;
 	if (!o)
 		return false; /* gone after the batch */
+	if (o->why) /* rejected (no name): the batch needs a refresh anyway */
+		return true;
 	return by_name ? strcmp(o->name, e->name) == 0 : o->id == e->id;
 }
 

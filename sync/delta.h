@@ -28,9 +28,6 @@ struct dctx {
 	size_t n_fresh;
 };
 
-/* The entry of change ch after the batch (NULL: deleted). */
-const struct hs_entry *hs_delta_current(const struct dctx *d,
-					const struct hs_change *ch);
 /* delta_groups.c: mark the members change k's group gained or lost (all
  * of them when its gid changed or it came or went) for a new record. */
 int hs_delta_touch_members(struct dctx *d, size_t k);

@@ -37,7 +37,7 @@ static int member_set(struct hc_strmap *s, char *const *members, size_t n)
 int hs_delta_touch_members(struct dctx *d, size_t k)
 {
 	const struct hs_change *ch = &d->ch->v[k];
-	const struct hs_entry *e = hs_delta_current(d, ch);
+	const struct hs_entry *e = ch->cur;
 	struct hc_strmap old = { 0 };
 	bool all = !ch->had_old || !e || e->id != ch->old_id;
 	size_t i, v;
@@ -177,7 +177,7 @@ static int groups_of(struct dctx *d, const char *name, struct gidlist *l)
 		const struct hs_change *ch = &d->ch->v[k];
 		const struct hs_entry *e;
 
-		if (ch->kind != HS_GROUP || !(e = hs_delta_current(d, ch)) ||
+		if (ch->kind != HS_GROUP || !(e = ch->cur) ||
 		    !hc_strmap_get(&d->newmem[k], name, &v))
 			continue;
 		if ((r = gid_add(l, e->id)) < 0)

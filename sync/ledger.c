@@ -172,7 +172,7 @@ static void bloom_probes(uint8_t kind, const uint8_t *uuid, uint32_t *h1,
 
 	memcpy(&a, uuid, 8);
 	memcpy(&b, uuid + 8, 8);
-	*h1 = mix(a ^ kind, b);
+	*h1 = key_hash(kind, uuid);
 	*h2 = mix(b, a ^ ((uint64_t)kind << 8)) | 1u;
 }
 
@@ -301,7 +301,7 @@ int hs_ledger_park(struct hs_ledger *l, const char *cache_path)
 {
 	int fd;
 	void *p;
-	uint32_t i, cap = l->n ? l->n : 1;
+	uint32_t cap = l->n ? l->n : 1;
 
 	if (l->loading || (fd = open_spool(cache_path)) < 0)
 		return 0;
@@ -313,11 +313,8 @@ int hs_ledger_park(struct hs_ledger *l, const char *cache_path)
 	}
 	hc_hidx4_free(&l->bykey);
 	hc_hidx4_free(&l->byid);
-	for (i = 0; i < l->n; i += SPOOL_DROP) {
-		uint32_t m = l->n - i < SPOOL_DROP ? l->n - i : SPOOL_DROP;
-
-		memcpy((struct hs_lrec *)p + i, l->v + i, rec_bytes(m));
-	}
+	if (l->n)
+		memcpy(p, l->v, rec_bytes(l->n));
 	free(l->v);
 	l->v = p;
 	l->cap = cap;
