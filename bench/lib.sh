@@ -7,6 +7,9 @@ BENCH_OPS="getpwnam getpwuid getpwnam-neg getgrnam getgrgid getgrouplist getpwen
 HCB=$HC_BUILD/bench
 HC_MOD=$HC_BUILD/libnss_hcoop.so.2
 FLOOR_MOD=$HCB/libnss_hcoopfloor.so.2
+# the one-miss floor (bench/nss_onemiss.c): passwd only
+ONEMISS_MOD=$HCB/libnss_hcooponemiss.so.2
+ONEMISS_OPS="getpwnam getpwuid"
 
 rec() { echo "$*" >>"$R"; }
 skip() { # what why...
@@ -35,6 +38,7 @@ nss_use() {
 	files) hc_ns_nsswitch files ;;
 	hcoop) hc_ns_nsswitch hcoop ;;
 	floor) hc_ns_nsswitch hcoopfloor ;;
+	onemiss) hc_ns_nsswitch hcooponemiss ;;
 	local) hc_ns_nsswitch "files hcoop" ;;
 	esac
 }
@@ -135,22 +139,32 @@ sync_once() { # n datadir conf
 	return 1
 }
 
+in_list() { # word list...
+	local w=$1 x
+	shift
+	for x in "$@"; do [ "$x" = "$w" ] && return 0; done
+	return 1
+}
+
 backend_ready() { # backend
 	case $1 in
 	hcoop) [ -f "$HC_NS_LIBDIR/libnss_hcoop.so.2" ] && [ -s /var/lib/hcoop/cache ] ;;
+	onemiss) [ -f "$HC_NS_LIBDIR/libnss_hcooponemiss.so.2" ] && [ -s /var/lib/hcoop/cache ] ;;
 	*) true ;;
 	esac
 }
 
 # Every operation, 1 and 2 threads, files / hcoop / floor back to back so
-# each ratio compares runs made seconds apart.
+# each ratio compares runs made seconds apart; for getpwnam and getpwuid
+# the one-miss floor too (between hcoop and floor).
 lookups() { # n datadir
 	local n=$1 d=$2 op th be out
 	echo "$n" >/etc/hcoopfloor.count
 	for op in $BENCH_OPS; do
 		for th in 1 2; do
 			[ "$op" = getpwent ] && [ "$th" = 2 ] && continue
-			for be in files hcoop floor; do
+			for be in files hcoop onemiss floor; do
+				[ "$be" = onemiss ] && ! in_list "$op" $ONEMISS_OPS && continue
 				backend_ready "$be" || continue
 				nss_use "$be"
 				out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -t "$th" \
@@ -194,14 +208,16 @@ group_classes() { # n datadir
 # The module's own cost: its entry points called through dlopen.
 direct() { # n datadir
 	local n=$1 d=$2 op be lib out
-	for be in hcoop floor; do
+	for be in hcoop onemiss floor; do
 		lib=$HC_MOD:hcoop
 		[ "$be" = floor ] && lib=$FLOOR_MOD:hcoopfloor
+		[ "$be" = onemiss ] && lib=$ONEMISS_MOD:hcooponemiss
 		if [ ! -f "${lib%:*}" ]; then
 			skip "direct-$be n=$n" "${lib%:*} not built yet"
 			continue
 		fi
 		for op in $BENCH_OPS; do
+			[ "$be" = onemiss ] && ! in_list "$op" $ONEMISS_OPS && continue
 			out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -D "$lib" \
 				-d "$BENCH_DURATION" -l "$be") &&
 				rec "DIRECT n=$n backend=$be ${out#RESULT }"
@@ -276,12 +292,19 @@ change_latency() { # kind n datadir
 
 # Throughput of the persist path: 1,000 changes sent by one ldapmodify as
 # fast as slapd takes them, until the last is visible through getpwnam.
+# merges: how many times the daemon merged its delta into a new main file
+# meanwhile (its log), since one costs a full write.
+merges_logged() { # daemon log
+	grep -c 'delta would hold more than delta_max' "$1" 2>/dev/null || true
+}
 burst() { # n datadir
-	local out
+	local out m0 m1
+	m0=$(merges_logged "$2/daemon.log")
 	out=$("$HCB/hcb-burst" -H "$LDAPI_URI" -b "$LDAP_BASE" -f "$2/burst" \
 		-n "${BENCH_BURST:-1000}" -T 300 2>"$2/burst.err")
+	m1=$(merges_logged "$2/daemon.log")
 	case $out in
-	RESULT*) rec "BURST n=$1 ${out#RESULT }" ;;
+	RESULT*) rec "BURST n=$1 ${out#RESULT } merges=$((m1 - m0))" ;;
 	*) skip "burst n=$1" "hcb-burst failed: $(head -1 "$2/burst.err" | tr '"' _)" ;;
 	esac
 }

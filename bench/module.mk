@@ -11,6 +11,13 @@ $(BUILD)/bench/libnss_hcoopfloor.so.2: $(BUILD)/bench/nss_floor.o bench/nss_floo
 	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcoopfloor.so.2 \
 		-Wl,--version-script=bench/nss_floor.map -o $@ $< -lpthread
 
+# issue 13, item 4: the one-miss floor (the least a lookup in a file of
+# the cache's size can cost)
+BENCH_BINS += $(BUILD)/bench/libnss_hcooponemiss.so.2
+$(BUILD)/bench/libnss_hcooponemiss.so.2: $(BUILD)/bench/nss_onemiss.o bench/nss_onemiss.map
+	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcooponemiss.so.2 \
+		-Wl,--version-script=bench/nss_onemiss.map -o $@ $< -lpthread
+
 $(BUILD)/bench/hcb-lookup: $(HCB_LOOKUP_OBJS) $(CORE_LIB)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lpthread -ldl -lm
 

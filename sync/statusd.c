@@ -25,6 +25,7 @@
 #include "version.h"
 
 #define TICK_S 5 /* metrics, and the check for a changed member count */
+#define MIN_GAP_S 1 /* a wake runs a cycle no sooner after the last one */
 
 static struct {
 	pthread_t thread;
@@ -32,6 +33,7 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
 	bool stop;
+	bool woken; /* hs_statusd_wake since the last cycle began */
 	char *path; /* the config file */
 	uint64_t failures;
 } sd = { .lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER };
@@ -83,18 +85,24 @@ static uint64_t cache_generation(const struct hc_config *cfg)
 	return g;
 }
 
-/* Wait up to s seconds; false once asked to stop. */
-static bool nap(unsigned s)
+/* Wait up to s seconds from the start of the last cycle (at), or less
+ * when hs_statusd_wake asked for a cycle: then until MIN_GAP_S after the
+ * last one, so a stream of writes (one wake each) costs at most one walk
+ * of the cache a second. false once asked to stop. */
+static bool nap(const struct timespec *at, unsigned s)
 {
-	struct timespec until;
+	struct timespec until = *at, soon = *at;
 	bool go;
+	int e = 0;
 
-	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += s;
+	soon.tv_sec += MIN_GAP_S < s ? MIN_GAP_S : s;
 	pthread_mutex_lock(&sd.lock);
-	while (!sd.stop &&
-	       pthread_cond_timedwait(&sd.wake, &sd.lock, &until) != ETIMEDOUT)
-		;
+	/* a wake during the cycle counts too: it came after what we read */
+	while (!sd.stop && e != ETIMEDOUT)
+		e = pthread_cond_timedwait(&sd.wake, &sd.lock,
+					   sd.woken ? &soon : &until);
+	sd.woken = false;
 	go = !sd.stop;
 	pthread_mutex_unlock(&sd.lock);
 	return go;
@@ -110,6 +118,7 @@ static void *run(void *arg)
 	time_t last_pub = 0;
 	bool failing = false;
 	char err[512];
+	struct timespec at;
 
 	(void)arg;
 	if (hc_config_load(sd.path, &cfg, err, sizeof(err)) < 0) {
@@ -118,6 +127,8 @@ static void *run(void *arg)
 	}
 	do {
 		struct hs_metrics m = { .hb = &hb, .status_failures = sd.failures };
+
+		clock_gettime(CLOCK_REALTIME, &at);
 
 		if (hc_config_load(sd.path, &fresh, err, sizeof(err)) == 0) {
 			hc_config_free(&cfg);
@@ -145,8 +156,8 @@ static void *run(void *arg)
 		int r = hs_metrics_write(&cfg, &m);
 		if (r < 0)
 			hc_debug("metrics: %s", strerror(-r));
-	} while (nap(cfg.status_interval > 0 && cfg.status_interval < TICK_S
-			     ? cfg.status_interval : TICK_S));
+	} while (nap(&at, cfg.status_interval > 0 && cfg.status_interval < TICK_S
+				  ? cfg.status_interval : TICK_S));
 	hc_config_free(&cfg);
 	return NULL;
 }
@@ -178,6 +189,7 @@ int hs_statusd_start(const struct hc_config *cfg)
 void hs_statusd_wake(void)
 {
 	pthread_mutex_lock(&sd.lock);
+	sd.woken = true;
 	pthread_cond_signal(&sd.wake);
 	pthread_mutex_unlock(&sd.lock);
 }
