@@ -117,11 +117,11 @@ static const struct hc_local_ent *local_find(const struct hc_local_db *d,
 	return e ? e : hc_local_byid(d, id);
 }
 
-bool hc_admit_is_ours(const struct hc_admit_in *in, struct hc_admit_out *out)
+/* The checks that need no file: the input, the reserved range. false:
+ * out says why (the name is not ours). */
+static bool precheck(const struct hc_admit_in *in, struct hc_admit_out *out)
 {
 	const struct hc_user *u = in->user;
-	const struct hc_local_ent *hit;
-	struct hc_local local;
 
 	memset(out, 0, sizeof(*out));
 	if (missing_input(in, out))
@@ -133,24 +133,43 @@ bool hc_admit_is_ours(const struct hc_admit_in *in, struct hc_admit_out *out)
 		    (unsigned)id_floor(in));
 		return false;
 	}
-	if (!load_local(in, &local, out))
-		return false;
-	hit = local_find(&local.users, u->name, u->uid);
+	return true;
+}
+
+/* After precheck, with the local files read: does no local user own the
+ * name or uid, and does NSS agree? */
+static bool ours_given(const struct hc_admit_in *in,
+		       const struct hc_local *local, struct hc_admit_out *out)
+{
+	const struct hc_user *u = in->user;
+	const struct hc_local_ent *hit = local_find(&local->users, u->name, u->uid);
+
 	if (hit != NULL && strcmp(hit->name, u->name) == 0)
 		say(out->why, sizeof(out->why),
 		    "name \"%s\" is the local user %s (uid %u in %s)", u->name,
-		    hit->name, (unsigned)hit->id, local.users.path);
+		    hit->name, (unsigned)hit->id, local->users.path);
 	else if (hit != NULL)
 		say(out->why, sizeof(out->why),
 		    "uid %u of \"%s\" belongs to the local user %s (in %s)",
-		    (unsigned)u->uid, u->name, hit->name, local.users.path);
-	hc_local_free(&local);
+		    (unsigned)u->uid, u->name, hit->name, local->users.path);
 	if (hit != NULL)
 		return false;
 	if (!in->skip_nss && !nss_agrees(u, out))
 		return false;
 	set(out, HC_ADMIT_HERE);
 	return true;
+}
+
+bool hc_admit_is_ours(const struct hc_admit_in *in, struct hc_admit_out *out)
+{
+	struct hc_local local;
+	bool ours;
+
+	if (!precheck(in, out) || !load_local(in, &local, out))
+		return false;
+	ours = ours_given(in, &local, out);
+	hc_local_free(&local);
+	return ours;
 }
 
 /* One group (gid, and its cached name when known) against the local group
@@ -186,16 +205,14 @@ static bool group_is_local(const struct hc_admit_in *in,
 }
 
 static bool groups_collide(const struct hc_admit_in *in,
+			   const struct hc_local *local,
 			   struct hc_admit_out *out)
 {
 	const struct hc_user *u = in->user;
-	struct hc_local local;
 	bool bad;
 	int r;
 
-	if (!load_local(in, &local, out))
-		return true;
-	bad = group_is_local(in, &local.groups, u->gid, "primary group", out);
+	bad = group_is_local(in, &local->groups, u->gid, "primary group", out);
 	for (uint32_t i = 0; !bad && i < u->ngroups; i++) {
 		uint32_t gid;
 
@@ -205,10 +222,9 @@ static bool groups_collide(const struct hc_admit_in *in,
 			    (unsigned)i, strerror(-r));
 			bad = true;
 		} else {
-			bad = group_is_local(in, &local.groups, gid, "group", out);
+			bad = group_is_local(in, &local->groups, gid, "group", out);
 		}
 	}
-	hc_local_free(&local);
 	return bad;
 }
 
@@ -290,13 +306,15 @@ static enum hc_admit host_decision(const struct hc_admit_in *in,
 	return set(out, HC_REFUSE_ELSEWHERE);
 }
 
-enum hc_admit hc_admit_decide(const struct hc_admit_in *in,
-			      struct hc_admit_out *out)
+/* With the local files read once for both the users and the groups. */
+static enum hc_admit decide_given(const struct hc_admit_in *in,
+				  const struct hc_local *local,
+				  struct hc_admit_out *out)
 {
-	if (!hc_admit_is_ours(in, out))
+	if (!ours_given(in, local, out))
 		return out->result;
 	out->why[0] = '\0';
-	if (groups_collide(in, out)) {
+	if (groups_collide(in, local, out)) {
 		say(out->member_msg, sizeof(out->member_msg),
 		    "Your account cannot log in here: one of its groups "
 		    "clashes with a local group. Please tell the admins.");
@@ -305,6 +323,19 @@ enum hc_admit hc_admit_decide(const struct hc_admit_in *in,
 	if (status_refusal(in, out) != HC_ADMIT_HERE)
 		return out->result;
 	return host_decision(in, out);
+}
+
+enum hc_admit hc_admit_decide(const struct hc_admit_in *in,
+			      struct hc_admit_out *out)
+{
+	struct hc_local local;
+	enum hc_admit a;
+
+	if (!precheck(in, out) || !load_local(in, &local, out))
+		return out->result;
+	a = decide_given(in, &local, out);
+	hc_local_free(&local);
+	return a;
 }
 
 const char *hc_admit_name(enum hc_admit a)

@@ -16,8 +16,8 @@
  *                       member's groups (no primary or supplementary group
  *                       that is local or reserved), lock, expiry, host,
  *                       admin group.
- * Both read the local files at every call: an account created locally after
- * the last sync wins at once. */
+ * Both read the local files at every call (hc_admit_decide once for both
+ * layers): an account created locally after the last sync wins at once. */
 #ifndef HCOOP_ADMISSION_H
 #define HCOOP_ADMISSION_H
 

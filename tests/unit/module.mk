@@ -18,10 +18,11 @@ TEST_BINS += $(UNIT_BINS)
 unit-tests: $(UNIT_BINS)
 
 # test-admission exercises the decision over a real cache file and real
-# local files, so it links the whole core library.
+# local files, so it links the whole core library; it wraps fopen to count
+# how often a decision reads the local files.
 $(BUILD)/tests/unit/test-admission: $(BUILD)/tests/unit/test-admission.o $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lcmocka
+	$(CC) $(EXE_LDFLAGS) -Wl,--wrap=fopen -o $@ $^ -lcmocka
 TEST_BINS += $(BUILD)/tests/unit/test-admission
 
 # The cache writer's replacement path and the one hash table (issue 13):

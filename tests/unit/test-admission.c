@@ -19,6 +19,21 @@
 
 #define NOW ((int64_t)20000 * 86400 + 3600) /* day 20000, 01:00 */
 
+/* fopen is wrapped at link time (tests/unit/module.mk): the opens of the
+ * local files (common/localdb.c) are counted, so a test can see how often
+ * one decision reads them. */
+FILE *__real_fopen(const char *path, const char *mode);
+FILE *__wrap_fopen(const char *path, const char *mode);
+static const char *counted_dir;
+static unsigned counted_opens;
+
+FILE *__wrap_fopen(const char *path, const char *mode)
+{
+	if (counted_dir && strncmp(path, counted_dir, strlen(counted_dir)) == 0)
+		counted_opens++;
+	return __real_fopen(path, mode);
+}
+
 struct fx {
 	char dir[64], passwd[96], group[96], cache[96];
 	struct hc_cache *c;
@@ -286,6 +301,34 @@ static void test_names(void **state)
 	assert_string_equal(hc_admit_name((enum hc_admit)99), "UNKNOWN");
 }
 
+/* One decision reads /etc/passwd and /etc/group once each (both layers
+ * share them), hc_admit_is_ours alone the same; they are read afresh at
+ * every call (a local account made a second ago counts). */
+static void test_reads_local_files_once(void **state)
+{
+	struct fx *f = *state;
+	struct hc_admit_out out;
+	struct hc_user u;
+	struct hc_admit_in in = { .cache = f->c, .host = "host1.test",
+				  .min_uid = 1000, .now = NOW,
+				  .passwd_path = f->passwd,
+				  .group_path = f->group, .skip_nss = true,
+				  .user = &u };
+
+	assert_int_equal(hc_cache_user_byname(f->c, "alice", &u), 0);
+	counted_dir = f->dir;
+	counted_opens = 0;
+	assert_int_equal(hc_admit_decide(&in, &out), HC_ADMIT_HERE);
+	assert_int_equal(counted_opens, 2);
+	counted_opens = 0;
+	assert_true(hc_admit_is_ours(&in, &out));
+	assert_int_equal(counted_opens, 2);
+	counted_opens = 0;
+	assert_int_equal(hc_admit_decide(&in, &out), HC_ADMIT_HERE);
+	assert_int_equal(counted_opens, 2);
+	counted_dir = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -297,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_files),
 		cmocka_unit_test(test_missing_input),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_reads_local_files_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
