@@ -323,6 +323,18 @@ int hc_cache_builder_set_keys(struct hc_cache_builder *b, const char *name,
 int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
 			   uint64_t generation, const char *server,
 			   int64_t refreshed_at);
+/* The same, unless path has no delta file beside it and already holds
+ * exactly these bytes but for the header's generation, refresh time,
+ * checksum and superseded counter: then nothing is written or flagged,
+ * the rendered temp file is removed, and the answer is
+ * HC_CACHE_UNCHANGED (path keeps its generation). So a periodic refresh
+ * that finds nothing new moves no reader to a new file, invalidates no
+ * nscd and makes hcoop-routes reload nothing. 0, HC_CACHE_UNCHANGED or
+ * -errno. */
+#define HC_CACHE_UNCHANGED 1
+int hc_cache_builder_write_if_changed(struct hc_cache_builder *b,
+				      const char *path, uint64_t generation,
+				      const char *server, int64_t refreshed_at);
 
 /* Delta files (cache_format.h, THE DELTA FILE). In a delta every user's
  * group list is the one given here (none unless set): the delta's groups

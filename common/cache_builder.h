@@ -168,6 +168,9 @@ struct hcb_content {
 	size_t keep; /* bytes of the temp file already written (a spool) */
 	hcb_render_fn render;
 	void *ctx;
+	/* path already holds these bytes (no delta beside it): keep it,
+	 * write nothing, answer HC_CACHE_UNCHANGED */
+	bool keep_same;
 };
 /* render: bytes of out->p below upto are finished; their whole pages
  * leave the process's resident set once enough have accumulated (force:
@@ -177,7 +180,9 @@ void hcb_out_done(struct hcb_out *out, size_t upto, bool force);
 /* Write c to a temp file beside path, fsync, rename it over path, fsync
  * the directory, then step the superseded counter of the file replaced
  * and of also (-1: none; closed here either way). 0 or -errno (the temp
- * file removed). */
+ * file removed); with c->keep_same, HC_CACHE_UNCHANGED when path already
+ * held the bytes (cache.h, hc_cache_builder_write_if_changed; the temp
+ * file removed, nothing flagged). */
 int hcb_replace_file(const char *path, const struct hcb_content *c,
 		     int also);
 /* The same for a temp file already made and partly written (a spool:

@@ -505,10 +505,12 @@ static int emit_file(void *ctx, struct hcb_out *o)
 /* Order, plan, then hand emit_file to the replacement of path: into a
  * temp file of its own, or into the spool that holds USER_DATA already. */
 static int render_to(struct wctx *w, const char *path, uint64_t generation,
-		     const char *server, int64_t refreshed_at, int also)
+		     const char *server, int64_t refreshed_at, int also,
+		     bool keep_same)
 {
 	struct emit_args a = { w, generation, server, refreshed_at };
-	struct hcb_content c = { .render = emit_file, .ctx = &a };
+	struct hcb_content c = { .render = emit_file, .ctx = &a,
+				 .keep_same = keep_same };
 	struct udata *d = &w->b->ud;
 	int r;
 
@@ -533,9 +535,9 @@ static int render_to(struct wctx *w, const char *path, uint64_t generation,
 	return r;
 }
 
-int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
-			   uint64_t generation, const char *server,
-			   int64_t refreshed_at)
+static int write_main(struct hc_cache_builder *b, const char *path,
+		      uint64_t generation, const char *server,
+		      int64_t refreshed_at, bool keep_same)
 {
 	struct wctx w = { .b = b };
 	int r;
@@ -545,9 +547,24 @@ int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
 	if (hcb_too_long(server, HC_MAX_SERVER))
 		return -ENAMETOOLONG;
 	b->base = 0;
-	r = render_to(&w, path, generation, server, refreshed_at, -1);
+	r = render_to(&w, path, generation, server, refreshed_at, -1,
+		      keep_same);
 	wctx_free(&w);
 	return r;
+}
+
+int hc_cache_builder_write(struct hc_cache_builder *b, const char *path,
+			   uint64_t generation, const char *server,
+			   int64_t refreshed_at)
+{
+	return write_main(b, path, generation, server, refreshed_at, false);
+}
+
+int hc_cache_builder_write_if_changed(struct hc_cache_builder *b,
+				      const char *path, uint64_t generation,
+				      const char *server, int64_t refreshed_at)
+{
+	return write_main(b, path, generation, server, refreshed_at, true);
 }
 
 /* ---- delta files ---- */
@@ -594,7 +611,7 @@ int hc_cache_builder_write_delta(struct hc_cache_builder *b,
 	if (header_u64(dpath, HC_OFF_BASEGEN) != base &&
 	    header_u64(main_path, HC_OFF_GENERATION) == base)
 		also = hcb_open_old(main_path);
-	r = render_to(&w, dpath, generation, server, refreshed_at, also);
+	r = render_to(&w, dpath, generation, server, refreshed_at, also, false);
 	wctx_free(&w);
 	free(dpath);
 	return r;

@@ -152,6 +152,65 @@ static int fill(int fd, const struct hcb_content *c)
 
 /* ---- the replacement ---- */
 
+/* Bytes compared at a time: two buffers this size are all the memory the
+ * comparison takes, whatever the file's size (the daemon's peak). */
+#define CMP_STEP ((size_t)256 << 10)
+
+/* The header fields every write sets anew (cache_format.h): zeroed in
+ * both copies before they are compared. */
+static void blank_volatile(uint8_t *h, size_t n)
+{
+	static const struct { size_t off, len; } f[] = {
+		{ HC_OFF_SUPERSEDED, 4 }, { HC_OFF_CHECKSUM, 4 },
+		{ HC_OFF_GENERATION, 8 }, { HC_OFF_REFRESHED, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (f[i].off + f[i].len <= n)
+			memset(h + f[i].off, 0, f[i].len);
+}
+
+/* Does path, a cache file of ours with no delta beside it, hold the n
+ * bytes of fd but for the header's volatile fields? Any doubt (a read
+ * error, no memory, a delta) is "no": then the file is written as ever. */
+static bool same_file(const char *path, int fd, size_t n)
+{
+	char *dpath = hcb_delta_path(path);
+	uint8_t *a = malloc(CMP_STEP), *b = malloc(CMP_STEP);
+	struct stat st, dst;
+	bool same = false;
+	int old = -1;
+	size_t off;
+
+	if (!dpath || !a || !b || lstat(dpath, &dst) == 0 || errno != ENOENT)
+		goto out;
+	old = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (old < 0 || fstat(old, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != n)
+		goto out;
+	for (off = 0; off < n; off += CMP_STEP) {
+		size_t k = n - off < CMP_STEP ? n - off : CMP_STEP;
+
+		if (pread(old, a, k, (off_t)off) != (ssize_t)k ||
+		    pread(fd, b, k, (off_t)off) != (ssize_t)k)
+			goto out;
+		if (off == 0) {
+			blank_volatile(a, k);
+			blank_volatile(b, k);
+		}
+		if (memcmp(a, b, k) != 0)
+			goto out;
+	}
+	same = true;
+out:
+	if (old >= 0)
+		close(old);
+	free(a);
+	free(b);
+	free(dpath);
+	return same;
+}
+
 int hcb_replace_file(const char *path, const struct hcb_content *c,
 		     int also)
 {
@@ -177,31 +236,36 @@ int hcb_replace_with(const char *path, int fd, const char *tmp,
 	 * the umask */
 	if (fchmod(fd, 0644) < 0) {
 		r = -errno;
-		goto fail;
+		goto discard;
 	}
 	r = fill(fd, c);
 	if (r < 0)
-		goto fail;
+		goto discard;
+	/* before the fsync: an unchanged file costs no disk write */
+	if (c->keep_same && same_file(path, fd, c->n)) {
+		r = HC_CACHE_UNCHANGED;
+		goto discard;
+	}
 	if (fsync(fd) < 0) {
 		r = -errno;
-		goto fail;
+		goto discard;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
 		r = -errno;
-		goto fail;
+		goto discard;
 	}
 	fd = -1;
 	oldfd = hcb_open_old(path);
 	if (rename(tmp, path) < 0) {
 		r = -errno;
-		goto fail;
+		goto discard;
 	}
 	r = hc_fsync_dir_of(path);
 	flag_superseded(oldfd);
 	flag_superseded(also);
 	return r;
-fail:
+discard: /* a failure, or nothing to replace */
 	if (fd >= 0)
 		close(fd);
 	if (oldfd >= 0)

@@ -150,7 +150,8 @@ static void precreate_all(const struct hc_config *cfg, const char **names,
 }
 
 /* The atomic write of the filled builder, the delta it makes obsolete
- * retired. */
+ * retired; HC_CACHE_UNCHANGED when the cache already held it all (no
+ * delta, the same bytes): then nothing is written. */
 static int write_file(const struct hc_config *cfg, struct hc_cache_builder *b,
 		      uint64_t gen, const char *server)
 {
@@ -159,11 +160,16 @@ static int write_file(const struct hc_config *cfg, struct hc_cache_builder *b,
 	/* the writer opens the old main file, and the retirement the old
 	 * delta, for writing: not under our own lease */
 	hs_lease_pause();
-	r = hc_cache_builder_write(b, cfg->cache, gen, server ? server : "",
-				   (int64_t)time(NULL));
+	r = hc_cache_builder_write_if_changed(b, cfg->cache, gen,
+					      server ? server : "",
+					      (int64_t)time(NULL));
 	if (r < 0) {
 		hs_lease_resume();
 		hc_err("cannot write %s: %s", cfg->cache, strerror(-r));
+		return r;
+	}
+	if (r == HC_CACHE_UNCHANGED) {
+		hs_lease_resume();
 		return r;
 	}
 	last_generation = gen;
@@ -196,6 +202,15 @@ static int write_logged(const struct hc_config *cfg,
 		hs_model_free(drop);
 	if ((r = write_file(cfg, b, gen, server)) < 0)
 		return r;
+	if (r == HC_CACHE_UNCHANGED) {
+		hc_info("%s unchanged: %zu users, %zu groups from %s, as "
+			"written before (%zu entries skipped, see --status); "
+			"nothing written", cfg->cache,
+			hc_cache_builder_n_users(b),
+			hc_cache_builder_n_groups(b), server ? server : "?",
+			skipped);
+		return r;
+	}
 	hc_info("wrote %s: generation %llu, %zu users, %zu groups from %s "
 		"(%zu entries skipped, see --status)",
 		cfg->cache, (unsigned long long)gen,
@@ -231,6 +246,12 @@ int hs_write_built(const struct hc_config *cfg, struct hc_cache_builder *b,
 	old = NULL;
 	if ((r = write_logged(cfg, b, v, drop, gen, server)) < 0)
 		goto out;
+	if (r == HC_CACHE_UNCHANGED) {
+		/* what readers have is current: nothing to tell anyone */
+		r = 0;
+		hs_notify_ready();
+		goto out;
+	}
 	hs_nscd_invalidate();
 	hs_notify_ready(); /* the unit's Type=notify: getent can answer now */
 	hs_statusd_wake(); /* members here may have changed: publish */

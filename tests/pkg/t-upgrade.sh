@@ -63,4 +63,13 @@ is "upgrade to $PKG_NEXT_VERSION" "$?" 0
 is "dpkg says $PKG_NEXT_VERSION" "$(in_root dpkg-query -W -f '${Version}' hcoop-sync)" "$PKG_NEXT_VERSION"
 after_upgrade "upgrade" "$PKG_NEXT_VERSION"
 in_root hcoop-sync --once >/dev/null 2>&1
-is "the new hcoop-sync writes the next generation over the old cache" "$(gen)" $((gen0 + 1))
+is "the new hcoop-sync reads the old cache and keeps it (nothing new in LDAP)" "$(gen)" "$gen0"
+slapd_modify >/dev/null <<EOT
+dn: uid=alice,ou=People,$LDAP_BASE
+changetype: modify
+replace: gecos
+gecos: Alice, upgraded
+EOT
+in_root hcoop-sync --once >/dev/null 2>&1
+is "and writes the next generation over it after a change" "$(gen)" $((gen0 + 1))
+like "with the change" "$(in_root getent passwd alice)" '^alice:x:10001:10001:Alice, upgraded:'

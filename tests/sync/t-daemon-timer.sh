@@ -2,7 +2,8 @@
 # Issue 10 item 14: refresh_interval is a real timer while following
 # changes: every interval a full refresh replaces the model, which heals a
 # change the persist session never saw (here: one written behind slapd's
-# back with slapmodify, which sends no sync notification).
+# back with slapmodify, which sends no sync notification); one that finds
+# nothing new leaves the cache file alone.
 # san: yes
 source "$(dirname "$0")/../lib/tap.sh"
 need_root
@@ -27,6 +28,15 @@ check_not "the persist session did not see it" eval "hs_dump | grep -q '^U:carol
 hs_wait 8 eval "hs_dump | grep -q '^U:carol:[0-9]*:[0-9]*:missed:'"
 check "the periodic full refresh healed it" eval "hs_dump | grep -q '^U:carol:[0-9]*:[0-9]*:missed:'"
 like "logged" "$(cat "$log")" 'periodic full refresh from .* \(refresh_interval 3 s\)'
+
+# The next periodic refresh finds nothing new: the cache stays the very
+# file it was (readers, nscd and hcoop-routes see no new generation).
+gen=$(hs_main_gen) ino=$(stat -c %i "$HS_CACHE")
+n=$(grep -c 'periodic full refresh' "$log")
+hs_wait 8 eval "[ \$(grep -c 'periodic full refresh' '$log') -gt $n ] && grep -q 'unchanged: .*nothing written' '$log'"
+check "a periodic refresh with nothing new says so" grep -q "$HS_CACHE unchanged: .*nothing written" "$log"
+is "and keeps the generation" "$(hs_main_gen)" "$gen"
+is "and the file (inode)" "$(stat -c %i "$HS_CACHE")" "$ino"
 kill -TERM "$HS_DAEMON_PID"; rc=0; wait "$HS_DAEMON_PID" || rc=$?
 is "SIGTERM: exit 0" "$rc" 0
 echo 1..$_hc_n

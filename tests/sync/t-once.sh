@@ -44,13 +44,30 @@ like "--status: server" "$st" "server: $LDAP_URI"
 like "--status: ISO 8601 UTC time" "$st" 'refreshed_at: [0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
 like "--status: valid" "$st" 'valid: yes'
 
-# Atomic replacement: new inode each write, nothing left beside it.
+# Nothing changed in LDAP: the cache is left as it is (same file, same
+# generation), nothing left beside it.
 ino1=$(stat -c %i "$HS_CACHE")
+out=$("$HS_SYNC" -c "$HS_CONF" --once 2>&1); rc=$?
+is "--once with nothing new exits 0" "$rc" 0
+like "it says the cache is unchanged" "$out" "$HS_CACHE unchanged: 606 users, .*nothing written"
+is "the same file (inode) when nothing changed" "$(stat -c %i "$HS_CACHE")" "$ino1"
+like "the same generation when nothing changed" "$("$HS_SYNC" -c "$HS_CONF" --status)" $'generation: 1\n'
+is "no temporary files left" "$(ls -A "$SLAPD_DIR/var" | tr '\n' ' ')" 'cache cache.skipped '
+
+# Atomic replacement: a change is a new file (a new inode), nothing left
+# beside it.
+slapd_modify >/dev/null <<EOT
+dn: uid=carol,ou=People,$LDAP_BASE
+changetype: modify
+replace: gecos
+gecos: Carol, changed
+EOT
 "$HS_SYNC" -c "$HS_CONF" --once 2>/dev/null
 ino2=$(stat -c %i "$HS_CACHE")
-check "a new inode on each write" test "$ino1" != "$ino2"
-is "no temporary files left" "$(ls -A "$SLAPD_DIR/var" | tr '\n' ' ')" 'cache cache.skipped '
+check "a new inode on a write" test "$ino1" != "$ino2"
+is "no temporary files left after it" "$(ls -A "$SLAPD_DIR/var" | tr '\n' ' ')" 'cache cache.skipped '
 like "generation increases" "$("$HS_SYNC" -c "$HS_CONF" --status)" $'generation: 2\n'
+like "the change is in" "$(hs_dump | grep '^U:carol:')" '^U:carol:[0-9]*:[0-9]*:Carol, changed:'
 
 # A skip-file temp left by a crashed run (its process gone) is removed;
 # one of a live process is not.
