@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cache.h"
@@ -160,7 +161,7 @@ static const char *const mem_b[] = { "u0", "u4" };
 
 static int add_u(struct hc_cache_builder *b, int i, const char *host)
 {
-	char name[8], dir[32], dn[64];
+	char name[16], dir[32], dn[64];
 	struct hc_user_in u = { .name = name, .gecos = i % 2 ? "G" : "",
 				.dir = dir, .shell = "/bin/sh", .dn = dn,
 				.host = host, .uid = 2000 + (uint32_t)i,
@@ -453,6 +454,72 @@ static bool same(const struct lines *a, const struct lines *b)
 	return true;
 }
 
+/* The same users and groups in a new builder, written if changed. */
+static int write_again(const char *path, uint64_t gen, const char *server,
+		       int extra)
+{
+	struct hc_cache_builder *b = hc_cache_builder_new();
+	int i, r = b ? 0 : -ENOMEM;
+
+	for (i = 0; i < 3 + extra && r == 0; i++)
+		r = add_u(b, i, NULL);
+	for (i = 0; i < 2 && r == 0; i++)
+		r = add_g(b, i);
+	if (r == 0)
+		r = hc_cache_builder_write_if_changed(b, path, gen, server,
+						      (int64_t)gen * 1000);
+	hc_cache_builder_free(b);
+	return r;
+}
+
+static ino_t inode(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? st.st_ino : 0;
+}
+
+static uint64_t generation(const char *path)
+{
+	struct hc_cache *c = NULL;
+	struct hc_cache_info info;
+	uint64_t g = 0;
+
+	if (hc_cache_open(path, &c) == 0 && hc_cache_info(c, &info) == 0)
+		g = info.generation;
+	hc_cache_close(c);
+	return g;
+}
+
+/* hc_cache_builder_write_if_changed: the same bytes (but for generation
+ * and time) keep the file; anything else, or a delta beside it, writes. */
+static void check_if_changed(const char *dir)
+{
+	char path[4096], delta[4200];
+	ino_t ino;
+
+	snprintf(path, sizeof(path), "%s/ifchanged", dir);
+	snprintf(delta, sizeof(delta), "%s.delta", path);
+	ok(write_again(path, 1, "ldap://x", 0) == 0 && generation(path) == 1,
+	   "if changed: no file yet, written");
+	ino = inode(path);
+	ok(write_again(path, 2, "ldap://x", 0) == HC_CACHE_UNCHANGED &&
+	   inode(path) == ino && generation(path) == 1 &&
+	   temps(dir, "ifchanged") == 0,
+	   "if changed: the same content keeps the file and its generation, "
+	   "no temp file left");
+	ok(write_again(path, 3, "ldap://x", 1) == 0 && inode(path) != ino &&
+	   generation(path) == 3, "if changed: one user more, written");
+	ino = inode(path);
+	ok(write_again(path, 4, "ldap://y", 1) == 0 && inode(path) != ino &&
+	   generation(path) == 4, "if changed: another server, written");
+	ino = inode(path);
+	ok(symlink("nowhere", delta) == 0 &&
+	   write_again(path, 5, "ldap://y", 1) == 0 && inode(path) != ino &&
+	   generation(path) == 5 && unlink(delta) == 0,
+	   "if changed: anything beside it named .delta, written");
+}
+
 static int check(const char *dir)
 {
 	struct hc_cache_builder *b = hc_cache_builder_new(),
@@ -489,6 +556,7 @@ static int check(const char *dir)
 	   "the file lists the users by uid");
 	check_order(b);
 	check_spool(dir, &lb);
+	check_if_changed(dir);
 	ok(add_u(d, 1, NULL) == 0 &&
 	   hc_cache_builder_set_user_groups(d, "u1", NULL, 0) == 0 &&
 	   hc_cache_builder_remove_user(d, 0) == -EINVAL,
