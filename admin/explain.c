@@ -16,6 +16,7 @@
 #include "admission.h"
 #include "cache.h"
 #include "hcoopctl.h"
+#include "hoststat.h"
 #include "names.h"
 #include "skiplist.h"
 
@@ -121,7 +122,9 @@ static void cache_facts(struct ctl *ctl, const struct hc_cache *c)
 
 	if (hc_cache_info(c, &info) == 0) {
 		ctl_jset_int(ctl->out, "cache_generation", (int64_t)info.generation);
-		ctl_jset_int(ctl->out, "cache_age", (int64_t)time(NULL) - info.refreshed_at);
+		ctl_jset_int(ctl->out, "cache_age",
+			     hc_hoststat_cache_age(&ctl->cfg, &info,
+						   (int64_t)time(NULL)));
 	}
 }
 

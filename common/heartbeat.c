@@ -171,3 +171,12 @@ int hc_heartbeat_read(const char *path, struct hc_heartbeat *hb, char *err,
 	}
 	return parse_text(path, text, hb, err, errlen);
 }
+
+int64_t hc_hb_refreshed_at(const struct hc_heartbeat *hb, uint64_t generation,
+			   int64_t refreshed_at)
+{
+	if (hb && hb->generation == generation &&
+	    hb->last_full_refresh > refreshed_at)
+		return hb->last_full_refresh;
+	return refreshed_at;
+}

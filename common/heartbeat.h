@@ -55,4 +55,13 @@ int hc_heartbeat_format(const struct hc_heartbeat *hb, char *buf,
 int hc_heartbeat_read(const char *path, struct hc_heartbeat *hb, char *err,
 		      size_t errlen);
 
+/* When the cache of this generation was last checked against LDAP: its own
+ * refresh time (refreshed_at, from the file), or the heartbeat's last full
+ * refresh when that is later and hb (NULL: none) speaks of the same
+ * generation. A refresh that finds nothing new writes no file
+ * (hcoop-sync(8)), so the file's time alone would age while the daemon
+ * keeps confirming it. */
+int64_t hc_hb_refreshed_at(const struct hc_heartbeat *hb, uint64_t generation,
+			   int64_t refreshed_at);
+
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "heartbeat.h"
 #include "names.h"
 
 /* MemTotal / MemAvailable from /proc/meminfo (kB there). */
@@ -67,6 +68,20 @@ static int count_members(const struct hc_config *cfg, struct hc_cache *c,
 	return 0;
 }
 
+int64_t hc_hoststat_cache_age(const struct hc_config *cfg,
+			      const struct hc_cache_info *info, int64_t now)
+{
+	struct hc_heartbeat hb;
+	char err[300];
+
+	if (hc_heartbeat_read(cfg->heartbeat ? cfg->heartbeat
+					     : HC_HEARTBEAT_DEFAULT_PATH,
+			      &hb, err, sizeof(err)) < 0)
+		return now - info->refreshed_at;
+	return now - hc_hb_refreshed_at(&hb, info->generation,
+					info->refreshed_at);
+}
+
 static int read_cache(const struct hc_config *cfg, struct hc_hoststat *st,
 		      bool homes)
 {
@@ -78,7 +93,7 @@ static int read_cache(const struct hc_config *cfg, struct hc_hoststat *st,
 		r = hc_cache_info(c, &info);
 	if (r == 0) {
 		st->generation = info.generation;
-		st->cache_age = st->now - info.refreshed_at;
+		st->cache_age = hc_hoststat_cache_age(cfg, &info, st->now);
 		snprintf(st->server, sizeof(st->server), "%s",
 			 info.server ? info.server : "");
 		st->users = info.n_users;

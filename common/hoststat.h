@@ -20,7 +20,8 @@ struct hc_hoststat {
 	uint64_t home_size, home_free;       /* bytes, home_base's filesystem */
 	bool cache_valid;
 	uint64_t generation;
-	int64_t cache_age;      /* seconds since the last refresh from LDAP */
+	int64_t cache_age;      /* seconds since the last refresh from LDAP
+				 * (hc_hoststat_cache_age) */
 	char server[512];       /* the URI the cache was refreshed from */
 	uint32_t users, groups;
 	uint32_t members_here;  /* users whose hcoopHost is cfg->host */
@@ -36,5 +37,13 @@ int hc_hoststat_gather(const struct hc_config *cfg, struct hc_hoststat *st);
  * per-member lstat of homes_present (left 0) or the system facts: cheap
  * enough to ask every few seconds. */
 int hc_hoststat_members(const struct hc_config *cfg, struct hc_hoststat *st);
+
+/* Seconds, at now, since the cache described by info was last checked
+ * against LDAP: its own refresh time, or the daemon's last full refresh
+ * (its heartbeat, cfg->heartbeat) when that confirmed the same generation
+ * later (hc_hb_refreshed_at). */
+struct hc_cache_info;
+int64_t hc_hoststat_cache_age(const struct hc_config *cfg,
+			      const struct hc_cache_info *info, int64_t now);
 
 #endif

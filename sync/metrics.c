@@ -64,7 +64,10 @@ static void render(FILE *f, const struct hc_config *cfg,
 	       (double)info.generation);
 	metric(f, "cache_age_seconds", "gauge",
 	       "Seconds since the cache was refreshed from LDAP",
-	       valid ? (double)(time(NULL) - info.refreshed_at) : 0);
+	       valid ? (double)(time(NULL) -
+				hc_hb_refreshed_at(m->hb, info.generation,
+						   info.refreshed_at))
+		     : 0);
 	metric(f, "connected", "gauge", "1 while following an LDAP server",
 	       m->hb->state == HC_HB_CONNECTED);
 	metric(f, "last_full_refresh_timestamp_seconds", "gauge",

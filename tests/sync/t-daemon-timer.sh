@@ -37,6 +37,18 @@ hs_wait 8 eval "[ \$(grep -c 'periodic full refresh' '$log') -gt $n ] && grep -q
 check "a periodic refresh with nothing new says so" grep -q "$HS_CACHE unchanged: .*nothing written" "$log"
 is "and keeps the generation" "$(hs_main_gen)" "$gen"
 is "and the file (inode)" "$(stat -c %i "$HS_CACHE")" "$ino"
+
+# The file's own refresh time ages; its age as reported counts from the
+# daemon's last full refresh of that generation (heartbeat): the metric
+# and hcoopctl's cache_age do not alarm on a quiet, followed directory.
+n=$(grep -c 'unchanged: .*nothing written' "$log")
+hs_wait 8 eval "[ \$(grep -c 'unchanged: .*nothing written' '$log') -gt $n ]"
+sleep 1 # the heartbeat file is written on its own tick
+file_at=$(date -d "$("$HS_SYNC" -c "$HS_CONF" --status | sed -n 's/^refreshed_at: //p')" +%s)
+age=$("$HC_BUILD/hcoopctl" -c "$HS_CONF" status --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache_age"])')
+diag "file written $(( $(date +%s) - file_at )) s ago, cache_age $age s"
+check "the file itself is older than one refresh_interval" test $(( $(date +%s) - file_at )) -ge 4
+check "its reported age is that of the last refresh (< 4 s)" test "$age" -lt 4
 kill -TERM "$HS_DAEMON_PID"; rc=0; wait "$HS_DAEMON_PID" || rc=$?
 is "SIGTERM: exit 0" "$rc" 0
 echo 1..$_hc_n
