@@ -295,7 +295,7 @@ change_latency() { # kind n datadir
 # merges: how many times the daemon merged its delta into a new main file
 # meanwhile (its log), since one costs a full write.
 merges_logged() { # daemon log
-	grep -c 'delta would hold more than delta_max' "$1" 2>/dev/null || true
+	grep -cE 'merging (it|[0-9]+ changes) into a new' "$1" 2>/dev/null || true
 }
 burst() { # n datadir
 	local out m0 m1

@@ -20,9 +20,12 @@
  * side: old versions are found in it by name or id (O(1) each), and their
  * positions superseded (main file) or dropped (previous delta, whose
  * other entries are carried into the new one: the delta is cumulative).
- * When the delta would grow past delta_max the same batch is written as
- * a new main file instead, merged from the cache and the batch (every
- * served record copied, the dropped ones left out): no LDAP, no view. */
+ * When the delta would grow past HS_DELTA_CAP x delta_max the same batch
+ * is written as a new main file instead, merged from the cache and the
+ * batch (every served record copied, the dropped ones left out): no LDAP,
+ * no view. A delta past delta_max alone is merged the same way, with no
+ * batch, at the first pause in the changes (hs_merge_delta): a stream of
+ * changes is not held up by a full write in its middle. */
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -469,19 +472,24 @@ static int park(struct dctx *d)
 	return r;
 }
 
+/* The most entries a delta may hold (hs_write_delta). */
+static size_t delta_cap(const struct hc_config *cfg)
+{
+	return (size_t)cfg->delta_max * HS_DELTA_CAP;
+}
+
 /* Everything the new delta (or merged main file) holds: 0,
  * HS_DELTA_FULL (a delta cannot hold it: merge), HS_DELTA_REFRESH. */
 static int build(struct dctx *d)
 {
-	size_t k;
+	size_t k, cap = delta_cap(d->cfg);
 	int r;
 
 	if ((r = attempt_alloc(d)) < 0)
 		return r;
 	/* an upper bound first: the previous delta plus the batch */
 	if (!d->merge && (size_t)d->info.delta_users + d->info.delta_groups +
-				 d->info.delta_superseded + d->ch->n >
-			 d->cfg->delta_max)
+				 d->info.delta_superseded + d->ch->n > cap)
 		return HS_DELTA_FULL;
 	/* then counted: the batch, the touched users, what is carried */
 	d->entries = d->ch->n;
@@ -493,7 +501,7 @@ static int build(struct dctx *d)
 	for (k = 0; k < d->ch->n; k++) {
 		if (d->ch->v[k].kind == HS_GROUP && (r = hs_delta_touch_members(d, k)) < 0)
 			return r;
-		if (!d->merge && d->entries > d->cfg->delta_max)
+		if (!d->merge && d->entries > cap)
 			return HS_DELTA_FULL;
 	}
 	if ((r = add_users(d)) != 0 || (r = add_groups(d)) != 0)
@@ -505,7 +513,7 @@ static int build(struct dctx *d)
 		return r;
 	if ((r = carry_users(d)) != 0 || (r = carry_groups(d)) != 0)
 		return r;
-	return !d->merge && d->entries > d->cfg->delta_max ? HS_DELTA_FULL : 0;
+	return !d->merge && d->entries > cap ? HS_DELTA_FULL : 0;
 }
 
 static int write_delta_file(struct dctx *d, const char *server)
@@ -541,9 +549,16 @@ static int write_merged(struct dctx *d, const char *server)
 	struct hs_view v;
 	int r, e;
 
-	hc_info("the delta would hold more than delta_max (%u) entries: "
-		"merging %zu changes into a new %s", d->cfg->delta_max,
-		d->ch->n, d->cfg->cache);
+	if (d->idle)
+		hc_info("the delta holds %zu entries, more than delta_max (%u), "
+			"and no change came for %d ms: merging it into a new %s",
+			d->f->delta_entries, d->cfg->delta_max,
+			HS_MERGE_IDLE_MS, d->cfg->cache);
+	else
+		hc_info("the delta would hold more than %d x delta_max (%zu) "
+			"entries: merging %zu changes into a new %s",
+			HS_DELTA_CAP, delta_cap(d->cfg), d->ch->n,
+			d->cfg->cache);
 	/* the reader's mapping is not needed any more: hs_write_built
 	 * opens the cache itself */
 	hc_cache_close(d->c);
@@ -589,18 +604,17 @@ static int follow_batch(struct dctx *d)
 	return 0;
 }
 
-int hs_write_delta(const struct hc_config *cfg, struct hs_follow *f,
-		   struct hs_changes *ch, const char *server)
+/* The batch ch (possibly empty, with idle) as a delta or a merge. */
+static int write_batch(const struct hc_config *cfg, struct hs_follow *f,
+		       struct hs_changes *ch, const char *server, bool idle)
 {
-	struct dctx d = { .cfg = cfg, .f = f, .ch = ch };
+	struct dctx d = { .cfg = cfg, .f = f, .ch = ch, .idle = idle };
 	size_t i;
 	int r;
 
-	if (ch->n == 0)
-		return 0;
 	r = dctx_open(&d);
 	/* delta_max 0: every batch is merged */
-	d.merge = cfg->delta_max == 0;
+	d.merge = idle || cfg->delta_max == 0;
 	if (r == 0 && (r = build(&d)) == HS_DELTA_FULL && !d.merge) {
 		attempt_free(&d);
 		d.merge = true;
@@ -615,6 +629,7 @@ int hs_write_delta(const struct hc_config *cfg, struct hs_follow *f,
 		r = d.merge ? write_merged(&d, server)
 			    : write_delta_file(&d, server);
 	if (r == 0) {
+		f->delta_entries = d.merge ? 0 : d.entries;
 		/* after the write: mkhome re-checks the assignment */
 		for (i = 0; i < d.n_fresh; i++)
 			hs_precreate_home(cfg, d.fresh[i]);
@@ -628,5 +643,27 @@ int hs_write_delta(const struct hc_config *cfg, struct hs_follow *f,
 		r = -ENOMEM;
 	/* the batch's and the builder's memory back to the system */
 	malloc_trim(0);
+	return r;
+}
+
+int hs_write_delta(const struct hc_config *cfg, struct hs_follow *f,
+		   struct hs_changes *ch, const char *server)
+{
+	if (ch->n == 0)
+		return 0;
+	return write_batch(cfg, f, ch, server, false);
+}
+
+int hs_merge_delta(const struct hc_config *cfg, struct hs_follow *f,
+		   const char *server)
+{
+	struct hs_changes none;
+	int r;
+
+	if (f->delta_entries <= cfg->delta_max)
+		return 0;
+	memset(&none, 0, sizeof(none));
+	r = write_batch(cfg, f, &none, server, true);
+	hs_changes_reset(&none);
 	return r;
 }

@@ -11,7 +11,8 @@ struct dctx {
 	const struct hc_config *cfg;
 	struct hs_follow *f;
 	struct hs_changes *ch;
-	bool merge; /* a new main file, not a delta (delta_max reached) */
+	bool merge; /* a new main file, not a delta (the cap reached) */
+	bool idle;  /* the merge of hs_merge_delta: the delta alone */
 	struct hc_local local;
 	struct hc_cache *c;
 	struct hc_cache_info info;

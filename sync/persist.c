@@ -63,6 +63,7 @@ struct persist {
 	int ended;           /* a session's final result code, 0: none */
 	int error;           /* -ENOMEM etc. from applying a message */
 	unsigned long pending; /* changes applied, not yet written */
+	long last_change;    /* ms: the last change put in the batch */
 	long last_rx;        /* ms: last message from the server */
 	int probe;           /* msgid of the liveness probe, -1: none */
 	long probe_ms, live_ms;
@@ -83,6 +84,7 @@ static void follow_init(struct hs_follow *f)
 	hs_model_init(&f->set);
 	f->mf.c = NULL;
 	f->mf.mask = 0;
+	f->delta_entries = 0;
 }
 
 static void follow_free(struct hs_follow *f)
@@ -90,6 +92,7 @@ static void follow_free(struct hs_follow *f)
 	hs_ledger_free(&f->ledger);
 	hs_model_free(&f->set);
 	hs_mfilter_free(&f->mf);
+	f->delta_entries = 0; /* the refresh that follows writes a main file */
 }
 
 /* Is the entry with this key still part of session sess's refresh (it
@@ -124,6 +127,7 @@ static void batch(struct persist *p, enum hs_kind kind, const char *key,
 	}
 	p->dirty = true;
 	p->pending++;
+	p->last_change = now_ms();
 }
 
 static void apply_delete(struct persist *p, enum hs_kind kind,
@@ -559,6 +563,28 @@ static int settle(struct persist *p)
 	return r;
 }
 
+/* A delta past delta_max, once the changes pause: merged now, so that
+ * the next stream of changes finds a small delta (a merge is a full
+ * write; hs_write_delta lets a stream take the delta past delta_max
+ * rather than stop it for one). 0, or as settle. */
+static int merge_when_idle(struct persist *p)
+{
+	long t0 = now_ms();
+	int r;
+
+	if (!p->applied || p->dirty ||
+	    p->fol.delta_entries <= p->cfg->delta_max ||
+	    t0 - p->last_change < HS_MERGE_IDLE_MS)
+		return 0;
+	r = hs_merge_delta(p->cfg, &p->fol, hc_ldap_uri(p->c));
+	if (r == HS_DELTA_REFRESH)
+		r = begin_refresh(p);
+	else if (r < 0)
+		r = HS_PERSIST_WRITE_FAILED;
+	p->last_rx += now_ms() - t0; /* our own busy time */
+	return r;
+}
+
 static int follow(struct persist *p)
 {
 	int r = 0;
@@ -570,7 +596,7 @@ static int follow(struct persist *p)
 			r = ended(p);
 			break;
 		}
-		if ((r = settle(p)) != 0)
+		if ((r = settle(p)) != 0 || (r = merge_when_idle(p)) != 0)
 			break;
 		if ((r = check_alive(p)) < 0)
 			break;

@@ -425,19 +425,29 @@ struct hs_follow {
 	struct hs_ledger ledger;
 	struct hs_model set;
 	struct hs_mfilter mf;
+	size_t delta_entries; /* of the delta file last written, 0: none */
 };
 
 /* delta.c: write the batch (cache_format.h, THE DELTA FILE) when every
  * entry it touched is simple (hcoop-sync(8), The delta file): as the
- * delta file, or, when the delta would grow past delta_max, as a new main
- * file merged from the cache and the batch (no LDAP); then do what follows
- * a write (nscd, status, homes) and update f. 0 written; HS_DELTA_REFRESH:
- * only a refresh can take the batch (nothing written); or a negative
- * errno (nothing written, logged). */
+ * delta file, or, when the delta would grow past HS_DELTA_CAP (a stream of
+ * changes may take the delta past delta_max: hs_merge_delta merges it at
+ * the first pause), as a new main file merged from the cache and the batch
+ * (no LDAP); then do what follows a write (nscd, status, homes) and update
+ * f. 0 written; HS_DELTA_REFRESH: only a refresh can take the batch
+ * (nothing written); or a negative errno (nothing written, logged). */
 #define HS_DELTA_FULL 1    /* internal: the batch needs the merged write */
 #define HS_DELTA_REFRESH 2
+#define HS_DELTA_CAP 4     /* x delta_max: the most a delta ever holds */
 int hs_write_delta(const struct hc_config *cfg, struct hs_follow *f,
 		   struct hs_changes *ch, const char *server);
+/* delta.c: merge the delta into a new main file now (no batch), when it
+ * holds more than delta_max entries; 0 (merged, or nothing to do),
+ * HS_DELTA_REFRESH or a negative errno, as hs_write_delta. The daemon
+ * calls it once no change has come for HS_MERGE_IDLE_MS. */
+#define HS_MERGE_IDLE_MS 1000
+int hs_merge_delta(const struct hc_config *cfg, struct hs_follow *f,
+		   const char *server);
 
 /* nscd.c: ask a running nscd to drop its passwd and group caches. */
 void hs_nscd_invalidate(void);

@@ -141,10 +141,20 @@ like "--status: no delta after the full write" "$("$HS_SYNC" -c "$HS_CONF" --sta
 	"delta: 0 entries"
 gen1=$(hs_main_gen)
 
-# past delta_max (30): a burst merges into a new main file
+# past delta_max (30): a burst's delta is merged into a new main file
+# once the changes pause
 for i in $(seq 1 40); do user "bb$i" $((32000 + i)); done | slapd_add >/dev/null
 step "a burst of 40 adds"
+hs_wait 5 eval '[ "$(hs_main_gen)" != "$gen1" ]'
 check "delta_max: the delta was merged into a new main file" test "$(hs_main_gen)" != "$gen1"
+check_not "delta_max: the merged file left no delta" test -e "$D"
+step "the merge after the pause"
+# past 4 x delta_max (120) within one stream: merged there and then
+gen2=$(hs_main_gen)
+for i in $(seq 1 150); do user "cc$i" $((33000 + i)); done | slapd_add >/dev/null
+step "a burst of 150 adds"
+check "4 x delta_max: merged during the stream" grep -q 'would hold more than 4 x delta_max (120) entries: merging' "$log"
+check "a new main file" test "$(hs_main_gen)" != "$gen2"
 check "the daemon is still up" kill -0 "$HS_DAEMON_PID" ||
 	grep -v "^$" "$log" | tail -40 | sed "s/^/# /"
 echo 1..$_hc_n
