@@ -336,6 +336,22 @@ persist() { # n datadir conf
 	daemon_rss "$n" changes
 	burst "$n" "$d"
 	daemon_rss "$n" burst
+	# the burst took the delta past delta_max: the daemon merges it at the
+	# first pause (a full write from the cache), whose peak counts too
+	if wait_merged 60; then
+		daemon_rss "$n" merge
+	else
+		skip "daemon-rss n=$n when=merge" "no merge within 60 s of the burst"
+	fi
+}
+
+# The delta is gone: merged into a new main file.
+wait_merged() { # seconds
+	local end=$((SECONDS + $1))
+	while [ -e "$CACHE.delta" ]; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
 }
 
 NSCD_PID=

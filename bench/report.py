@@ -454,7 +454,8 @@ def daemon_lines(res, n, out):
         return
     what = {"refresh": "after the first refresh",
             "changes": "after the change series",
-            "burst": "after the 1,000-change burst"}
+            "burst": "after the 1,000-change burst",
+            "merge": "after the merge of its delta (at the first pause)"}
     out.append("- `hcoop-sync` daemon memory (VmRSS / VmHWM from "
                "/proc/PID/status; cache = file + delta on disk then): " +
                "; ".join("%s %s / %s, cache %s (%.2f× / %.2f×)" % (
