@@ -85,16 +85,17 @@ static uint64_t cache_generation(const struct hc_config *cfg)
 	return g;
 }
 
-/* Wait up to s seconds from the start of the last cycle (at), or less
- * when hs_statusd_wake asked for a cycle: then until MIN_GAP_S after the
- * last one, so a stream of writes (one wake each) costs at most one walk
- * of the cache a second. false once asked to stop. */
+/* Wait up to s seconds, or less when hs_statusd_wake asked for a cycle:
+ * then until MIN_GAP_S after the start of the last one (at), so a stream
+ * of writes (one wake each) costs at most one walk of the cache a second.
+ * false once asked to stop. */
 static bool nap(const struct timespec *at, unsigned s)
 {
-	struct timespec until = *at, soon = *at;
+	struct timespec until, soon = *at;
 	bool go;
 	int e = 0;
 
+	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += s;
 	soon.tv_sec += MIN_GAP_S < s ? MIN_GAP_S : s;
 	pthread_mutex_lock(&sd.lock);
