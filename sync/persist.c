@@ -563,18 +563,16 @@ static int settle(struct persist *p)
 	return r;
 }
 
-/* A delta past delta_max, once the changes pause: merged now, so that
- * the next stream of changes finds a small delta (a merge is a full
- * write; hs_write_delta lets a stream take the delta past delta_max
- * rather than stop it for one). 0, or as settle. */
+/* Once the changes pause, a delta past delta_max is merged (hs_merge_delta
+ * decides), so that the next stream of changes finds a small delta (a
+ * merge is a full write; hs_write_delta lets a stream take the delta past
+ * delta_max rather than stop it for one). 0, or as settle. */
 static int merge_when_idle(struct persist *p)
 {
 	long t0 = now_ms();
 	int r;
 
-	if (!p->applied || p->dirty ||
-	    p->fol.delta_entries <= p->cfg->delta_max ||
-	    t0 - p->last_change < HS_MERGE_IDLE_MS)
+	if (!p->applied || p->dirty || t0 - p->last_change < HS_MERGE_IDLE_MS)
 		return 0;
 	r = hs_merge_delta(p->cfg, &p->fol, hc_ldap_uri(p->c));
 	if (r == HS_DELTA_REFRESH)
