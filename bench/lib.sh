@@ -7,8 +7,10 @@ BENCH_OPS="getpwnam getpwuid getpwnam-neg getgrnam getgrgid getgrouplist getpwen
 HCB=$HC_BUILD/bench
 HC_MOD=$HC_BUILD/libnss_hcoop.so.2
 FLOOR_MOD=$HCB/libnss_hcoopfloor.so.2
-# the one-miss floor (bench/nss_onemiss.c): passwd only (backend_answers)
+# the one-miss and two-miss floors (bench/nss_onemiss.c): passwd only
+# (backend_answers)
 ONEMISS_MOD=$HCB/libnss_hcooponemiss.so.2
+TWOMISS_MOD=$HCB/libnss_hcooptwomiss.so.2
 
 rec() { echo "$*" >>"$R"; }
 skip() { # what why...
@@ -38,6 +40,7 @@ nss_use() {
 	hcoop) hc_ns_nsswitch hcoop ;;
 	floor) hc_ns_nsswitch hcoopfloor ;;
 	onemiss) hc_ns_nsswitch hcooponemiss ;;
+	twomiss) hc_ns_nsswitch hcooptwomiss ;;
 	local) hc_ns_nsswitch "files hcoop" ;;
 	esac
 }
@@ -138,12 +141,12 @@ sync_once() { # n datadir conf
 	return 1
 }
 
-# Does the backend answer the operation at all? (the one-miss floor:
-# getpwnam and getpwuid only)
+# Does the backend answer the operation at all? (the one- and two-miss
+# floors: getpwnam and getpwuid only)
 backend_answers() { # backend op
 	case $1:$2 in
-	onemiss:getpwnam | onemiss:getpwuid) true ;;
-	onemiss:*) false ;;
+	onemiss:getpwnam | onemiss:getpwuid | twomiss:getpwnam | twomiss:getpwuid) true ;;
+	onemiss:* | twomiss:*) false ;;
 	*) true ;;
 	esac
 }
@@ -151,21 +154,21 @@ backend_answers() { # backend op
 backend_ready() { # backend
 	case $1 in
 	hcoop) [ -f "$HC_NS_LIBDIR/libnss_hcoop.so.2" ] && [ -s /var/lib/hcoop/cache ] ;;
-	onemiss) [ -f "$HC_NS_LIBDIR/libnss_hcooponemiss.so.2" ] && [ -s /var/lib/hcoop/cache ] ;;
+	onemiss | twomiss) [ -f "$HC_NS_LIBDIR/libnss_hcoop$1.so.2" ] && [ -s /var/lib/hcoop/cache ] ;;
 	*) true ;;
 	esac
 }
 
 # Every operation, 1 and 2 threads, files / hcoop / floor back to back so
 # each ratio compares runs made seconds apart; for getpwnam and getpwuid
-# the one-miss floor too (between hcoop and floor).
+# the one- and two-miss floors too (between hcoop and floor).
 lookups() { # n datadir
 	local n=$1 d=$2 op th be out
 	echo "$n" >/etc/hcoopfloor.count
 	for op in $BENCH_OPS; do
 		for th in 1 2; do
 			[ "$op" = getpwent ] && [ "$th" = 2 ] && continue
-			for be in files hcoop onemiss floor; do
+			for be in files hcoop onemiss twomiss floor; do
 				backend_answers "$be" "$op" && backend_ready "$be" || continue
 				nss_use "$be"
 				out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -t "$th" \
@@ -209,10 +212,11 @@ group_classes() { # n datadir
 # The module's own cost: its entry points called through dlopen.
 direct() { # n datadir
 	local n=$1 d=$2 op be lib out
-	for be in hcoop onemiss floor; do
+	for be in hcoop onemiss twomiss floor; do
 		lib=$HC_MOD:hcoop
 		[ "$be" = floor ] && lib=$FLOOR_MOD:hcoopfloor
 		[ "$be" = onemiss ] && lib=$ONEMISS_MOD:hcooponemiss
+		[ "$be" = twomiss ] && lib=$TWOMISS_MOD:hcooptwomiss
 		if [ ! -f "${lib%:*}" ]; then
 			skip "direct-$be n=$n" "${lib%:*} not built yet"
 			continue

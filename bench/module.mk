@@ -18,6 +18,16 @@ $(BUILD)/bench/libnss_hcooponemiss.so.2: $(BUILD)/bench/nss_onemiss.o bench/nss_
 	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcooponemiss.so.2 \
 		-Wl,--version-script=bench/nss_onemiss.map -o $@ $< -lpthread
 
+# ... and the two-miss floor: the same source reading a slot line, then
+# the line it names
+BENCH_BINS += $(BUILD)/bench/libnss_hcooptwomiss.so.2
+$(BUILD)/bench/nss_twomiss.o: bench/nss_onemiss.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHC_MISS_LINES=2 -MMD -MP -c -o $@ $<
+$(BUILD)/bench/libnss_hcooptwomiss.so.2: $(BUILD)/bench/nss_twomiss.o bench/nss_onemiss.map
+	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcooptwomiss.so.2 \
+		-Wl,--version-script=bench/nss_onemiss.map -o $@ $< -lpthread
+
 $(BUILD)/bench/hcb-lookup: $(HCB_LOOKUP_OBJS) $(CORE_LIB)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^ -lpthread -ldl -lm
 

@@ -42,7 +42,8 @@ R=$W/results.txt
 cp /etc/passwd "$W/passwd.orig"
 cp /etc/group "$W/group.orig"
 install -m 0644 "$HC_BUILD/bench/libnss_hcoopfloor.so.2" \
-	"$HC_BUILD/bench/libnss_hcooponemiss.so.2" "$HC_NS_LIBDIR/"
+	"$HC_BUILD/bench/libnss_hcooponemiss.so.2" \
+	"$HC_BUILD/bench/libnss_hcooptwomiss.so.2" "$HC_NS_LIBDIR/"
 hc_ns_install_modules
 
 bench_versions >>"$R"

@@ -134,9 +134,10 @@ int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
 /* The same lookups for getpwnam/getpwuid and initgroups: the passwd
  * fields (name, gecos, dir, shell and their lengths) and the record's
  * numbers, with dn and host NULL: their strings are neither checked nor
- * touched, one cache line fewer per lookup. */
+ * touched, one cache line fewer per lookup. len: strlen(name), which the
+ * caller measured already (hc_valid_name_len). */
 int hc_cache_passwd_byname(const struct hc_cache *c, const char *name,
-			   struct hc_user *out);
+			   size_t len, struct hc_user *out);
 int hc_cache_passwd_byuid(const struct hc_cache *c, uint32_t uid,
 			  struct hc_user *out);
 /* Enumeration: i in [0, info.user_slots); -ESRCH: position i is

@@ -51,19 +51,32 @@ struct hc_cache {
 /* A string offset inside the file whose string ends (NUL) within max
  * bytes and within the mapping: the reader never relies on the file's last
  * byte being 0 at the time of the read (a file rewritten in place may no
- * longer have it), and no caller scans more than max + 1 bytes. */
+ * longer have it), and no caller scans more than max + 1 bytes. The scan
+ * takes 8 bytes a step while 8 remain within the bound (a passwd field is
+ * one or two steps, no call): the lowest byte flagged by the zero-byte
+ * test is the first NUL, exactly (a borrow only flags bytes after it). */
 static inline const char *str_len_at(const struct hc_cache *c, uint32_t off,
 				     uint32_t max, uint32_t *len)
 {
 	const char *s = (const char *)c->map + off, *nul;
-	uint32_t room;
+	uint32_t room, i;
+	uint64_t w, z;
 
 	if (off >= c->size)
 		return NULL;
 	room = c->size - off;
 	if (room > max + 1)
 		room = max + 1;
-	nul = memchr(s, 0, room);
+	for (i = 0; room - i >= 8; i += 8) {
+		memcpy(&w, s + i, 8);
+		w = le64toh(w);
+		z = (w - 0x0101010101010101u) & ~w & 0x8080808080808080u;
+		if (z) {
+			*len = i + (uint32_t)(__builtin_ctzll(z) >> 3);
+			return s;
+		}
+	}
+	nul = memchr(s + i, 0, room - i);
 	if (!nul)
 		return NULL;
 	*len = (uint32_t)(nul - s);
@@ -446,28 +459,27 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 
 /* ---- users ---- */
 
-/* The user record at off. With k, its name must be k's (read once, from
- * this very read of the record: the file may change under us), else the
- * answer is -EBADMSG. full false: the passwd fields only, dn and host
- * NULL (their strings are neither measured nor touched). */
+/* The user record at off. With k, its name is k's: the probe compared
+ * the name at the offset it read from this record (knoff) and that
+ * offset is used, not read again (the file may change under us). full
+ * false: the passwd fields only, dn and host NULL (their strings are
+ * neither measured nor touched). */
 static int fill_user(const struct hc_cache *c, uint32_t off,
-		     const struct hc_key *k, bool full, struct hc_user *u)
+		     const struct hc_key *k, uint32_t knoff, bool full,
+		     struct hc_user *u)
 {
 	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
-	uint32_t noff;
 	uint64_t exp;
 
 	if (!r)
 		return -EBADMSG;
-	prefetch_strings(c, off);
-	noff = hc_rd32(r + HC_U_NAME);
 	if (k) {
-		if (!str_is(c, noff, k->name, k->len))
-			return -EBADMSG;
-		u->name = (const char *)c->map + noff;
+		u->name = (const char *)c->map + knoff;
 		u->name_len = k->len;
 	} else {
-		u->name = str_len_at(c, noff, HC_MAX_NAME, &u->name_len);
+		prefetch_strings(c, off);
+		u->name = str_len_at(c, hc_rd32(r + HC_U_NAME), HC_MAX_NAME,
+				     &u->name_len);
 	}
 	u->gecos = str_len_at(c, hc_rd32(r + HC_U_GECOS), HC_MAX_GECOS, &u->gecos_len);
 	u->dir = str_len_at(c, hc_rd32(r + HC_U_DIR), HC_MAX_PATH, &u->dir_len);
@@ -496,16 +508,17 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
 /* Probe one side (name or id) of an index whose first slot is
  * hc_slot(h, nslots). Returns the record offset of the first entry whose
  * key matches and, for a name (k not NULL), whose record's name is that
- * name; 0 when absent, UINT32_MAX for a bad record offset. At most nslots
+ * name (*noff: the name's offset as read from the record and compared);
+ * 0 when absent, UINT32_MAX for a bad record offset. At most nslots
  * probes, whatever the file says. */
 static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 		      unsigned side, uint32_t key, uint32_t h,
 		      const struct hc_key *k, uint32_t nameoff_in_rec,
-		      uint32_t recsize)
+		      uint32_t recsize, uint32_t *noff)
 {
 	const uint8_t *tab = c->map + c->sec[sec].off;
 	int dsec = sec == HC_SEC_INDEX_USER ? HC_SEC_USER_DATA : HC_SEC_GROUP_DATA;
-	uint32_t i, pos, roff;
+	uint32_t i, pos, roff, n;
 
 	if (nslots == 0)
 		return 0;
@@ -525,8 +538,11 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 			r = rec_at(c, dsec, roff, recsize);
 			if (!r)
 				return UINT32_MAX;
-			if (str_is(c, hc_rd32(r + nameoff_in_rec), k->name, k->len))
+			n = hc_rd32(r + nameoff_in_rec);
+			if (str_is(c, n, k->name, k->len)) {
+				*noff = n;
 				return roff;
+			}
 		}
 		if (++pos == nslots)
 			pos = 0;
@@ -538,24 +554,25 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 static int file_user_byname(const struct hc_cache *c, const struct hc_key *k,
 			    uint32_t h, bool full, struct hc_user *out)
 {
+	uint32_t noff = 0;
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			     k, HC_U_NAME, HC_UREC_SIZE);
+			     k, HC_U_NAME, HC_UREC_SIZE, &noff);
 
 	if (off == 0)
 		return -ENOENT;
-	return fill_user(c, off, k, full, out);
+	return fill_user(c, off, k, noff, full, out);
 }
 
 static int file_user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
 			   struct hc_user *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, uid,
-			     hc_hash_id(uid), NULL, 0, 0);
+			     hc_hash_id(uid), NULL, 0, 0, NULL);
 	int r;
 
 	if (off == 0)
 		return -ENOENT;
-	r = fill_user(c, off, NULL, full, out);
+	r = fill_user(c, off, NULL, 0, full, out);
 	if (r == 0 && out->uid != uid)
 		return -EBADMSG;
 	return r;
@@ -567,7 +584,7 @@ static int file_user_at(const struct hc_cache *c, uint32_t i,
 	if (i >= c->n_users)
 		return -ENOENT;
 	return fill_user(c, hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)i),
-			 NULL, true, out);
+			 NULL, 0, true, out);
 }
 
 static int file_user_group(const struct hc_cache *c, const struct hc_user *u,
@@ -691,13 +708,14 @@ static bool in_user_data(const struct hc_cache *c, uint32_t off)
 static int file_group_byname(const struct hc_cache *c, const struct hc_key *k,
 			     uint32_t h, struct hc_group *out)
 {
+	uint32_t noff;
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_HASH, h, h,
-			     k, HC_G_NAME, HC_GREC_SIZE);
+			     k, HC_G_NAME, HC_GREC_SIZE, &noff);
 	int r;
 
 	if (off == 0) {
 		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			    k, HC_U_NAME, HC_UREC_SIZE);
+			    k, HC_U_NAME, HC_UREC_SIZE, &noff);
 		if (off == 0)
 			return -ENOENT;
 		r = upg_of_user(c, off, out);
@@ -714,12 +732,12 @@ static int file_group_bygid(const struct hc_cache *c, uint32_t gid,
 			    struct hc_group *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_ID, gid,
-			     hc_hash_id(gid), NULL, 0, 0);
+			     hc_hash_id(gid), NULL, 0, 0, NULL);
 	int r;
 
 	if (off == 0) {
 		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, gid,
-			    hc_hash_id(gid), NULL, 0, 0);
+			    hc_hash_id(gid), NULL, 0, 0, NULL);
 		if (off == 0)
 			return -ENOENT;
 		r = upg_of_user(c, off, out);
@@ -1047,12 +1065,10 @@ static int main_group(const struct hc_cache *c, int r, const struct hc_group *g)
 	return r == 0 && group_gone(c, g->index) ? -ENOENT : r;
 }
 
-/* The key of name and its hash; false when no record can bear the name
- * (longer than any the file may hold). */
-static bool name_key(const char *name, struct hc_key *k, uint32_t *h)
+/* The key of name (n bytes) and its hash; false when no record can bear
+ * the name (longer than any the file may hold). */
+static bool name_key(const char *name, size_t n, struct hc_key *k, uint32_t *h)
 {
-	size_t n = strnlen(name, HC_MAX_NAME + 1);
-
 	if (n > HC_MAX_NAME)
 		return false;
 	k->name = name;
@@ -1061,14 +1077,20 @@ static bool name_key(const char *name, struct hc_key *k, uint32_t *h)
 	return true;
 }
 
-static int user_byname(const struct hc_cache *c, const char *name, bool full,
-		       struct hc_user *out)
+/* strlen, bounded: the length name_key refuses when it is longer */
+static size_t name_len(const char *name)
+{
+	return strnlen(name, HC_MAX_NAME + 1);
+}
+
+static int user_byname(const struct hc_cache *c, const char *name, size_t n,
+		       bool full, struct hc_user *out)
 {
 	struct hc_key k;
 	uint32_t h;
 	int r;
 
-	if (!name_key(name, &k, &h))
+	if (!name_key(name, n, &k, &h))
 		return -ENOENT;
 	if (!c->delta)
 		return file_user_byname(c, &k, h, full, out);
@@ -1098,7 +1120,7 @@ static int user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
 int hc_cache_user_byname(const struct hc_cache *c, const char *name,
 			 struct hc_user *out)
 {
-	return user_byname(c, name, true, out);
+	return user_byname(c, name, name_len(name), true, out);
 }
 
 int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
@@ -1108,9 +1130,9 @@ int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
 }
 
 int hc_cache_passwd_byname(const struct hc_cache *c, const char *name,
-			   struct hc_user *out)
+			   size_t len, struct hc_user *out)
 {
-	return user_byname(c, name, false, out);
+	return user_byname(c, name, len, false, out);
 }
 
 int hc_cache_passwd_byuid(const struct hc_cache *c, uint32_t uid,
@@ -1184,7 +1206,7 @@ int hc_cache_group_byname(const struct hc_cache *c, const char *name,
 	uint32_t h;
 	int r;
 
-	if (!name_key(name, &k, &h))
+	if (!name_key(name, name_len(name), &k, &h))
 		return -ENOENT;
 	if (!c->delta)
 		return file_group_byname(c, &k, h, out);

@@ -16,21 +16,28 @@ static const unsigned char name_class[256] = {
 	['-'] = NAME_NEXT,
 };
 
-bool hc_valid_name(const char *name)
+size_t hc_valid_name_len(const char *name)
 {
 	size_t i;
 	unsigned char c;
 
 	if (!name || !(name_class[(unsigned char)name[0]] & NAME_FIRST))
-		return false;
+		return 0;
 	for (i = 1; i < HC_NAME_MAX; i++) {
 		c = (unsigned char)name[i];
 		if (name_class[c] & NAME_NEXT)
 			continue;
 		/* the end, or '$' as the last byte (Samba machine accounts) */
-		return c == 0 || (c == '$' && name[i + 1] == 0);
+		if (c == 0)
+			return i;
+		return c == '$' && name[i + 1] == 0 ? i + 1 : 0;
 	}
-	return name[HC_NAME_MAX] == 0;
+	return name[HC_NAME_MAX] == 0 ? HC_NAME_MAX : 0;
+}
+
+bool hc_valid_name(const char *name)
+{
+	return hc_valid_name_len(name) != 0;
 }
 
 static char ascii_lower(char c)

@@ -5,6 +5,7 @@
 #define HCOOP_NAMES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define HC_NAME_MAX 32
 
@@ -12,6 +13,11 @@
  * optionally ending in '$' (Samba machine accounts). Lower case only, so a
  * name differing from a member's only in case is never theirs. */
 bool hc_valid_name(const char *name);
+
+/* The same rule, and the name's length (its terminating NUL found on the
+ * way), 0 when it is not a valid name: the NSS module's key check also
+ * measures the key it then hashes. */
+size_t hc_valid_name_len(const char *name);
 
 /* Host assignment names compare case-insensitively, one trailing dot
  * ignored on either side. No DNS, ever. */

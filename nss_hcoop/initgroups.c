@@ -52,7 +52,8 @@ static int push(struct gidvec *v, gid_t gid)
 }
 
 /* The initgroups core. */
-static int user_groups(const char *user, gid_t skip, struct gidvec *v)
+static int user_groups(const char *user, size_t len, gid_t skip,
+		       struct gidvec *v)
 {
 	struct hc_ref *ref;
 	const struct hc_cache *c;
@@ -64,7 +65,7 @@ static int user_groups(const char *user, gid_t skip, struct gidvec *v)
 	if (r < 0)
 		return r;
 	c = ref->c;
-	r = hc_cache_passwd_byname(c, user, &u);
+	r = hc_cache_passwd_byname(c, user, len, &u);
 	for (i = 0; r == 0 && i < u.ngroups; i++) {
 		r = hc_cache_user_group(c, &u, i, &gid);
 		if (r == 0 && gid != skip && !have(v, gid))
@@ -89,10 +90,11 @@ enum nss_status _nss_hcoop_initgroups_dyn(const char *user, gid_t group,
 {
 	struct gidvec v = { start, size, groupsp, limit };
 	int saved = errno, r = -ENOENT;
+	size_t len = hc_valid_name_len(user);
 	enum nss_status st;
 
-	if (hc_valid_name(user) && *start >= 0 && *size >= *start)
-		r = user_groups(user, group, &v);
+	if (len > 0 && *start >= 0 && *size >= *start)
+		r = user_groups(user, len, group, &v);
 	st = hc_nss_status(r, errnop);
 	if (st == NSS_STATUS_SUCCESS)
 		errno = saved;

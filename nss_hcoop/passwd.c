@@ -8,7 +8,7 @@
 enum pw_key { PW_BYNAME, PW_BYUID };
 
 /* The passwd lookup core. */
-static int pw_lookup(enum pw_key k, const char *name, uid_t uid,
+static int pw_lookup(enum pw_key k, const char *name, size_t len, uid_t uid,
 		     struct passwd *pw, char *buf, size_t buflen)
 {
 	struct hc_ref *ref;
@@ -21,7 +21,7 @@ static int pw_lookup(enum pw_key k, const char *name, uid_t uid,
 		return r;
 	c = ref->c;
 	if (k == PW_BYNAME)
-		r = hc_cache_passwd_byname(c, name, &u);
+		r = hc_cache_passwd_byname(c, name, len, &u);
 	else
 		r = hc_cache_passwd_byuid(c, (uint32_t)uid, &u);
 	if (r == 0)
@@ -39,10 +39,11 @@ enum nss_status _nss_hcoop_getpwnam_r(const char *name, struct passwd *pw,
 				      char *buf, size_t buflen, int *errnop)
 {
 	int saved = errno, r = -ENOENT;
+	size_t len = hc_valid_name_len(name);
 	enum nss_status st;
 
-	if (hc_valid_name(name))
-		r = pw_lookup(PW_BYNAME, name, 0, pw, buf, buflen);
+	if (len > 0)
+		r = pw_lookup(PW_BYNAME, name, len, 0, pw, buf, buflen);
 	st = hc_nss_status(r, errnop);
 	if (st == NSS_STATUS_SUCCESS)
 		errno = saved;
@@ -58,7 +59,7 @@ enum nss_status _nss_hcoop_getpwuid_r(uid_t uid, struct passwd *pw, char *buf,
 	int saved = errno;
 	enum nss_status st;
 
-	st = hc_nss_status(pw_lookup(PW_BYUID, NULL, uid, pw, buf, buflen),
+	st = hc_nss_status(pw_lookup(PW_BYUID, NULL, 0, uid, pw, buf, buflen),
 			   errnop);
 	if (st == NSS_STATUS_SUCCESS)
 		errno = saved;

@@ -23,6 +23,8 @@ static void test_valid_names(void **state)
 		if (!hc_valid_name(good[i]))
 			print_message("# refused: '%s'\n", good[i]);
 		assert_true(hc_valid_name(good[i]));
+		/* the NSS module hashes the length this measured */
+		assert_int_equal(hc_valid_name_len(good[i]), strlen(good[i]));
 	}
 }
 
@@ -43,11 +45,14 @@ static void test_invalid_names(void **state)
 		if (hc_valid_name(bad[i]))
 			print_message("# accepted: '%s'\n", bad[i]);
 		assert_false(hc_valid_name(bad[i]));
+		assert_int_equal(hc_valid_name_len(bad[i]), 0);
 	}
 	memset(big, 'a', 1000);
 	big[1000] = '\0';
 	assert_false(hc_valid_name(big));
+	assert_int_equal(hc_valid_name_len(big), 0);
 	assert_false(hc_valid_name(NULL));
+	assert_int_equal(hc_valid_name_len(NULL), 0);
 }
 
 struct host_case {
