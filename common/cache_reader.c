@@ -51,15 +51,16 @@ struct hc_cache {
 /* A string offset inside the file whose string ends (NUL) within max
  * bytes and within the mapping: the reader never relies on the file's last
  * byte being 0 at the time of the read (a file rewritten in place may no
- * longer have it), and no caller scans more than max + 1 bytes. The scan
- * takes 8 bytes a step while 8 remain within the bound (a passwd field is
- * one or two steps, no call): the lowest byte flagged by the zero-byte
- * test is the first NUL, exactly (a borrow only flags bytes after it). */
+ * longer have it), and no caller scans more than max + 1 bytes. The first
+ * 16 bytes are one compare where the target has SSE2 (a passwd field is
+ * most often shorter: no loop), then 8 bytes a step while 8 remain within
+ * the bound: the lowest byte flagged by the zero-byte test is the first
+ * NUL, exactly (a borrow only flags bytes after it). */
 static inline const char *str_len_at(const struct hc_cache *c, uint32_t off,
 				     uint32_t max, uint32_t *len)
 {
 	const char *s = (const char *)c->map + off, *nul;
-	uint32_t room, i;
+	uint32_t room, i = 0;
 	uint64_t w, z;
 
 	if (off >= c->size)
@@ -67,7 +68,20 @@ static inline const char *str_len_at(const struct hc_cache *c, uint32_t off,
 	room = c->size - off;
 	if (room > max + 1)
 		room = max + 1;
-	for (i = 0; room - i >= 8; i += 8) {
+#ifdef __SSE2__
+	if (room >= 16) {
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			_mm_loadu_si128((const __m128i *)(const void *)s),
+			_mm_setzero_si128()));
+
+		if (m) {
+			*len = (uint32_t)__builtin_ctz(m);
+			return s;
+		}
+		i = 16;
+	}
+#endif
+	for (; room - i >= 8; i += 8) {
 		memcpy(&w, s + i, 8);
 		w = le64toh(w);
 		z = (w - 0x0101010101010101u) & ~w & 0x8080808080808080u;
@@ -91,6 +105,31 @@ static inline const char *str_at(const struct hc_cache *c, uint32_t off,
 	return str_len_at(c, off, max, &len);
 }
 
+/* The n bytes at a and b equal? A key is short (a user or group name):
+ * up to 16 bytes, two overlapping loads from each side, none outside
+ * [0, n), no call; longer, memcmp. */
+static inline bool same_bytes(const char *a, const char *b, uint32_t n)
+{
+	uint64_t x, y, x2, y2;
+	uint32_t u, v, u2, v2;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		memcpy(&x2, a + n - 8, 8);
+		memcpy(&y2, b + n - 8, 8);
+		return ((x ^ y) | (x2 ^ y2)) == 0;
+	}
+	if (n >= 4 && n < 8) {
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		memcpy(&u2, a + n - 4, 4);
+		memcpy(&v2, b + n - 4, 4);
+		return ((u ^ v) | (u2 ^ v2)) == 0;
+	}
+	return memcmp(a, b, n) == 0;
+}
+
 /* Is the string at file offset off exactly the n bytes at name (n <=
  * HC_MAX_NAME, none of them NUL)? One compare of a known length and the
  * NUL after it: the same answer as str_at + strcmp, without the scan. */
@@ -98,7 +137,8 @@ static inline bool str_is(const struct hc_cache *c, uint32_t off,
 			  const char *name, uint32_t n)
 {
 	return off < c->size && c->size - off > n &&
-	       memcmp(c->map + off, name, n) == 0 && c->map[off + n] == 0;
+	       same_bytes((const char *)c->map + off, name, n) &&
+	       c->map[off + n] == 0;
 }
 
 /* A name to look up: its bytes and strlen, measured once per lookup

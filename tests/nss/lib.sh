@@ -33,10 +33,14 @@ G:www:5002:alice,ghost
 G:nobodyhere:5003:
 EOT
 	awk -v n="$n" -v big="$big" 'BEGIN {
+		# gecos and home of every length from a few bytes to past 48, so
+		# the string scans of the reader meet each edge of their 16- and
+		# 8-byte steps
+		pad = "Room 1234567890 abcdefghijklmnopqrstuvwxyz"
 		for (i = 1; i <= n; i++) {
 			u = sprintf("u%05d", i)
-			if (i <= n)
-				printf "U:%s:%d:20000:User %d:/home/%s:/bin/bash:uid=%s,ou=People,dc=hcoop,dc=test:host%d.hcoop.test:0:\n", u, 20000 + i, i, u, u, i % 2 + 1
+			d = (i % 3 == 0) ? substr("/srv/homes/abcdefghijklmnopqrstuvwxyz", 1, 11 + i % 27) "/" u : "/home/" u
+			printf "U:%s:%d:20000:User %d%s:%s:/bin/bash:uid=%s,ou=People,dc=hcoop,dc=test:host%d.hcoop.test:0:\n", u, 20000 + i, i, substr(pad, 1, i % 43), d, u, i % 2 + 1
 		}
 		printf "G:members:20000:"
 		for (i = 1; i <= n; i++) printf "%su%05d", (i > 1 ? "," : ""), i
