@@ -125,15 +125,66 @@ static int run_rsync(const char *src, const char *dest)
 	return -1;
 }
 
+/* The length of path without its trailing slashes (at least 1 for "/"). */
+static size_t trim_len(const char *path)
+{
+	size_t n = strlen(path);
+
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return n;
+}
+
+/* rsync's source and destination for the home. The home goes into its
+ * parent (src "/home/alice", dest "root@HOST:/home/"), so that rsync makes
+ * it as an entry of a directory that exists: a mkdir that takes EEXIST in
+ * its stride. As the top-level destination ("/home/alice/" into
+ * ".../home/alice/") rsync would stat it, find nothing, then mkdir it, and
+ * the new host pre-creates that very home within a second of the move:
+ * rsync then exits 11 ("mkdir ... failed: File exists"), the copy lost.
+ * A --copy-dest whose last component is not the home's name is copied
+ * into as given (contents to contents): the admin chose that directory.
+ * home is absolute with a last component (copy_step checks); false when a
+ * path does not fit. */
+static bool copy_args(const struct move_req *q, const char *home, char *src,
+		      size_t srclen, char *dest, size_t destlen)
+{
+	size_t hn = trim_len(home), dn, leaf;
+	const char *slash = memrchr(home, '/', hn);
+	int n;
+
+	leaf = hn - (size_t)(slash - home) - 1;
+	if (!q->dest) {
+		n = snprintf(dest, destlen, "root@%s:%.*s/", q->to,
+			     (int)(slash - home), home);
+	} else {
+		dn = trim_len(q->dest);
+		if (dn <= leaf || memcmp(q->dest + dn - leaf, slash + 1, leaf) != 0 ||
+		    q->dest[dn - leaf - 1] != '/') {
+			/* another name: contents into it, as given */
+			return (size_t)snprintf(src, srclen, "%.*s/", (int)hn, home) < srclen &&
+			       (size_t)snprintf(dest, destlen, "%s", q->dest) < destlen;
+		}
+		n = snprintf(dest, destlen, "%.*s", (int)(dn - leaf), q->dest);
+	}
+	return n >= 0 && (size_t)n < destlen &&
+	       (size_t)snprintf(src, srclen, "%.*s", (int)hn, home) < srclen;
+}
+
 static int copy_step(const struct move_req *q, const char *home, const char *from)
 {
 	char src[1100], dest[1400];
+	size_t hn = trim_len(home);
 
-	snprintf(src, sizeof(src), "%s/", home);
-	if (q->dest)
-		snprintf(dest, sizeof(dest), "%s", q->dest);
-	else
-		snprintf(dest, sizeof(dest), "root@%s:%s/", q->to, home);
+	if (home[0] != '/' || hn < 2) {
+		ctl_err("%s: home directory \"%.200s\" is not an absolute path to a "
+			"directory of its own: copy the data by hand", q->name, home);
+		return -1;
+	}
+	if (!copy_args(q, home, src, sizeof(src), dest, sizeof(dest))) {
+		ctl_err("home %.200s or destination too long to copy", home);
+		return -1;
+	}
 	if (!q->copy) {
 		printf("next: copy the data, as root on %s:\n"
 		       "  rsync -aHAX --numeric-ids %s %s\n"

@@ -53,7 +53,8 @@ is "member move --copy-from-here: exit 0" "$rc" 0
 # a failed copy says why (rsync's own exit and output): seen once in CI
 [ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# member move said: /'
 like "says what it did" "$out" 'moved alice: host1.hcoop.test -> host2.hcoop.test'
-like "runs rsync -aHAX --numeric-ids" "$out" 'running: /usr/bin/rsync -aHAX --numeric-ids /home/alice/ '
+like "runs rsync -aHAX --numeric-ids, the home into host2's /home/" "$out" \
+	"running: /usr/bin/rsync -aHAX --numeric-ids /home/alice $T/host2/home/\$"
 t0=$(date +%s%N)
 refused_on_host1() { [ "$(nh_why host1 alice)" = REFUSE_ELSEWHERE ]; }
 check "host1 refuses alice within 2 s" ha_wait 2 refused_on_host1
@@ -67,6 +68,43 @@ is "her data arrived on host2, owner and mode kept" \
 	"$(stat -c '%u:%g %a' "$T/host2/home/alice/data.txt" 2>&1)" "10001:10001 600"
 is "and the subdirectory" "$(cat "$T/host2/home/alice/sub/notes" 2>&1)" more
 check "her old home is kept on host1" test -f "$T/host1/home/alice/data.txt"
+
+# The race of the copy with the new host's precreate: the home appears
+# after rsync looked for it and before rsync makes it. strace holds every
+# mkdir of the move back 3 s; a stand-in for the precreate makes the home
+# 0.5 s after rsync starts (the copy goes to the spare's /home, where no
+# daemon makes it: the timing is the test's). Copied into its parent,
+# rsync takes the home that appeared; as the top-level destination
+# (/home/user0005/ into .../user0005/) it exited 11, "mkdir failed: File
+# exists" (seen once in CI, on alice's move above).
+nh_in host1 mkdir -m 0700 /home/user0005
+printf 'late\n' >"$T/host1/home/user0005/late.txt"
+chown -R 20005:20000 "$T/host1/home/user0005"
+precreate_standin() {
+	local i
+	for i in $(seq 200); do
+		pgrep -x rsync >/dev/null && break
+		sleep 0.05
+	done
+	sleep 0.5
+	mkdir -m 0700 "$T/spare/home/user0005" && chown 20005:20000 "$T/spare/home/user0005"
+}
+precreate_standin &
+standin=$!
+hc_on_exit "hc_stop_pid $standin"
+# (LeakSanitizer cannot run under ptrace: the ASan tree's leak check is off
+# for this one command, the other checks stay)
+out=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	nh_in host1 strace -f -qq -o /dev/null -e trace=mkdir,mkdirat \
+	-e inject=mkdir,mkdirat:delay_enter=3000000 \
+	"${A[@]}" member move user0005 host2.hcoop.test --copy-from-here \
+	--copy-dest "$T/spare/home/user0005/" 2>&1); rc=$?
+wait "$standin"
+is "a home made between rsync's look and its mkdir: the copy succeeds (exit 0)" "$rc" 0
+[ "$rc" = 0 ] || printf '%s\n' "$out" | sed 's/^/# member move said: /'
+is "the data is in the home that appeared" "$(cat "$T/spare/home/user0005/late.txt" 2>&1)" late
+is "owner kept" "$(stat -c %u:%g "$T/spare/home/user0005/late.txt" 2>&1)" 20005:20000
+rm -rf "$T/host1/home/user0005" # not one of the homes the audit below is about
 
 # a move to a target that is not a member/spare host, and a stale move
 slapd_modify >/dev/null <<EOT

@@ -159,7 +159,7 @@ printf '%s\n' "$out" >"$T/move.ldif"
 out=$("${A[@]}" member move alice host2.hcoop.test); rc=$?
 is "move: exit 0" "$rc" 0
 is "hcoopHost changed" "$(attr "uid=alice,$P" hcoopHost)" host2.hcoop.test
-like "prints the rsync step" "$out" 'rsync -aHAX --numeric-ids /home/alice/ root@host2.hcoop.test:/home/alice/'
+like "prints the rsync step: the home into the new host's /home/" "$out" 'rsync -aHAX --numeric-ids /home/alice root@host2.hcoop.test:/home/$'
 # a second admin's move prepared on the old value (host1), sent after
 # this one: its assertion fails, nothing changes
 out=$(LDAPTLS_CACERT=$LDAP_CACERT ldapmodify -x -ZZ -H "$LDAP_URI" -D "$DAVE" -w dave-secret-4 -f "$T/move.ldif" 2>&1); rc=$?
