@@ -15,7 +15,8 @@ static const struct {
 } subs[] = {
 	{ "add", "NAME --gecos TEXT [--host HOST|auto] [--uid N] [--shell S] "
 		 "(--password-file F | --no-password) [--dry-run]", ctl_member_add },
-	{ "move", "NAME HOST [--copy-from-here] [--dry-run]", ctl_member_move },
+	{ "move", "NAME HOST [--copy-from-here [--copy-dest DEST]] [--dry-run]",
+	  ctl_member_move },
 	{ "lock", "NAME [--dry-run]", ctl_member_lock },
 	{ "unlock", "NAME [--dry-run]", ctl_member_lock },
 	{ "delete", "NAME [--dry-run]", ctl_member_delete },

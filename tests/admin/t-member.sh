@@ -159,6 +159,8 @@ printf '%s\n' "$out" >"$T/move.ldif"
 out=$("${A[@]}" member move alice host2.hcoop.test); rc=$?
 is "move: exit 0" "$rc" 0
 is "hcoopHost changed" "$(attr "uid=alice,$P" hcoopHost)" host2.hcoop.test
+like "member usage names move's --copy-dest" "$("${A[@]}" member 2>&1)" \
+	'member move NAME HOST \[--copy-from-here \[--copy-dest DEST\]\] \[--dry-run\]'
 like "prints the rsync step: the home into the new host's /home/" "$out" 'rsync -aHAX --numeric-ids /home/alice root@host2.hcoop.test:/home/$'
 # a second admin's move prepared on the old value (host1), sent after
 # this one: its assertion fails, nothing changes
