@@ -3,6 +3,9 @@
 # with spaces quoted), which bench/report.py turns into RESULTS.md.
 
 BENCH_DURATION=${BENCH_DURATION:-0.5}
+# the interleaved rounds of issue 13's item 4 figures (floor_rounds)
+BENCH_ROUNDS=${BENCH_ROUNDS:-7}
+BENCH_ROUND_DURATION=${BENCH_ROUND_DURATION:-0.3}
 BENCH_OPS="getpwnam getpwuid getpwnam-neg getgrnam getgrgid getgrouplist getpwent"
 HCB=$HC_BUILD/bench
 HC_MOD=$HC_BUILD/libnss_hcoop.so.2
@@ -30,7 +33,28 @@ bench_versions() {
 		"gcc=\"$(gcc -dumpfullversion)\" cpu=\"$cpu\" cores=$(nproc)" \
 		"mem_gb=$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo)" \
 		"commit=$(git -C "$HC_SRC" rev-parse --short HEAD 2>/dev/null || echo none)" \
-		"nscd=$([ -x /usr/sbin/nscd ] && echo yes || echo no)"
+		"nscd=$([ -x /usr/sbin/nscd ] && echo yes || echo no)" \
+		"memmon=\"$(memory_monitor)\""
+}
+
+# The kernel's own memory monitor, when one runs: DAMON (kdamond) with a
+# pageout scheme reclaims pages it finds cold, the cache file's among them,
+# and its sampling touches page tables; both move memory-bound figures.
+memory_monitor() {
+	local k=/sys/kernel/mm/damon/admin/kdamonds s acts=""
+	[ "$(cat "$k/0/state" 2>/dev/null)" = on ] || { echo none; return; }
+	for s in "$k"/0/contexts/0/schemes/*/action; do
+		[ -f "$s" ] && acts="$acts $(cat "$s")"
+	done
+	echo "DAMON on ($(cat "$k/0/contexts/0/operations" 2>/dev/null)${acts:+;$acts})"
+}
+
+# One hcb-lookup run, recorded as one line: the prefix, then its RESULT
+# fields (nothing is recorded when it fails).
+lookup_rec() { # record-prefix hcb-lookup-arguments...
+	local prefix=$1 out
+	shift
+	out=$("$HCB/hcb-lookup" "$@") && rec "$prefix ${out#RESULT }"
 }
 
 # nss_use files|hcoop|floor: what answers passwd/group for the next process
@@ -163,7 +187,7 @@ backend_ready() { # backend
 # each ratio compares runs made seconds apart; for getpwnam and getpwuid
 # the one- and two-miss floors too (between hcoop and floor).
 lookups() { # n datadir
-	local n=$1 d=$2 op th be out
+	local n=$1 d=$2 op th be
 	echo "$n" >/etc/hcoopfloor.count
 	for op in $BENCH_OPS; do
 		for th in 1 2; do
@@ -171,9 +195,8 @@ lookups() { # n datadir
 			for be in files hcoop onemiss twomiss floor; do
 				backend_answers "$be" "$op" && backend_ready "$be" || continue
 				nss_use "$be"
-				out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -t "$th" \
-					-d "$BENCH_DURATION" -l "$be") &&
-					rec "LOOKUP n=$n backend=$be ${out#RESULT }"
+				lookup_rec "LOOKUP n=$n backend=$be" -k "$d/keys" \
+					-o "$op" -t "$th" -d "$BENCH_DURATION" -l "$be"
 			done
 		done
 	done
@@ -209,23 +232,90 @@ group_classes() { # n datadir
 	done 3<"$d/classes"
 }
 
+# The LIB:PREFIX that hcb-lookup -D loads for a backend called directly.
+direct_lib() { # backend
+	case $1 in
+	floor) echo "$FLOOR_MOD:hcoopfloor" ;;
+	onemiss) echo "$ONEMISS_MOD:hcooponemiss" ;;
+	twomiss) echo "$TWOMISS_MOD:hcooptwomiss" ;;
+	*) echo "$HC_MOD:hcoop" ;;
+	esac
+}
+
 # The module's own cost: its entry points called through dlopen.
 direct() { # n datadir
-	local n=$1 d=$2 op be lib out
+	local n=$1 d=$2 op be lib
 	for be in hcoop onemiss twomiss floor; do
-		lib=$HC_MOD:hcoop
-		[ "$be" = floor ] && lib=$FLOOR_MOD:hcoopfloor
-		[ "$be" = onemiss ] && lib=$ONEMISS_MOD:hcooponemiss
-		[ "$be" = twomiss ] && lib=$TWOMISS_MOD:hcooptwomiss
+		lib=$(direct_lib "$be")
 		if [ ! -f "${lib%:*}" ]; then
 			skip "direct-$be n=$n" "${lib%:*} not built yet"
 			continue
 		fi
 		for op in $BENCH_OPS; do
 			backend_answers "$be" "$op" || continue
-			out=$("$HCB/hcb-lookup" -k "$d/keys" -o "$op" -D "$lib" \
-				-d "$BENCH_DURATION" -l "$be") &&
-				rec "DIRECT n=$n backend=$be ${out#RESULT }"
+			lookup_rec "DIRECT n=$n backend=$be" -k "$d/keys" -o "$op" \
+				-D "$lib" -d "$BENCH_DURATION" -l "$be"
+		done
+	done
+}
+
+# Issue 13's item 4 figures (getpwnam and getpwuid: nss_hcoop, the one-
+# and two-miss floors and the floor through glibc, and the first three
+# alone) in BENCH_ROUNDS interleaved rounds: each round is a short run of
+# every one of them, in an order rotated from round to round. report.py
+# takes each ratio within a round (runs seconds apart) and gives the
+# median over the rounds with its range, so the machine drifting between
+# runs minutes apart (a shared host: the single runs above have differed
+# by 2x) moves one round, not the verdict.
+floor_rounds() { # n datadir
+	local n=$1 d=$2 r op be i lib
+	local bes=(hcoop onemiss twomiss floor)
+	for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+		for op in getpwnam getpwuid; do
+			for ((i = 0; i < ${#bes[@]}; i++)); do
+				be=${bes[(i + r) % ${#bes[@]}]}
+				backend_ready "$be" || continue
+				nss_use "$be"
+				lookup_rec "ROUND n=$n round=$r mode=glibc backend=$be" \
+					-k "$d/keys" -o "$op" -d "$BENCH_ROUND_DURATION" -l "$be"
+			done
+			# alone: nss_hcoop and the one- and two-miss floors
+			for ((i = 0; i < 3; i++)); do
+				be=${bes[(i + r) % 3]}
+				lib=$(direct_lib "$be")
+				[ -f "${lib%:*}" ] && [ -s "$CACHE" ] || continue
+				lookup_rec "ROUND n=$n round=$r mode=direct backend=$be" \
+					-k "$d/keys" -o "$op" -D "$lib" \
+					-d "$BENCH_ROUND_DURATION" -l "$be"
+			done
+		done
+	done
+}
+
+# Instructions a call, counted by callgrind (deterministic: the same
+# binary, file and keys give the same count whatever else the machine
+# does, where every timed figure here moves with it). Each key of the key
+# file once (hcb-lookup -c), only inside the module's entry point
+# (--toggle-collect, callees included); the first call's open of the
+# cache is in the count, spread over the keys.
+instructions() { # n datadir
+	local n=$1 d=$2 op be lib fn out calls total
+	command -v valgrind >/dev/null || { skip "instructions n=$n" "no valgrind"; return 1; }
+	for op in getpwnam getpwuid; do
+		for be in hcoop onemiss twomiss floor; do
+			lib=$(direct_lib "$be")
+			[ -f "${lib%:*}" ] && [ -s "$CACHE" ] || continue
+			fn=_nss_${lib##*:}_${op}_r
+			out=$(valgrind --tool=callgrind --toggle-collect="$fn" \
+				--callgrind-out-file="$W/callgrind.out" \
+				"$HCB/hcb-lookup" -k "$d/keys" -o "$op" -D "$lib" -c \
+				-l "$be" 2>/dev/null) || continue
+			calls=$(echo "$out" | sed -n 's/.* calls=\([0-9]*\).*/\1/p')
+			total=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$W/callgrind.out")
+			rm -f "$W/callgrind.out"
+			[ -n "$calls" ] && [ "$calls" -gt 0 ] && [ -n "$total" ] || continue
+			rec "INSTR n=$n backend=$be op=$op calls=$calls instructions=$total" \
+				"per_call=$(awk -v t="$total" -v c="$calls" 'BEGIN {printf "%.0f", t / c}')"
 		done
 	done
 }
@@ -470,6 +560,11 @@ bench_size() { # n first
 	lookups "$n" "$d"
 	group_classes "$n" "$d"
 	direct "$n" "$d"
+	if [ "$n" -ge 100000 ]; then
+		say "N=$n: item 4 rounds"
+		floor_rounds "$n" "$d"
+	fi
+	instructions "$n" "$d"
 	memory "$n" "$d"
 	files_reset
 	say "N=$n: persist"

@@ -5,6 +5,7 @@ figure) into bench/RESULTS.md, and print a short table.
     report.py RESULTS_TXT RESULTS_MD
 """
 import shlex
+import statistics
 import sys
 from collections import defaultdict
 
@@ -97,7 +98,8 @@ def header(res, out):
     for label, key in [("date", "date"), ("CPU", "cpu"), ("cores", "cores"),
                        ("memory (GiB)", "mem_gb"), ("kernel", "kernel"),
                        ("glibc", "glibc"), ("slapd", "slapd"), ("gcc", "gcc"),
-                       ("git commit", "commit")]:
+                       ("git commit", "commit"),
+                       ("kernel memory monitor", "memmon")]:
         out.append("| %s | %s |" % (label, v.get(key, "?")))
     out.append("| member counts | %s |" % ", ".join(
         "{:,}".format(n) for n in res.sizes))
@@ -260,9 +262,106 @@ def memory_rows(res):
     return rows
 
 
+class Rounds:
+    """floor_rounds' interleaved rounds (lib.sh) of one size and operation:
+    each figure is the median over the rounds of a value taken within one
+    round, ratios included, with its range."""
+
+    def __init__(self, res, n, op):
+        self.by = defaultdict(dict)  # round -> (mode, backend) -> ns
+        for r in res.all("ROUND"):
+            if r["n"] == str(n) and r["op"] == op:
+                self.by[r["round"]][(r["mode"], r["backend"])] = \
+                    float(r["median_ns"])
+
+    def __len__(self):
+        return len(self.by)
+
+    def values(self, mode, be, over=None):
+        """be's figure in each round that has it (and over's, if given),
+        divided by over's figure of the same round when over is given."""
+        v = []
+        for fig in self.by.values():
+            if (mode, be) in fig and (not over or (mode, over) in fig):
+                v.append(fig[(mode, be)] / fig[(mode, over)] if over
+                         else fig[(mode, be)])
+        return v
+
+    def median(self, mode, be, over=None):
+        v = self.values(mode, be, over)
+        return statistics.median(v) if v else None
+
+    def span(self, mode, be, over=None, fmt=None):
+        """ "a–b": the range over the rounds, or "" when there are none."""
+        v = self.values(mode, be, over)
+        if not v:
+            return ""
+        f = fmt or (lambda x: "%.2f×" % x)
+        return "%s–%s" % (f(min(v)), f(max(v)))
+
+
+def instr(res, n, be, op):
+    """Instructions a call (callgrind, lib.sh `instructions`), or None."""
+    r = res.find("INSTR", n=n, backend=be, op=op)
+    return int(r["per_call"]) if r else None
+
+
+def with_instr(res, n, m):
+    """m with nss_hcoop's and the one-miss floor's getpwnam path lengths."""
+    h, o = instr(res, n, "hcoop", "getpwnam"), instr(res, n, "onemiss",
+                                                       "getpwnam")
+    if h is None:
+        return m
+    return m + "; %s instructions a call%s (callgrind)" % (
+        "{:,}".format(h), ", the one-miss floor {:,}".format(o)
+        if o is not None else "")
+
+
+def floor_rows_rounds(n, q):
+    """The item 4 rows from the interleaved rounds."""
+    rows = []
+    h, f = q.median("glibc", "hcoop"), q.median("glibc", "floor")
+    rh = q.median("glibc", "hcoop", "floor")
+    ro = q.median("glibc", "onemiss", "floor")
+    rt = q.median("glibc", "twomiss", "floor")
+    m1 = "not measured"
+    if rh:
+        m1 = "%s vs %s: %.2f× (median of %d rounds' ratios, %s" % (
+            ns(h), ns(f), rh, len(q), q.span("glibc", "hcoop", "floor"))
+        if ro:
+            m1 += "; the one-miss floor: %.2f×, %s" % (
+                ro, q.span("glibc", "onemiss", "floor"))
+        if rt:
+            m1 += "; two-miss: %.2f×, %s" % (
+                rt, q.span("glibc", "twomiss", "floor"))
+        m1 += ")"
+    d = q.median("direct", "hcoop")
+    m2 = "not measured"
+    if d:
+        m2 = "%s (median of %d rounds, %s" % (
+            ns(d), len(q), q.span("direct", "hcoop", fmt=ns))
+        od, td = q.median("direct", "onemiss"), q.median("direct", "twomiss")
+        if od:
+            m2 += "; the one-miss floor: %s" % ns(od)
+        if td:
+            m2 += "; two-miss: %s" % ns(td)
+        m2 += ")"
+    rows.append(("getpwnam through glibc ≤ 1.15× floor", n, m1,
+                 vs_target(rh, 1.15) if rh else "-"))
+    rows.append(("getpwnam, the module alone ≤ 120 ns", n, m2,
+                 vs_target(d, 120) if d else "-"))
+    return rows
+
+
 def floor_rows(res):
     rows = []
     for n in [100000, 1000000]:
+        q = Rounds(res, n, "getpwnam")
+        if len(q):
+            r1, r2 = floor_rows_rounds(n, q)
+            rows.extend([r1, (r2[0], r2[1], with_instr(res, n, r2[2]),
+                              r2[3])])
+            continue
         h, f = res.median(n, "hcoop", "getpwnam"), \
             res.median(n, "floor", "getpwnam")
         o = res.median(n, "onemiss", "getpwnam")
@@ -306,7 +405,20 @@ def onemiss_table(res, n, out):
                          h / f, o / f, "%.2f×" % (t / f) if t else "-",
                          ns(hd) if hd else "-", ns(od) if od else "-",
                          ns(td) if td else "-"))
-    if not cells:
+    rcells = []
+    for op in ["getpwnam", "getpwuid"]:
+        q = Rounds(res, n, op)
+        if not len(q):
+            continue
+        r = [q.median("glibc", be, "floor") for be in bes[:3]]
+        d = [q.median("direct", be) for be in bes[:3]]
+        rcells.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
+            op, len(q),
+            *["%.2f× (%s)" % (x, q.span("glibc", be, "floor")) if x else "-"
+              for x, be in zip(r, bes)],
+            *["%s (%s)" % (ns(x), q.span("direct", be, fmt=ns)) if x
+              else "-" for x, be in zip(d, bes)]))
+    if not cells and not rcells:
         return
     out.append("#### The one- and two-miss floors (issue 13, item 4)\n")
     out.append("bench/nss_onemiss.c: hashes the key and copies part of the "
@@ -324,6 +436,32 @@ def onemiss_table(res, n, out):
                "nss_hcoop alone | one-miss alone | two-miss alone |\n"
                "|---|---|---|---|---|---|---|---|---|---|---|")
     out.extend(cells)
+    out.append("")
+    icells = []
+    for op in ["getpwnam", "getpwuid"]:
+        v = [instr(res, n, be, op) for be in bes]
+        if any(x is not None for x in v):
+            icells.append("| %s | %s |" % (op, " | ".join(
+                "{:,}".format(x) if x is not None else "-" for x in v)))
+    if icells:
+        out.append("Instructions a call, counted by callgrind over every "
+                   "key once (bench/lib.sh `instructions`): the one figure "
+                   "here that the machine's load cannot move.\n")
+        out.append("| op | nss_hcoop | one-miss | two-miss | floor |\n"
+                   "|---|---|---|---|---|")
+        out.extend(icells)
+        out.append("")
+    if not rcells:
+        return
+    out.append("Interleaved rounds (bench/lib.sh `floor_rounds`): each round "
+               "runs all of them once, in a rotated order, for "
+               "BENCH_ROUND_DURATION each; a ratio is taken within a round, "
+               "then the median over the rounds is given with the range. "
+               "The issue 13 verdicts above use these.\n")
+    out.append("| op | rounds | hcoop ÷ floor | one-miss ÷ floor | "
+               "two-miss ÷ floor | nss_hcoop alone | one-miss alone | "
+               "two-miss alone |\n|---|---|---|---|---|---|---|---|")
+    out.extend(rcells)
     out.append("")
 
 
