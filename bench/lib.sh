@@ -292,6 +292,28 @@ floor_rounds() { # n datadir
 	done
 }
 
+# Issue 13's big-group figure the same way: getgrgid of the largest size
+# class (N/40 members) through glibc with nss_hcoop, and a memcpy of its
+# packed size, alternated for BENCH_ROUNDS rounds; report.py takes the
+# median of nss_hcoop's time and of its ratio to the copy within a round.
+group_rounds() { # n datadir
+	local n=$1 d=$2 r name members bytes be
+	[ -s "$d/classes" ] && backend_ready hcoop || return 1
+	read -r name _ members bytes < <(sort -k3,3n "$d/classes" | tail -1)
+	for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+		for be in $( ((r % 2)) && echo hcoop memcpy || echo memcpy hcoop); do
+			if [ "$be" = hcoop ]; then
+				nss_use hcoop
+				set -- -o getgrgid
+			else
+				set -- -o memcpy -M "$bytes"
+			fi
+			lookup_rec "GROUND n=$n round=$r group=$name members=$members packed_bytes=$bytes backend=$be" \
+				-k "$d/keys.$name" "$@" -d "$BENCH_ROUND_DURATION" -l "$be"
+		done
+	done
+}
+
 # Instructions a call, counted by callgrind (deterministic: the same
 # binary, file and keys give the same count whatever else the machine
 # does, where every timed figure here moves with it). Each key of the key
@@ -563,6 +585,7 @@ bench_size() { # n first
 	if [ "$n" -ge 100000 ]; then
 		say "N=$n: item 4 rounds"
 		floor_rounds "$n" "$d"
+		group_rounds "$n" "$d"
 	fi
 	instructions "$n" "$d"
 	memory "$n" "$d"

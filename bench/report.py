@@ -196,7 +196,19 @@ def grclass_rows(res):
     for n, m, limit in [(100000, 2500, 5000), (1000000, 25000, 40000)]:
         t = "getgrgid of a {:,}-member group through glibc ≤ {}".format(
             m, ns(limit))
-        h, c = grclass(res, n, m, "hcoop"), grclass(res, n, m, "memcpy")
+        q = Rounds([r for r in res.all("GROUND") if r["n"] == str(n) and
+                    r["members"] == str(m)], lambda r: r["backend"])
+        c = grclass(res, n, m, "memcpy")
+        if len(q) and q.median("hcoop"):
+            v = q.median("hcoop")
+            rows.append((t, n, "%s (median of %d rounds, %s; %.1f× a memcpy "
+                         "of the %s packed entry in the same round, %s)" % (
+                             ns(v), len(q), q.span("hcoop", fmt=ns),
+                             q.median("hcoop", "memcpy"),
+                             size(c["packed_bytes"]) if c else "?",
+                             q.span("hcoop", "memcpy")), vs_target(v, limit)))
+            continue
+        h = grclass(res, n, m, "hcoop")
         if not h:
             rows.append((t, n, "not measured", "size not run"
                          if n not in res.sizes else "-"))
@@ -263,41 +275,46 @@ def memory_rows(res):
 
 
 class Rounds:
-    """floor_rounds' interleaved rounds (lib.sh) of one size and operation:
-    each figure is the median over the rounds of a value taken within one
-    round, ratios included, with its range."""
+    """Interleaved rounds (lib.sh floor_rounds, group_rounds): each figure
+    is the median over the rounds of a value taken within one round,
+    ratios included, with its range. A figure is named by key(row), e.g.
+    (mode, backend)."""
 
-    def __init__(self, res, n, op):
-        self.by = defaultdict(dict)  # round -> (mode, backend) -> ns
-        for r in res.all("ROUND"):
-            if r["n"] == str(n) and r["op"] == op:
-                self.by[r["round"]][(r["mode"], r["backend"])] = \
-                    float(r["median_ns"])
+    def __init__(self, rows, key):
+        self.by = defaultdict(dict)  # round -> key -> ns
+        for r in rows:
+            self.by[r["round"]][key(r)] = float(r["median_ns"])
 
     def __len__(self):
         return len(self.by)
 
-    def values(self, mode, be, over=None):
-        """be's figure in each round that has it (and over's, if given),
+    def values(self, k, over=None):
+        """k's figure in each round that has it (and over's, if given),
         divided by over's figure of the same round when over is given."""
         v = []
         for fig in self.by.values():
-            if (mode, be) in fig and (not over or (mode, over) in fig):
-                v.append(fig[(mode, be)] / fig[(mode, over)] if over
-                         else fig[(mode, be)])
+            if k in fig and (not over or over in fig):
+                v.append(fig[k] / fig[over] if over else fig[k])
         return v
 
-    def median(self, mode, be, over=None):
-        v = self.values(mode, be, over)
+    def median(self, k, over=None):
+        v = self.values(k, over)
         return statistics.median(v) if v else None
 
-    def span(self, mode, be, over=None, fmt=None):
+    def span(self, k, over=None, fmt=None):
         """ "a–b": the range over the rounds, or "" when there are none."""
-        v = self.values(mode, be, over)
+        v = self.values(k, over)
         if not v:
             return ""
         f = fmt or (lambda x: "%.2f×" % x)
         return "%s–%s" % (f(min(v)), f(max(v)))
+
+
+def floor_rounds(res, n, op):
+    """floor_rounds' rounds of one size and operation."""
+    return Rounds([r for r in res.all("ROUND")
+                   if r["n"] == str(n) and r["op"] == op],
+                  lambda r: (r["mode"], r["backend"]))
 
 
 def instr(res, n, be, op):
@@ -319,28 +336,29 @@ def with_instr(res, n, m):
 
 def floor_rows_rounds(n, q):
     """The item 4 rows from the interleaved rounds."""
+    G_HC, G_FL = ("glibc", "hcoop"), ("glibc", "floor")
     rows = []
-    h, f = q.median("glibc", "hcoop"), q.median("glibc", "floor")
-    rh = q.median("glibc", "hcoop", "floor")
-    ro = q.median("glibc", "onemiss", "floor")
-    rt = q.median("glibc", "twomiss", "floor")
+    h, f = q.median(G_HC), q.median(G_FL)
+    rh = q.median(G_HC, G_FL)
+    ro = q.median(("glibc", "onemiss"), G_FL)
+    rt = q.median(("glibc", "twomiss"), G_FL)
     m1 = "not measured"
     if rh:
         m1 = "%s vs %s: %.2f× (median of %d rounds' ratios, %s" % (
-            ns(h), ns(f), rh, len(q), q.span("glibc", "hcoop", "floor"))
+            ns(h), ns(f), rh, len(q), q.span(G_HC, G_FL))
         if ro:
             m1 += "; the one-miss floor: %.2f×, %s" % (
-                ro, q.span("glibc", "onemiss", "floor"))
+                ro, q.span(("glibc", "onemiss"), G_FL))
         if rt:
             m1 += "; two-miss: %.2f×, %s" % (
-                rt, q.span("glibc", "twomiss", "floor"))
+                rt, q.span(("glibc", "twomiss"), G_FL))
         m1 += ")"
-    d = q.median("direct", "hcoop")
+    d = q.median(("direct", "hcoop"))
     m2 = "not measured"
     if d:
         m2 = "%s (median of %d rounds, %s" % (
-            ns(d), len(q), q.span("direct", "hcoop", fmt=ns))
-        od, td = q.median("direct", "onemiss"), q.median("direct", "twomiss")
+            ns(d), len(q), q.span(("direct", "hcoop"), fmt=ns))
+        od, td = q.median(("direct", "onemiss")), q.median(("direct", "twomiss"))
         if od:
             m2 += "; the one-miss floor: %s" % ns(od)
         if td:
@@ -356,7 +374,7 @@ def floor_rows_rounds(n, q):
 def floor_rows(res):
     rows = []
     for n in [100000, 1000000]:
-        q = Rounds(res, n, "getpwnam")
+        q = floor_rounds(res, n, "getpwnam")
         if len(q):
             r1, r2 = floor_rows_rounds(n, q)
             rows.extend([r1, (r2[0], r2[1], with_instr(res, n, r2[2]),
@@ -407,16 +425,17 @@ def onemiss_table(res, n, out):
                          ns(td) if td else "-"))
     rcells = []
     for op in ["getpwnam", "getpwuid"]:
-        q = Rounds(res, n, op)
+        q = floor_rounds(res, n, op)
         if not len(q):
             continue
-        r = [q.median("glibc", be, "floor") for be in bes[:3]]
-        d = [q.median("direct", be) for be in bes[:3]]
+        fl = ("glibc", "floor")
+        r = [q.median(("glibc", be), fl) for be in bes[:3]]
+        d = [q.median(("direct", be)) for be in bes[:3]]
         rcells.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
             op, len(q),
-            *["%.2f× (%s)" % (x, q.span("glibc", be, "floor")) if x else "-"
+            *["%.2f× (%s)" % (x, q.span(("glibc", be), fl)) if x else "-"
               for x, be in zip(r, bes)],
-            *["%s (%s)" % (ns(x), q.span("direct", be, fmt=ns)) if x
+            *["%s (%s)" % (ns(x), q.span(("direct", be), fmt=ns)) if x
               else "-" for x, be in zip(d, bes)]))
     if not cells and not rcells:
         return
