@@ -190,6 +190,10 @@ int hc_member_next(struct hc_member_iter *it, const char **name, size_t *len);
  * the copy with the checks of hc_member_next (-EBADMSG at the first
  * violation; mem's nmembers + 1 entries may then hold garbage). */
 int hc_members_split(char *copy, size_t len, uint32_t nmembers, char **mem);
+/* Which variant of that pass this build runs on this CPU: "x86-64-v4"
+ * (AVX-512 with VBMI2), "x86-64-v3" (AVX2, BMI1/2), "sse2" (the x86-64
+ * baseline) or "portable" (word-at-a-time): for tests and the bench. */
+const char *hc_members_split_variant(void);
 
 /* Is user a member of group groupname (listed as member, or the group is
  * the user's primary group)? 1 yes, 0 no, negative error. */

@@ -86,13 +86,17 @@ $(NSS_GREXACT): $(BUILD)/tests/nss/grexact.o
 TEST_BINS += $(NSS_GREXACT)
 
 # nss-split: the member-block walks against a reference (tests/nss/t-split.sh),
-# for each variant of the pass: as built (on an x86-64-v3 CPU: the v3
-# code with the SSE2 mask), the x86-64 baseline (HC_NO_CPU_DISPATCH), and
-# the portable mask of other architectures (also without __SSE2__).
+# for each variant of the pass: as built (the widest the CPU runs: on an
+# AVX-512 VBMI2 CPU the v4 code), the v3 code (HC_NO_SPLIT_V4), the x86-64
+# baseline (HC_NO_CPU_DISPATCH), and the portable mask of other
+# architectures (also without __SSE2__).
 NSS_SPLIT := $(BUILD)/tests/nss-split
 $(NSS_SPLIT): $(BUILD)/tests/nss/split.o $(BUILD)/common/cache_reader.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
+$(BUILD)/tests/nss/cache_reader_v3.o: common/cache_reader.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DHC_NO_SPLIT_V4 -MMD -MP -c -o $@ $<
 $(BUILD)/tests/nss/cache_reader_base.o: common/cache_reader.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -DHC_NO_CPU_DISPATCH -MMD -MP -c -o $@ $<
@@ -102,4 +106,4 @@ $(BUILD)/tests/nss/cache_reader_swar.o: common/cache_reader.c
 $(NSS_SPLIT)-%: $(BUILD)/tests/nss/split.o $(BUILD)/tests/nss/cache_reader_%.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
-TEST_BINS += $(NSS_SPLIT) $(NSS_SPLIT)-base $(NSS_SPLIT)-swar
+TEST_BINS += $(NSS_SPLIT) $(NSS_SPLIT)-v3 $(NSS_SPLIT)-base $(NSS_SPLIT)-swar

@@ -12,9 +12,10 @@
  * either way and half the count), then ROUNDS random blocks (default
  * 50,000). Every verdict and every name pointer must match the
  * reference, and the split must never write past the nmembers + 1
- * pointers (a guard follows them). Built three times (tests/nss/module.mk:
- * nss-split, nss-split-base, nss-split-swar), one per variant of the pass,
- * so each is tested here. Exit 0, or 1 with the first
+ * pointers (a guard follows them). Built four times (tests/nss/module.mk:
+ * nss-split, nss-split-v3, nss-split-base, nss-split-swar), one per
+ * variant of the pass, so each is tested here; the last line names the
+ * variant that ran (hc_members_split_variant). Exit 0, or 1 with the first
  * mismatch on stderr. */
 #include "cache.h"
 
@@ -178,6 +179,7 @@ int main(int argc, char **argv)
 	unsigned long rounds = argc > 1 ? strtoul(argv[1], NULL, 10) : 50000;
 	int bad = edges() || random_blocks(rounds);
 
-	printf("%lu blocks checked: %s\n", checked, bad ? "MISMATCH" : "all agree");
+	printf("%lu blocks checked: %s (%s)\n", checked, bad ? "MISMATCH" : "all agree",
+	       hc_members_split_variant());
 	return bad;
 }
