@@ -184,12 +184,16 @@ struct hc_member_iter {
 void hc_member_iter_init(struct hc_member_iter *it, const struct hc_group *g);
 int hc_member_next(struct hc_member_iter *it, const char **name, size_t *len);
 
-/* The copy-out path of getgrnam_r: copy is a copy of g's members_len
- * block bytes (made by the caller into its own buffer); point mem[0 ..
- * nmembers) at its names and set mem[nmembers] = NULL, in one pass over
- * the copy with the checks of hc_member_next (-EBADMSG at the first
- * violation; mem's nmembers + 1 entries may then hold garbage). */
-int hc_members_split(char *copy, size_t len, uint32_t nmembers, char **mem);
+/* The copy-out path of getgrnam_r: copy g's members_len block bytes
+ * from src (g->members, in the mapping) into copy (the caller's buffer),
+ * point mem[0 .. nmembers) at the copy's names and set mem[nmembers] =
+ * NULL, with the checks of hc_member_next made on the copy (which a file
+ * rewritten in place meanwhile cannot change; -EBADMSG at the first
+ * violation: mem's nmembers + 1 entries and the copy may then hold
+ * garbage). Where the CPU has AVX-512, one pass does the copy and the
+ * split; elsewhere a memcpy, then one pass over the copy. */
+int hc_members_split(char *copy, const char *src, size_t len,
+		     uint32_t nmembers, char **mem);
 /* Which variant of that pass this build runs on this CPU: "x86-64-v4"
  * (AVX-512 with VBMI2), "x86-64-v3" (AVX2, BMI1/2), "sse2" (the x86-64
  * baseline) or "portable" (word-at-a-time): for tests and the bench. */

@@ -909,8 +909,8 @@ struct split {
 	char **out, **lim;  /* the next pointer; mem + nmembers */
 };
 
-/* The checks before the pass: 1 to go on, else the answer (0 or
- * -EBADMSG) for an empty block or one whose last byte is not NUL. */
+/* Before the pass: 1 to go on, else the answer for an empty block (0 or
+ * -EBADMSG). Each variant checks that the copy's last byte is NUL. */
 static inline __attribute__((always_inline)) int
 split_begin(struct split *sp, char *copy, size_t len, uint32_t nmembers,
 	    char **mem)
@@ -919,8 +919,6 @@ split_begin(struct split *sp, char *copy, size_t len, uint32_t nmembers,
 		mem[0] = NULL;
 		return nmembers == 0 ? 0 : -EBADMSG;
 	}
-	if (copy[len - 1] != 0)
-		return -EBADMSG;
 	sp->s = copy;
 	sp->out = mem;
 	sp->lim = mem + nmembers;
@@ -967,18 +965,24 @@ split_end(struct split *sp, char *c, char *end)
 	return 0;
 }
 
-/* A name at a time: per NUL a count-trailing-zeros and a pointer store. */
+/* A memcpy, then a name at a time: per NUL a count-trailing-zeros and a
+ * pointer store. */
 static inline __attribute__((always_inline)) int
-split_block(char *copy, size_t len, uint32_t nmembers, char **mem)
+split_block(char *copy, const char *src, size_t len, uint32_t nmembers,
+	    char **mem)
 {
 	struct split sp;
-	char *c = copy, *end = copy + len;
+	char *c = copy, *end;
 	uint64_t z;
 	bool fast;
 	int r = split_begin(&sp, copy, len, nmembers, mem);
 
 	if (r != 1)
 		return r;
+	end = copy + len; /* not before: copy may be NULL when len is 0 */
+	memcpy(copy, src, len);
+	if (copy[len - 1] != 0)
+		return -EBADMSG;
 	for (; end - c >= 64; c += 64) {
 		z = nul_mask64(c);
 		if (!split_chunk_checked(&sp, c, z, &fast))
@@ -998,23 +1002,27 @@ split_block(char *copy, size_t len, uint32_t nmembers, char **mem)
  * run time (split_kind). HC_NO_CPU_DISPATCH builds the baseline alone
  * (tests/nss/t-split.sh tests every variant). */
 __attribute__((target("arch=x86-64-v3"))) static int
-split_v3(char *copy, size_t len, uint32_t nmembers, char **mem)
+split_v3(char *copy, const char *src, size_t len, uint32_t nmembers,
+	 char **mem)
 {
-	return split_block(copy, len, nmembers, mem);
+	return split_block(copy, src, len, nmembers, mem);
 }
 #endif
 
 #ifdef HC_SPLIT_V4
 /* The pass with AVX-512 (x86-64-v4 and VBMI2: Ice Lake, Zen 4 and
- * later), a chunk at a time instead of a name at a time: one compare
- * gives the chunk's NULs as a mask, one compress gathers the offsets of
+ * later), a chunk at a time instead of a name at a time, fused with the
+ * copy: each chunk is loaded from the mapping once, stored into the copy
+ * and cut from the same register (so the checks see exactly the bytes
+ * copied); one compare gives the chunk's NULs as a mask, one compress gathers the offsets of
  * the names that start after them, and eight pointers are formed and
  * stored per add and masked store (which writes exactly the lanes
  * asked: never past the n pointers of the chunk, and the chunks where
  * fewer than 64 may remain went the checked way). A big group has about
  * seven names a chunk: the pass takes a fifth of the v3 instructions. */
 __attribute__((target("arch=x86-64-v4,avx512vbmi2"))) static int
-split_v4(char *copy, size_t len, uint32_t nmembers, char **mem)
+split_v4(char *copy, const char *src, size_t len, uint32_t nmembers,
+	 char **mem)
 {
 	/* byte k: k + 1, where a name starts after a NUL at k */
 	const __m512i after = _mm512_set_epi8(
@@ -1023,7 +1031,7 @@ split_v4(char *copy, size_t len, uint32_t nmembers, char **mem)
 		32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17,
 		16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1);
 	struct split sp;
-	char *c = copy, *end = copy + len;
+	char *c = copy, *end;
 	uint64_t z;
 	unsigned n, j;
 	bool fast;
@@ -1031,9 +1039,11 @@ split_v4(char *copy, size_t len, uint32_t nmembers, char **mem)
 
 	if (r != 1)
 		return r;
-	for (; end - c >= 64; c += 64) {
-		__m512i v = _mm512_loadu_si512((const void *)c), starts, base;
+	end = copy + len;
+	for (; end - c >= 64; c += 64, src += 64) {
+		__m512i v = _mm512_loadu_si512((const void *)src), starts, base;
 
+		_mm512_storeu_si512((void *)c, v);
 		z = _mm512_testn_epi8_mask(v, v);
 		if (!split_chunk_checked(&sp, c, z, &fast))
 			return -EBADMSG;
@@ -1055,6 +1065,9 @@ split_v4(char *copy, size_t len, uint32_t nmembers, char **mem)
 		sp.out += n;
 		sp.s = c + (64 - __builtin_clzll(z));
 	}
+	memcpy(c, src, (size_t)(end - c));
+	if (end[-1] != 0)
+		return -EBADMSG;
 	return split_end(&sp, c, end);
 }
 #endif
@@ -1078,19 +1091,20 @@ static enum split_kind split_kind(void)
 	return SPLIT_BASE;
 }
 
-int hc_members_split(char *copy, size_t len, uint32_t nmembers, char **mem)
+int hc_members_split(char *copy, const char *src, size_t len,
+		     uint32_t nmembers, char **mem)
 {
 	switch (split_kind()) {
 #ifdef HC_SPLIT_V4
 	case SPLIT_V4:
-		return split_v4(copy, len, nmembers, mem);
+		return split_v4(copy, src, len, nmembers, mem);
 #endif
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(HC_NO_CPU_DISPATCH)
 	case SPLIT_V3:
-		return split_v3(copy, len, nmembers, mem);
+		return split_v3(copy, src, len, nmembers, mem);
 #endif
 	default:
-		return split_block(copy, len, nmembers, mem);
+		return split_block(copy, src, len, nmembers, mem);
 	}
 }
 

@@ -80,8 +80,9 @@ static bool group_size(const struct hc_group *g, size_t pad, size_t *need)
 }
 
 /* One copy of the member block into buf, right after the pointers, and
- * one pass over the copy (not the mapping, which root could rewrite in
- * place meanwhile) that sets the pointers and checks the names. */
+ * the pass that sets the pointers and checks the names on the copy (not
+ * the mapping, which root could rewrite in place meanwhile): one pass
+ * for both where the CPU has AVX-512 (hc_members_split). */
 int hc_pack_group(const struct hc_group *g, struct group *gr, char *buf,
 		  size_t buflen)
 {
@@ -96,9 +97,7 @@ int hc_pack_group(const struct hc_group *g, struct group *gr, char *buf,
 		return -ERANGE;
 	mem = (char **)(void *)(buf + pad);
 	p = (char *)(mem + g->nmembers + 1);
-	if (g->members_len > 0)
-		memcpy(p, g->members, g->members_len);
-	r = hc_members_split(p, g->members_len, g->nmembers, mem);
+	r = hc_members_split(p, g->members, g->members_len, g->nmembers, mem);
 	if (r < 0)
 		return r;
 	p += g->members_len;

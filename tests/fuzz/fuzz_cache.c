@@ -74,9 +74,7 @@ static void walk_members(struct hc_cache *c, const struct hc_group *g)
 		return;
 	mem = calloc((size_t)g->nmembers + 1, sizeof(*mem));
 	if (mem) {
-		if (g->members_len > 0)
-			memcpy(copy, g->members, g->members_len);
-		s = hc_members_split(copy, g->members_len, g->nmembers, mem);
+		s = hc_members_split(copy, g->members, g->members_len, g->nmembers, mem);
 	}
 	hc_member_iter_init(&it, g);
 	while ((r = hc_member_next(&it, &m, &len)) > 0) {

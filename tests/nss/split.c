@@ -11,8 +11,9 @@
  * and after a chunk boundary; blocks of 1 to 200 bytes; counts one off
  * either way and half the count), then ROUNDS random blocks (default
  * 50,000). Every verdict and every name pointer must match the
- * reference, and the split must never write past the nmembers + 1
- * pointers (a guard follows them). Built four times (tests/nss/module.mk:
+ * reference, the copy must hold the block's bytes, and the split must
+ * never write past the nmembers + 1 pointers or the copy's len bytes
+ * (a guard follows each). Built four times (tests/nss/module.mk:
  * nss-split, nss-split-v3, nss-split-base, nss-split-swar), one per
  * variant of the pass, so each is tested here; the last line names the
  * variant that ran (hc_members_split_variant). Exit 0, or 1 with the first
@@ -67,10 +68,11 @@ static int check(const char *b, size_t len, uint32_t n)
 		exit(2);
 	for (i = 0; i < GUARD; i++)
 		mem[n + 1 + i] = (char *)&checked;
-	if (len > 0)
-		memcpy(copy, b, len);
+	copy[len] = 'G'; /* a guard the copy must never write */
 	want = reference(b, len, n, starts);
-	got = hc_members_split(len ? copy : NULL, len, n, mem);
+	got = hc_members_split(len ? copy : NULL, len ? b : NULL, len, n, mem);
+	if (copy[len] != 'G' || (want == 0 && len > 0 && memcmp(copy, b, len) != 0))
+		bad = 1; /* the copy is not the block's bytes, or ran past it */
 	if ((got == 0) != (want == 0))
 		bad = 1;
 	for (i = 0; i < GUARD; i++)
