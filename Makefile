@@ -68,8 +68,14 @@ endif
 _hc_cc_ok = $(shell $(CC) -Werror $(1) -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
 HARDEN := -fstack-protector-strong $(call _hc_cc_ok,-fstack-clash-protection) \
 	$(call _hc_cc_ok,-fcf-protection)
+# -fPIC code is built for shared objects, whose global functions another
+# object could interpose: the compiler then may not inline one global
+# function into another of the same file. Nothing here is meant to be
+# interposed (the NSS module exports its entry points only, and links the
+# rest in), so say so: the module's lookups then inline their checks.
+NOINTERPOSE := $(call _hc_cc_ok,-fno-semantic-interposition)
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) $(HARDEN) \
-	$(SANFLAGS) -fPIC -Icommon -I$(BUILD)/gen
+	$(SANFLAGS) -fPIC $(NOINTERPOSE) -Icommon -I$(BUILD)/gen
 SO_LDFLAGS := -shared -Wl,-z,defs -Wl,-z,relro,-z,now $(LDFLAGS) $(SANFLAGS)
 EXE_LDFLAGS := -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(SANFLAGS)
 

@@ -454,16 +454,13 @@ static bool same_delta(const struct hc_cache *c)
 	return there == c->dseen && (!there || same_stat(&st, &c->dst));
 }
 
-bool hc_cache_stale(struct hc_cache *c)
+/* The once-a-second part of hc_cache_stale, out of line: its struct stat
+ * and system call stay off the path every lookup takes. */
+static __attribute__((noinline, cold)) bool stale_by_stat(struct hc_cache *c,
+							    long now)
 {
 	struct stat st;
-	long now;
 
-	if (hc_cache_superseded(c) || __atomic_load_n(&c->stale, __ATOMIC_RELAXED))
-		return true;
-	now = coarse_now();
-	if (now < __atomic_load_n(&c->next_check, __ATOMIC_RELAXED))
-		return false;
 	__atomic_store_n(&c->next_check, now + 1, __ATOMIC_RELAXED);
 	/* A path that cannot be stat'ed says nothing about the mapping (after
 	 * chroot(), or a missing file between an unlink and a rename by
@@ -471,6 +468,18 @@ bool hc_cache_stale(struct hc_cache *c)
 	if (stat(c->path, &st) == 0 && (!same_stat(&st, &c->st) || !same_delta(c)))
 		__atomic_store_n(&c->stale, 1, __ATOMIC_RELAXED);
 	return __atomic_load_n(&c->stale, __ATOMIC_RELAXED) != 0;
+}
+
+bool hc_cache_stale(struct hc_cache *c)
+{
+	long now;
+
+	if (hc_cache_superseded(c) || __atomic_load_n(&c->stale, __ATOMIC_RELAXED))
+		return true;
+	now = coarse_now();
+	if (now < __atomic_load_n(&c->next_check, __ATOMIC_RELAXED))
+		return false;
+	return stale_by_stat(c, now);
 }
 
 /* With a delta: its generation, refresh time and server (the newest
@@ -511,7 +520,7 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
  * offset is used, not read again (the file may change under us). full
  * false: the passwd fields only, dn and host NULL (their strings are
  * neither measured nor touched). */
-static int fill_user(const struct hc_cache *c, uint32_t off,
+static inline __attribute__((always_inline)) int fill_user(const struct hc_cache *c, uint32_t off,
 		     const struct hc_key *k, uint32_t knoff, bool full,
 		     struct hc_user *u)
 {
@@ -558,7 +567,7 @@ static int fill_user(const struct hc_cache *c, uint32_t off,
  * name (*noff: the name's offset as read from the record and compared);
  * 0 when absent, UINT32_MAX for a bad record offset. At most nslots
  * probes, whatever the file says. */
-static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
+static inline __attribute__((always_inline)) uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 		      unsigned side, uint32_t key, uint32_t h,
 		      const struct hc_key *k, uint32_t nameoff_in_rec,
 		      uint32_t recsize, uint32_t *noff)
@@ -598,7 +607,7 @@ static uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 }
 
 /* h: the hash of k, computed once for main and delta */
-static int file_user_byname(const struct hc_cache *c, const struct hc_key *k,
+static inline __attribute__((always_inline)) int file_user_byname(const struct hc_cache *c, const struct hc_key *k,
 			    uint32_t h, bool full, struct hc_user *out)
 {
 	uint32_t noff = 0;
@@ -610,7 +619,7 @@ static int file_user_byname(const struct hc_cache *c, const struct hc_key *k,
 	return fill_user(c, off, k, noff, full, out);
 }
 
-static int file_user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
+static inline __attribute__((always_inline)) int file_user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
 			   struct hc_user *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, uid,
@@ -1281,6 +1290,30 @@ static size_t name_len(const char *name)
 	return strnlen(name, HC_MAX_NAME + 1);
 }
 
+/* The delta's answer, out of line: the main file's lookup is the one
+ * inlined into each public lookup (the common case has no delta). */
+static __attribute__((noinline)) int
+delta_user_byname(const struct hc_cache *c, const struct hc_key *k, uint32_t h,
+		  bool full, struct hc_user *out)
+{
+	int r = file_user_byname(c->delta, k, h, full, out);
+
+	if (r == 0)
+		out->index += c->n_users;
+	return r;
+}
+
+static __attribute__((noinline)) int
+delta_user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
+		 struct hc_user *out)
+{
+	int r = file_user_byuid(c->delta, uid, full, out);
+
+	if (r == 0)
+		out->index += c->n_users;
+	return r;
+}
+
 static int user_byname(const struct hc_cache *c, const char *name, size_t n,
 		       bool full, struct hc_user *out)
 {
@@ -1290,14 +1323,10 @@ static int user_byname(const struct hc_cache *c, const char *name, size_t n,
 
 	if (!name_key(name, n, &k, &h))
 		return -ENOENT;
-	if (!c->delta)
-		return file_user_byname(c, &k, h, full, out);
-	r = file_user_byname(c->delta, &k, h, full, out);
-	if (r == 0)
-		out->index += c->n_users;
-	if (r != -ENOENT)
+	if (c->delta && (r = delta_user_byname(c, &k, h, full, out)) != -ENOENT)
 		return r;
-	return main_user(c, file_user_byname(c, &k, h, full, out), out);
+	r = file_user_byname(c, &k, h, full, out);
+	return c->delta ? main_user(c, r, out) : r;
 }
 
 static int user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
@@ -1305,14 +1334,10 @@ static int user_byuid(const struct hc_cache *c, uint32_t uid, bool full,
 {
 	int r;
 
-	if (!c->delta)
-		return file_user_byuid(c, uid, full, out);
-	r = file_user_byuid(c->delta, uid, full, out);
-	if (r == 0)
-		out->index += c->n_users;
-	if (r != -ENOENT)
+	if (c->delta && (r = delta_user_byuid(c, uid, full, out)) != -ENOENT)
 		return r;
-	return main_user(c, file_user_byuid(c, uid, full, out), out);
+	r = file_user_byuid(c, uid, full, out);
+	return c->delta ? main_user(c, r, out) : r;
 }
 
 int hc_cache_user_byname(const struct hc_cache *c, const char *name,
