@@ -34,7 +34,8 @@ bench_versions() {
 		"mem_gb=$(awk '/MemTotal/ {printf "%.1f", $2/1048576}' /proc/meminfo)" \
 		"commit=$(git -C "$HC_SRC" rev-parse --short HEAD 2>/dev/null || echo none)" \
 		"nscd=$([ -x /usr/sbin/nscd ] && echo yes || echo no)" \
-		"memmon=\"$(memory_monitor)\""
+		"memmon=\"$(memory_monitor)\"" \
+		"split=$("$HCB/hcb-lookup" -V 2>/dev/null | sed -n 's/^SPLIT variant=//p')"
 }
 
 # The kernel's own memory monitor, when one runs: DAMON (kdamond) with a
@@ -319,9 +320,15 @@ group_rounds() { # n datadir
 # does, where every timed figure here moves with it). Each key of the key
 # file once (hcb-lookup -c), only inside the module's entry point
 # (--toggle-collect, callees included); the first call's open of the
-# cache is in the count, spread over the keys.
+# cache is in the count, spread over the keys. In the same run, the cache
+# lines a call brings in: callgrind's cache simulation with a last level
+# of 256 KiB, far smaller than the file (what one lookup touches of it is
+# gone by the next lookups of other keys) and large enough for what every
+# call shares (code, the handle, the shells' pool, the caller's buffer):
+# its data misses per call are the distinct cold lines of one lookup, the
+# "misses" of item 4, counted instead of timed.
 instructions() { # n datadir
-	local n=$1 d=$2 op be lib fn out calls total
+	local n=$1 d=$2 op be lib fn out calls total dl
 	command -v valgrind >/dev/null || { skip "instructions n=$n" "no valgrind"; return 1; }
 	for op in getpwnam getpwuid; do
 		for be in hcoop onemiss twomiss floor; do
@@ -329,15 +336,21 @@ instructions() { # n datadir
 			[ -f "${lib%:*}" ] && [ -s "$CACHE" ] || continue
 			fn=_nss_${lib##*:}_${op}_r
 			out=$(valgrind --tool=callgrind --toggle-collect="$fn" \
+				--cache-sim=yes --I1=32768,8,64 --D1=32768,8,64 \
+				--LL=262144,8,64 \
 				--callgrind-out-file="$W/callgrind.out" \
 				"$HCB/hcb-lookup" -k "$d/keys" -o "$op" -D "$lib" -c \
 				-l "$be" 2>/dev/null) || continue
 			calls=$(echo "$out" | sed -n 's/.* calls=\([0-9]*\).*/\1/p')
-			total=$(sed -n 's/^totals: *\([0-9]*\).*/\1/p' "$W/callgrind.out")
+			# totals: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw
+			read -r total dl < <(awk '$1 == "totals:" {print $2, $9 + $10}' \
+				"$W/callgrind.out")
 			rm -f "$W/callgrind.out"
 			[ -n "$calls" ] && [ "$calls" -gt 0 ] && [ -n "$total" ] || continue
 			rec "INSTR n=$n backend=$be op=$op calls=$calls instructions=$total" \
-				"per_call=$(awk -v t="$total" -v c="$calls" 'BEGIN {printf "%.0f", t / c}')"
+				"per_call=$(awk -v t="$total" -v c="$calls" 'BEGIN {printf "%.0f", t / c}')" \
+				"data_misses=${dl:-0}" \
+				"lines_per_call=$(awk -v t="${dl:-0}" -v c="$calls" 'BEGIN {printf "%.2f", t / c}')"
 		done
 	done
 }

@@ -4,6 +4,7 @@
  *   hcb-lookup -k KEYS -o OP [-t THREADS] [-d SECONDS] [-w SECONDS]
  *              [-b BATCH] [-m MIN_SAMPLES] [-D LIB:PREFIX] [-c] [-l LABEL]
  *              [-M BYTES]
+ *   hcb-lookup -V
  *
  * Method: after a warm-up, each thread times batches of B calls with
  * CLOCK_MONOTONIC and records batch_time / B as one sample. B is chosen
@@ -15,8 +16,11 @@
  * -c (cold): every key is used once, in key-file order, no warm-up, B = 1:
  * what a cache in front (nscd) sees as misses. -o memcpy -M BYTES times a
  * memcpy of BYTES instead of a lookup (the copy-bound reference of a big
- * group). Output: one "RESULT" line. */
+ * group). Output: one "RESULT" line. -V: one "SPLIT variant=..." line, the
+ * member split this CPU runs (hc_members_split_variant: what the big-group
+ * figures depend on), and nothing timed. */
 #include "bench.h"
+#include "cache.h"
 #include "numparse.h"
 
 #include <errno.h>
@@ -33,7 +37,7 @@
 
 struct opts {
 	const char *keys, *op, *direct, *label;
-	int threads, batch, min_samples, cold;
+	int threads, batch, min_samples, cold, variant;
 	uint32_t copy_bytes;
 	double duration, warmup;
 };
@@ -210,7 +214,7 @@ static int parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){.threads = 1, .min_samples = 5, .duration = 0.5,
 			   .warmup = 0.2, .label = "-"};
-	while (r == 0 && (c = getopt(argc, argv, "k:o:t:d:w:b:m:D:cl:M:")) != -1) {
+	while (r == 0 && (c = getopt(argc, argv, "k:o:t:d:w:b:m:D:cl:M:V")) != -1) {
 		switch (c) {
 		case 'k': o->keys = optarg; break;
 		case 'o': o->op = optarg; break;
@@ -223,10 +227,11 @@ static int parse(int argc, char **argv, struct opts *o)
 		case 'c': o->cold = 1; break;
 		case 'l': o->label = optarg; break;
 		case 'M': r = hc_parse_u32(optarg, 1, 64u << 20, &o->copy_bytes); break;
+		case 'V': o->variant = 1; break;
 		default: r = -EINVAL;
 		}
 	}
-	if (r < 0 || !o->keys || !o->op)
+	if (r < 0 || (!o->variant && (!o->keys || !o->op)))
 		return -EINVAL;
 	return 0;
 }
@@ -262,8 +267,12 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o) < 0) {
 		fprintf(stderr, "usage: hcb-lookup -k KEYS -o OP [-t N] [-d S] "
 				"[-w S] [-b B] [-m N] [-D LIB:PREFIX] [-c] [-l LABEL] "
-				"[-M BYTES]\n");
+				"[-M BYTES] | -V\n");
 		return 2;
+	}
+	if (o.variant) {
+		printf("SPLIT variant=%s\n", hc_members_split_variant());
+		return 0;
 	}
 	r = bench_keys_load(o.keys, &k);
 	op = pick_op(&o);

@@ -99,7 +99,8 @@ def header(res, out):
                        ("memory (GiB)", "mem_gb"), ("kernel", "kernel"),
                        ("glibc", "glibc"), ("slapd", "slapd"), ("gcc", "gcc"),
                        ("git commit", "commit"),
-                       ("kernel memory monitor", "memmon")]:
+                       ("kernel memory monitor", "memmon"),
+                       ("member split (getgrgid's pass)", "split")]:
         out.append("| %s | %s |" % (label, v.get(key, "?")))
     out.append("| member counts | %s |" % ", ".join(
         "{:,}".format(n) for n in res.sizes))
@@ -323,15 +324,28 @@ def instr(res, n, be, op):
     return int(r["per_call"]) if r else None
 
 
+def lines(res, n, be, op):
+    """Cold cache lines a call (callgrind's cache simulation, lib.sh
+    `instructions`), or None."""
+    r = res.find("INSTR", n=n, backend=be, op=op)
+    return float(r["lines_per_call"]) if r and "lines_per_call" in r else None
+
+
 def with_instr(res, n, m):
     """m with nss_hcoop's and the one-miss floor's getpwnam path lengths."""
     h, o = instr(res, n, "hcoop", "getpwnam"), instr(res, n, "onemiss",
                                                        "getpwnam")
     if h is None:
         return m
-    return m + "; %s instructions a call%s (callgrind)" % (
+    m += "; %s instructions a call%s" % (
         "{:,}".format(h), ", the one-miss floor {:,}".format(o)
         if o is not None else "")
+    hl, ol = lines(res, n, "hcoop", "getpwnam"), lines(res, n, "onemiss",
+                                                      "getpwnam")
+    if hl is not None:
+        m += "; %.2f cache lines a call%s" % (
+            hl, ", the one-miss floor %.2f" % ol if ol is not None else "")
+    return m + " (callgrind)"
 
 
 def floor_rows_rounds(n, q):
@@ -469,6 +483,22 @@ def onemiss_table(res, n, out):
         out.append("| op | nss_hcoop | one-miss | two-miss | floor |\n"
                    "|---|---|---|---|---|")
         out.extend(icells)
+        out.append("")
+    lcells = []
+    for op in ["getpwnam", "getpwuid"]:
+        v = [lines(res, n, be, op) for be in bes]
+        if any(x is not None for x in v):
+            lcells.append("| %s | %s |" % (op, " | ".join(
+                "%.2f" % x if x is not None else "-" for x in v)))
+    if lcells:
+        out.append("Cache lines a call brings in, in the same callgrind run "
+                   "(its cache simulation, a 256 KiB last level: the "
+                   "distinct cold lines of one lookup; the keys' own lines "
+                   "are in every column). Item 4 asks nss_hcoop for the "
+                   "one-miss floor's count.\n")
+        out.append("| op | nss_hcoop | one-miss | two-miss | floor |\n"
+                   "|---|---|---|---|---|")
+        out.extend(lcells)
         out.append("")
     if not rcells:
         return
