@@ -35,7 +35,7 @@ static int gr_lookup(enum gr_key k, const char *name, gid_t gid,
 NSS_EXPORT enum nss_status _nss_hcoop_getgrnam_r(const char *name,
 						struct group *gr, char *buf,
 						size_t buflen, int *errnop);
-enum nss_status _nss_hcoop_getgrnam_r(const char *name, struct group *gr,
+NSS_HOT enum nss_status _nss_hcoop_getgrnam_r(const char *name, struct group *gr,
 				      char *buf, size_t buflen, int *errnop)
 {
 	int saved = errno, r = -ENOENT;
@@ -52,7 +52,7 @@ enum nss_status _nss_hcoop_getgrnam_r(const char *name, struct group *gr,
 NSS_EXPORT enum nss_status _nss_hcoop_getgrgid_r(gid_t gid, struct group *gr,
 						char *buf, size_t buflen,
 						int *errnop);
-enum nss_status _nss_hcoop_getgrgid_r(gid_t gid, struct group *gr, char *buf,
+NSS_HOT enum nss_status _nss_hcoop_getgrgid_r(gid_t gid, struct group *gr, char *buf,
 				      size_t buflen, int *errnop)
 {
 	int saved = errno;

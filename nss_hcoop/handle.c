@@ -38,12 +38,10 @@ static struct hc_ref *cur;
  * never freed, so the fast path may still touch one that just died */
 static struct hc_ref *spare;
 
-void hc_nss_release(struct hc_ref *r)
+/* The last reference gone, out of line (and out of the lookups that the
+ * entry points flatten): the unmap and the lock are not the fast path. */
+static __attribute__((noinline, cold)) void ref_died(struct hc_ref *r)
 {
-	if (!r)
-		return;
-	if (__atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) != 0)
-		return;
 	/* dead: no fast path can take it back (it never counts up from 0) */
 	hc_cache_close(r->c);
 	r->c = NULL;
@@ -51,6 +49,12 @@ void hc_nss_release(struct hc_ref *r)
 	r->next = spare;
 	spare = r;
 	pthread_mutex_unlock(&cur_lock);
+}
+
+void hc_nss_release(struct hc_ref *r)
+{
+	if (r && __atomic_sub_fetch(&r->refs, 1, __ATOMIC_ACQ_REL) == 0)
+		ref_died(r);
 }
 
 /* Caller holds cur_lock. */
@@ -103,17 +107,15 @@ static struct hc_ref *ref_cur(void)
 	return r;
 }
 
-int hc_nss_acquire(struct hc_ref **out)
+/* The slow path, out of line: a stale or missing cur (r: the reference
+ * the fast path took, if any), replaced under the lock. */
+static __attribute__((noinline, cold)) int acquire_slow(struct hc_ref *r,
+							  struct hc_ref **out)
 {
-	struct hc_ref *r = ref_cur(), *old = NULL;
+	struct hc_ref *old = NULL;
 	int e = 0;
 
-	if (r && !hc_cache_stale(r->c)) {
-		*out = r;
-		return 0;
-	}
 	hc_nss_release(r);
-	/* the slow path: a stale or missing cur, replaced under the lock */
 	pthread_mutex_lock(&cur_lock);
 	if (cur && hc_cache_stale(cur->c)) {
 		old = cur;
@@ -128,6 +130,17 @@ int hc_nss_acquire(struct hc_ref **out)
 	pthread_mutex_unlock(&cur_lock);
 	hc_nss_release(old); /* takes cur_lock when it was the last one */
 	return e;
+}
+
+int hc_nss_acquire(struct hc_ref **out)
+{
+	struct hc_ref *r = ref_cur();
+
+	if (r && !hc_cache_stale(r->c)) {
+		*out = r;
+		return 0;
+	}
+	return acquire_slow(r, out);
 }
 
 /* ---- fork ---- */

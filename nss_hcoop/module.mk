@@ -5,14 +5,31 @@ NSS_SRCS := nss_hcoop/passwd.c nss_hcoop/group.c nss_hcoop/initgroups.c \
 NSS_OBJS := $(patsubst %.c,$(BUILD)/%.o,$(NSS_SRCS))
 NSS_SO := $(BUILD)/libnss_hcoop.so.2
 
-$(NSS_OBJS): ALL_CFLAGS += -fvisibility=hidden
-# -z nodelete: handle.c registers a thread-exit destructor (pthread key),
-# which must never outlive the object; NSS modules are not unloaded anyway.
+# Link-time optimisation: a lookup crosses the module's files (entry
+# point, handle, cache reader, packing, status), and NSS_HOT (nss_hcoop.h)
+# can make it one function only where the linker sees them all. The
+# module gets its own objects of the two common files it links (so no
+# other program is built -flto), and every object the module links is
+# also a plain one (-ffat-lto-objects): the test programs link NSS_OBJS
+# without LTO. Where the compiler has no -flto=auto, NSS_HOT still
+# inlines within each file.
+NSS_LTO := $(call _hc_cc_ok,-flto=auto)
+NSS_COMMON_OBJS := $(BUILD)/nss_hcoop/common/cache_reader.o \
+	$(BUILD)/nss_hcoop/common/names.o
+$(NSS_OBJS) $(NSS_COMMON_OBJS): ALL_CFLAGS += -fvisibility=hidden \
+	$(if $(NSS_LTO),$(NSS_LTO) -ffat-lto-objects)
 
-$(NSS_SO): $(NSS_OBJS) $(BUILD)/common/cache_reader.o $(BUILD)/common/names.o \
-		nss_hcoop/libnss_hcoop.map
+$(BUILD)/nss_hcoop/common/%.o: common/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SO_LDFLAGS) -Wl,-soname,libnss_hcoop.so.2 -Wl,-z,nodelete \
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# -z nodelete: handle.c registers fork handlers (pthread_atfork), which
+# must never outlive the object; NSS modules are not unloaded anyway.
+# The compile flags are given again: with LTO the code is generated here.
+$(NSS_SO): $(NSS_OBJS) $(NSS_COMMON_OBJS) nss_hcoop/libnss_hcoop.map
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -fvisibility=hidden $(NSS_LTO) $(SO_LDFLAGS) \
+		-Wl,-soname,libnss_hcoop.so.2 -Wl,-z,nodelete \
 		-Wl,--version-script=nss_hcoop/libnss_hcoop.map \
 		-o $@ $(filter %.o,$^)
 

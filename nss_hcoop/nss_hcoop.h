@@ -15,6 +15,14 @@
 #include <stddef.h>
 
 #define NSS_EXPORT __attribute__((visibility("default")))
+/* On the lookup entry points: every call they make to the module's own
+ * code is inlined into them (with the module linked -flto, across files:
+ * nss_hcoop/module.mk), so a lookup is one function with the key check,
+ * the handle, the probe, the copy and the status in registers, not six
+ * calls passing structures through memory. What must stay out (the
+ * slow and cold paths: reopening, the last release, the once-a-second
+ * stat, the log) is marked noinline where it is defined. */
+#define NSS_HOT __attribute__((flatten))
 
 
 /* A counted reference to one open cache. */

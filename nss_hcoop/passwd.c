@@ -35,7 +35,7 @@ static int pw_lookup(enum pw_key k, const char *name, size_t len, uid_t uid,
 NSS_EXPORT enum nss_status _nss_hcoop_getpwnam_r(const char *name,
 						struct passwd *pw, char *buf,
 						size_t buflen, int *errnop);
-enum nss_status _nss_hcoop_getpwnam_r(const char *name, struct passwd *pw,
+NSS_HOT enum nss_status _nss_hcoop_getpwnam_r(const char *name, struct passwd *pw,
 				      char *buf, size_t buflen, int *errnop)
 {
 	int saved = errno, r = -ENOENT;
@@ -53,7 +53,7 @@ enum nss_status _nss_hcoop_getpwnam_r(const char *name, struct passwd *pw,
 NSS_EXPORT enum nss_status _nss_hcoop_getpwuid_r(uid_t uid, struct passwd *pw,
 						char *buf, size_t buflen,
 						int *errnop);
-enum nss_status _nss_hcoop_getpwuid_r(uid_t uid, struct passwd *pw, char *buf,
+NSS_HOT enum nss_status _nss_hcoop_getpwuid_r(uid_t uid, struct passwd *pw, char *buf,
 				      size_t buflen, int *errnop)
 {
 	int saved = errno;

@@ -27,7 +27,8 @@ enum nss_status hc_nss_status(int r, int *errnop)
 	}
 }
 
-void hc_nss_log_once(const char *what, int r)
+/* cold and out of line: it runs once, never on a lookup that works */
+__attribute__((noinline, cold)) void hc_nss_log_once(const char *what, int r)
 {
 	static int logged;
 
