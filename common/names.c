@@ -23,16 +23,19 @@ size_t hc_valid_name_len(const char *name)
 
 	if (!name || !(name_class[(unsigned char)name[0]] & NAME_FIRST))
 		return 0;
-	for (i = 1; i < HC_NAME_MAX; i++) {
-		c = (unsigned char)name[i];
-		if (name_class[c] & NAME_NEXT)
-			continue;
-		/* the end, or '$' as the last byte (Samba machine accounts) */
-		if (c == 0)
-			return i;
-		return c == '$' && name[i + 1] == 0 ? i + 1 : 0;
-	}
-	return name[HC_NAME_MAX] == 0 ? HC_NAME_MAX : 0;
+	/* No length bound inside the loop (one test a byte less on every
+	 * key the NSS module is asked for): it stops at the first byte that
+	 * cannot follow, at the latest the NUL, so a run longer than a name
+	 * reads only the caller's own string, and is refused below. */
+	for (i = 1; name_class[(unsigned char)name[i]] & NAME_NEXT; i++)
+		;
+	/* the end, or '$' as the last byte (Samba machine accounts) */
+	c = (unsigned char)name[i];
+	if (c == '$' && name[i + 1] == 0)
+		i++;
+	else if (c != 0)
+		return 0;
+	return i <= HC_NAME_MAX ? i : 0;
 }
 
 bool hc_valid_name(const char *name)

@@ -20,6 +20,36 @@ static bool add_size(size_t *total, size_t n)
 	return true;
 }
 
+/* n bytes from s to d. A passwd field is most often short: up to 32
+ * bytes as two overlapping loads and stores (each of the n bytes written,
+ * none past them), no call; longer ones by memcpy. */
+static inline void copy_n(char *d, const char *s, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8 && n <= 16) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+		memcpy(d, &a, 8);
+		memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		memcpy(d, &x, 4);
+		memcpy(d + n - 4, &y, 4);
+	} else if (n > 16 && n <= 32) {
+		char lo[16], hi[16];
+
+		memcpy(lo, s, 16);
+		memcpy(hi, s + n - 16, 16);
+		memcpy(d, lo, 16);
+		memcpy(d + n - 16, hi, 16);
+	} else {
+		memcpy(d, s, n);
+	}
+}
+
 /* Copy the n bytes at s (a length the reader measured) to *p and
  * terminate them, never past end; NULL when they do not fit. The NUL is
  * written, not copied: the file may have changed since it was measured. */
@@ -29,7 +59,7 @@ static char *put_n(char **p, const char *end, const char *s, size_t n)
 
 	if ((size_t)(end - at) <= n)
 		return NULL;
-	memcpy(at, s, n);
+	copy_n(at, s, n);
 	at[n] = '\0';
 	*p += n + 1;
 	return at;
