@@ -133,8 +133,9 @@ int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
 			struct hc_user *out);
 /* The same lookups for getpwnam/getpwuid and initgroups: the passwd
  * fields (name, gecos, dir, shell and their lengths) and the record's
- * numbers, with dn and host NULL: their strings are neither checked nor
- * touched, one cache line fewer per lookup. len: strlen(name), which the
+ * numbers, with dn and host NULL and shadow_expire HC_NO_EXPIRE: the
+ * record's cold part and the strings it names are neither checked nor
+ * touched, one or two cache lines fewer per lookup. len: strlen(name), which the
  * caller measured already (hc_valid_name_len). */
 int hc_cache_passwd_byname(const struct hc_cache *c, const char *name,
 			   size_t len, struct hc_user *out);

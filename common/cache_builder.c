@@ -287,7 +287,7 @@ const uint8_t *hcb_urec(const struct hc_cache_builder *b, uint32_t i)
 
 /* A string field of the record r of b ("" for offset 0: an empty gecos). */
 static const char *rstr(const struct hc_cache_builder *b, const uint8_t *r,
-			unsigned field)
+			int field)
 {
 	uint32_t off = hc_rd32(r + field);
 
@@ -414,9 +414,10 @@ static int put_user(struct hc_cache_builder *b, const struct hc_user_in *in,
 	size = (size + 3) & ~(size_t)3;
 	if ((e = ud_reserve(d, (d->len ? d->len : HC_HDR_SIZE) + size)) < 0)
 		return e;
-	*roff = (uint32_t)d->len;
-	r = d->p + d->len;
-	memset(r, 0, size);
+	/* the record is named by its hot part, after the cold fields */
+	*roff = (uint32_t)(d->len + HC_U_COLD);
+	memset(d->p + d->len, 0, size);
+	r = d->p + *roff;
 	at = d->len + HC_UREC_SIZE;
 	dir = ud_put(d, &at, in->dir, dlen);
 	hc_wr32(r + HC_U_DIR, dir);
@@ -899,12 +900,12 @@ static void remove_keys(struct hc_cache_builder *b, uint32_t pos)
  * the last of its strings. */
 static void forget_record(struct udata *d, uint32_t off)
 {
-	uint32_t dn = hc_rd32(d->p + off + HC_U_DN);
+	uint32_t dn = hc_rd32(d->p + off + HC_U_DN), start = off - HC_U_COLD;
 	size_t end = (dn + strlen((const char *)d->p + dn) + 1 + 3) & ~(size_t)3;
 
-	memset(d->p + off, 0, end - off);
+	memset(d->p + start, 0, end - start);
 	if (end == d->len)
-		d->len = off;
+		d->len = start;
 }
 
 int hc_cache_builder_remove_user(struct hc_cache_builder *b, size_t pos)

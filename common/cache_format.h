@@ -1,4 +1,4 @@
-/* The account cache file format, version 5. Included by the writer
+/* The account cache file format, version 6. Included by the writer
  * (cache_builder.c, cache_render.c) and cache_reader.c (and by nobody
  * else: the API is cache.h).
  *
@@ -43,19 +43,25 @@
  *   0 USER_TABLE   n_users x u32: offset of each user record, in
  *                  enumeration order (getpwent walks this): the writer's
  *                  is by uid.
- *   1 USER_DATA    user records, each followed by that user's own strings
- *                  (name, gecos, home, DN) so one lookup touches one or two
- *                  cache lines; between them, zeros where the writer took a
- *                  record back (no table or index reaches them). A user record (HC_UREC_SIZE = 60 bytes):
- *                     0 name  4 gecos  8 dir  12 shell  16 dn  20 host
- *                       (string offsets; host "" = unassigned)
- *                    24 uid  28 gid  32 flags (HC_USER_*)
- *                    36 shadow_expire low u32, 40 high u32 (an i64 in days,
+ *   1 USER_DATA    user blocks, each a user record followed by that
+ *                  user's own strings (home, name unless it is the home's
+ *                  tail, gecos, DN) so one lookup touches one or two cache
+ *                  lines; between them, zeros where the writer took a
+ *                  record back (no table or index reaches them). A user
+ *                  record is HC_UREC_SIZE = 60 bytes: a cold part of
+ *                  HC_U_COLD = 16 bytes, then the hot part. A record's
+ *                  offset (in USER_TABLE, the indexes, GROUP_TABLE) names
+ *                  its hot part, so the fields getpwnam needs and the
+ *                  strings after them are one contiguous run (v6):
+ *                   -16 dn  -12 host (string offsets; host "" = unassigned)
+ *                    -8 shadow_expire low u32, -4 high u32 (an i64 in days,
  *                       INT64_MIN = none)
- *                    44 first: index into GIDS of this user's group list
- *                    48 ngroups
- *                    52 index: the record's position in USER_TABLE
- *                    56 upg: 0, or 1 + the GROUP_TABLE position of this
+ *                     0 name  4 gecos  8 dir  12 shell (string offsets)
+ *                    16 uid  20 gid  24 flags (HC_USER_*)
+ *                    28 first: index into GIDS of this user's group list
+ *                    32 ngroups
+ *                    36 index: the record's position in USER_TABLE
+ *                    40 upg: 0, or 1 + the GROUP_TABLE position of this
  *                       user's compact private group (below)
  *   2 GROUP_TABLE  n_groups x u32: offset of each group record, in
  *                  enumeration order (the writer's is by gid).
@@ -168,6 +174,9 @@
  *   table entry. v5: packed groups (a group record carries one member
  *   block instead of an array of member string offsets) and delta files
  *   (base_generation, the SUPERSEDED section and the 152-byte header).
+ *   v6: the user record's cold fields (dn, host, expiry) before the
+ *   offset that names it, so a passwd lookup reads 44 bytes of record
+ *   and then its strings, not 60 (one cache line fewer on most lookups).
  *   An older file is refused like any other version until hcoop-sync
  *   rewrites it.
  */
@@ -193,7 +202,7 @@
 
 #define HC_CACHE_MAGIC "HCOOPC1\n"
 #define HC_CACHE_MAGIC_LEN 8
-#define HC_CACHE_VERSION 5u
+#define HC_CACHE_VERSION 6u
 #define HC_BOM 0x01020304u
 
 #define HC_HDR_SIZE 152u
@@ -273,23 +282,26 @@ static inline void hc_wr64(uint8_t *p, uint64_t v)
 /* The suffix of the delta file's path: CACHE + ".delta". */
 #define HC_DELTA_SUFFIX ".delta"
 
+/* A user record: HC_U_COLD bytes before the offset that names it (the
+ * fields PAM and hcoopctl want: negative offsets), HC_UREC_SIZE in all. */
 #define HC_UREC_SIZE 60u
+#define HC_U_COLD 16u
 enum {
+	HC_U_DN = -16,
+	HC_U_HOST = -12,
+	HC_U_EXPIRE_LO = -8,
+	HC_U_EXPIRE_HI = -4,
 	HC_U_NAME = 0,
 	HC_U_GECOS = 4,
 	HC_U_DIR = 8,
 	HC_U_SHELL = 12,
-	HC_U_DN = 16,
-	HC_U_HOST = 20,
-	HC_U_UID = 24,
-	HC_U_GID = 28,
-	HC_U_FLAGS = 32,
-	HC_U_EXPIRE_LO = 36,
-	HC_U_EXPIRE_HI = 40,
-	HC_U_GFIRST = 44,
-	HC_U_NGROUPS = 48,
-	HC_U_INDEX = 52,
-	HC_U_UPG = 56,
+	HC_U_UID = 16,
+	HC_U_GID = 20,
+	HC_U_FLAGS = 24,
+	HC_U_GFIRST = 28,
+	HC_U_NGROUPS = 32,
+	HC_U_INDEX = 36,
+	HC_U_UPG = 40,
 };
 
 #define HC_GREC_SIZE 24u

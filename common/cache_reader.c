@@ -167,6 +167,18 @@ static inline const uint8_t *rec_at(const struct hc_cache *c, int s,
 	return c->map + off;
 }
 
+/* The user record named by off (cache_format.h: HC_U_COLD bytes of it
+ * lie before off), wholly inside USER_DATA; the pointer is map + off. */
+static inline const uint8_t *urec_at(const struct hc_cache *c, uint32_t off)
+{
+	const uint8_t *r;
+
+	if (off < HC_U_COLD)
+		return NULL;
+	r = rec_at(c, HC_SEC_USER_DATA, off - HC_U_COLD, HC_UREC_SIZE);
+	return r ? r + HC_U_COLD : NULL;
+}
+
 /* A user record's own strings follow it: fetch their cache line in
  * parallel with the record's, not after it. A prefetch never faults; the
  * bound only keeps the pointer arithmetic inside the mapping. */
@@ -518,13 +530,14 @@ int hc_cache_info(const struct hc_cache *c, struct hc_cache_info *out)
 /* The user record at off. With k, its name is k's: the probe compared
  * the name at the offset it read from this record (knoff) and that
  * offset is used, not read again (the file may change under us). full
- * false: the passwd fields only, dn and host NULL (their strings are
- * neither measured nor touched). */
+ * false: the passwd fields only, dn and host NULL and no expiry (the
+ * record's cold part, before off, and the strings it names are neither
+ * read nor touched). */
 static inline __attribute__((always_inline)) int fill_user(const struct hc_cache *c, uint32_t off,
 		     const struct hc_key *k, uint32_t knoff, bool full,
 		     struct hc_user *u)
 {
-	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
+	const uint8_t *r = urec_at(c, off);
 	uint64_t exp;
 
 	if (!r)
@@ -541,19 +554,21 @@ static inline __attribute__((always_inline)) int fill_user(const struct hc_cache
 	u->dir = str_len_at(c, hc_rd32(r + HC_U_DIR), HC_MAX_PATH, &u->dir_len);
 	u->shell = str_len_at(c, hc_rd32(r + HC_U_SHELL), HC_MAX_PATH, &u->shell_len);
 	u->dn = u->host = NULL;
+	u->shadow_expire = HC_NO_EXPIRE;
 	if (full) {
 		u->dn = str_at(c, hc_rd32(r + HC_U_DN), HC_MAX_DN);
 		u->host = str_at(c, hc_rd32(r + HC_U_HOST), HC_MAX_HOST);
 		if (!u->dn || !u->host)
 			return -EBADMSG;
+		exp = hc_rd32(r + HC_U_EXPIRE_LO) |
+		      (uint64_t)hc_rd32(r + HC_U_EXPIRE_HI) << 32;
+		u->shadow_expire = (int64_t)exp;
 	}
 	if (!u->name || !u->gecos || !u->dir || !u->shell)
 		return -EBADMSG;
 	u->uid = hc_rd32(r + HC_U_UID);
 	u->gid = hc_rd32(r + HC_U_GID);
 	u->flags = hc_rd32(r + HC_U_FLAGS);
-	exp = hc_rd32(r + HC_U_EXPIRE_LO) | (uint64_t)hc_rd32(r + HC_U_EXPIRE_HI) << 32;
-	u->shadow_expire = (int64_t)exp;
 	u->ngroups = hc_rd32(r + HC_U_NGROUPS);
 	u->index = hc_rd32(r + HC_U_INDEX);
 	if (u->index >= c->n_users)
@@ -570,10 +585,9 @@ static inline __attribute__((always_inline)) int fill_user(const struct hc_cache
 static inline __attribute__((always_inline)) uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 		      unsigned side, uint32_t key, uint32_t h,
 		      const struct hc_key *k, uint32_t nameoff_in_rec,
-		      uint32_t recsize, uint32_t *noff)
+		      uint32_t *noff)
 {
 	const uint8_t *tab = c->map + c->sec[sec].off;
-	int dsec = sec == HC_SEC_INDEX_USER ? HC_SEC_USER_DATA : HC_SEC_GROUP_DATA;
 	uint32_t i, pos, roff, n;
 
 	if (nslots == 0)
@@ -591,7 +605,9 @@ static inline __attribute__((always_inline)) uint32_t probe(const struct hc_cach
 				return roff;
 			/* the name may lie on the record's next line */
 			prefetch_strings(c, roff);
-			r = rec_at(c, dsec, roff, recsize);
+			r = sec == HC_SEC_INDEX_USER
+				    ? urec_at(c, roff)
+				    : rec_at(c, HC_SEC_GROUP_DATA, roff, HC_GREC_SIZE);
 			if (!r)
 				return UINT32_MAX;
 			n = hc_rd32(r + nameoff_in_rec);
@@ -612,7 +628,7 @@ static inline __attribute__((always_inline)) int file_user_byname(const struct h
 {
 	uint32_t noff = 0;
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			     k, HC_U_NAME, HC_UREC_SIZE, &noff);
+			     k, HC_U_NAME, &noff);
 
 	if (off == 0)
 		return -ENOENT;
@@ -623,7 +639,7 @@ static inline __attribute__((always_inline)) int file_user_byuid(const struct hc
 			   struct hc_user *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, uid,
-			     hc_hash_id(uid), NULL, 0, 0, NULL);
+			     hc_hash_id(uid), NULL, 0, NULL);
 	int r;
 
 	if (off == 0)
@@ -652,9 +668,7 @@ static int file_user_group(const struct hc_cache *c, const struct hc_user *u,
 
 	if (u->index >= c->n_users)
 		return -EINVAL;
-	r = rec_at(c, HC_SEC_USER_DATA,
-		   hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
-		   HC_UREC_SIZE);
+	r = urec_at(c, hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index));
 	if (!r)
 		return -EBADMSG;
 	if (i >= hc_rd32(r + HC_U_NGROUPS))
@@ -723,7 +737,7 @@ static uint32_t group_table(const struct hc_cache *c, uint32_t i)
 static int fill_upg(const struct hc_cache *c, uint32_t off, uint32_t i,
 		    bool from_table, struct hc_group *g)
 {
-	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
+	const uint8_t *r = urec_at(c, off);
 
 	if (!r || i >= c->n_groups ||
 	    (from_table && hc_rd32(r + HC_U_UPG) != i + 1))
@@ -745,7 +759,7 @@ static int fill_upg(const struct hc_cache *c, uint32_t off, uint32_t i,
 static int upg_of_user(const struct hc_cache *c, uint32_t off,
 		       struct hc_group *g)
 {
-	const uint8_t *r = rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE);
+	const uint8_t *r = urec_at(c, off);
 	uint32_t upg;
 
 	if (!r)
@@ -758,7 +772,7 @@ static int upg_of_user(const struct hc_cache *c, uint32_t off,
 
 static bool in_user_data(const struct hc_cache *c, uint32_t off)
 {
-	return rec_at(c, HC_SEC_USER_DATA, off, HC_UREC_SIZE) != NULL;
+	return urec_at(c, off) != NULL;
 }
 
 static int file_group_byname(const struct hc_cache *c, const struct hc_key *k,
@@ -766,12 +780,12 @@ static int file_group_byname(const struct hc_cache *c, const struct hc_key *k,
 {
 	uint32_t noff;
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_HASH, h, h,
-			     k, HC_G_NAME, HC_GREC_SIZE, &noff);
+			     k, HC_G_NAME, &noff);
 	int r;
 
 	if (off == 0) {
 		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			    k, HC_U_NAME, HC_UREC_SIZE, &noff);
+			    k, HC_U_NAME, &noff);
 		if (off == 0)
 			return -ENOENT;
 		r = upg_of_user(c, off, out);
@@ -788,12 +802,12 @@ static int file_group_bygid(const struct hc_cache *c, uint32_t gid,
 			    struct hc_group *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_ID, gid,
-			     hc_hash_id(gid), NULL, 0, 0, NULL);
+			     hc_hash_id(gid), NULL, 0, NULL);
 	int r;
 
 	if (off == 0) {
 		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, gid,
-			    hc_hash_id(gid), NULL, 0, 0, NULL);
+			    hc_hash_id(gid), NULL, 0, NULL);
 		if (off == 0)
 			return -ENOENT;
 		r = upg_of_user(c, off, out);
@@ -1173,9 +1187,7 @@ static int key_list(const struct hc_cache *c, const struct hc_user *u,
 	*n = 0;
 	if (u->index >= c->n_users)
 		return -EINVAL;
-	r = rec_at(c, HC_SEC_USER_DATA,
-		   hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index),
-		   HC_UREC_SIZE);
+	r = urec_at(c, hc_rd32(c->map + c->sec[HC_SEC_USER_TABLE].off + 4 * (size_t)u->index));
 	if (!r || str_at(c, hc_rd32(r + HC_U_NAME), HC_MAX_NAME) != u->name)
 		return -EBADMSG;
 	off = hc_rd32(c->map + k->off + 4 * (size_t)u->index);

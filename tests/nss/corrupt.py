@@ -65,7 +65,7 @@ gt_off, gt_size = struct.unpack_from("<II", data, SEC0 + 16)
 for k in range(min(8, ut_size // 4)):
     rec = struct.unpack_from("<I", data, ut_off + 4 * k)[0]
     for v in (0xffffffff, gt_size // 4 + 1, gt_size // 4, 1, 0):
-        emit("upg-%d-%x" % (k, v), put32(data, rec + 56, v, fix=False))
+        emit("upg-%d-%x" % (k, v), put32(data, rec + 40, v, fix=False))
 for k in range(min(8, gt_size // 4)):
     rec = struct.unpack_from("<I", data, ut_off + 4 * k)[0]
     emit("gtab-%d-user" % k, put32(data, gt_off + 4 * k, rec, fix=False))

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Write hostile variants of a valid cache file (one that has a group
 "big" with many members and a user "alice") into a directory: the packed
-member block of "big" (format v5), or one of alice's strings, being one
+member block of "big" (format v5 and later), or one of alice's strings, being one
 long run of non-NUL bytes appended to the file (LEN bytes, default 8 MiB,
 then the final NUL), with the header's file size and checksum fixed so the
 file passes open and reaches the per-lookup checks. For the block,
@@ -72,7 +72,8 @@ struct.pack_into("<I", d, 28, checksum(d))
 open(os.path.join(out, "long-members"), "wb").write(d)
 
 u = find_user(data, "alice")
-for field, at in (("name", 0), ("gecos", 4), ("dir", 8), ("shell", 12), ("dn", 16), ("host", 20)):
+# the user record's fields (v6: dn and host before the offset naming it)
+for field, at in (("name", 0), ("gecos", 4), ("dir", 8), ("shell", 12), ("dn", -16), ("host", -12)):
     d, run = with_run(data)
     struct.pack_into("<I", d, u + at, run)
     open(os.path.join(out, "long-user-" + field), "wb").write(d)

@@ -30,7 +30,7 @@ def find_group(d, name):
             return rec
     sys.exit("packed.py: no group %s with a record" % name)
 
-assert struct.unpack_from("<I", data, 8)[0] == 5, "packed.py knows format v5"
+assert struct.unpack_from("<I", data, 8)[0] == 6, "packed.py knows format v6"
 rec = find_group(data, group)
 n, boff, blen = struct.unpack_from("<III", data, rec + G_NMEMBERS)
 gd_off, gd_size = sec(data, 3)
