@@ -106,18 +106,20 @@
  *                  Strings may also live in USER_DATA; a user name that is
  *                  the tail of its home ("/home/alice") points into it.
  *   6 INDEX_USER   hash index, open addressing with linear probing:
- *   7 INDEX_GROUP  any number of 16-byte slots (the writer uses
- *                  n + n/4 + 1 for n users or non-compact groups: a
- *                  load of 0.8; exact-size, not a power of two, to keep
- *                  the file small):
- *                     0 name hash (hc_hash_name)  4 record offset by name
- *                     8 uid or gid                12 record offset by id
- *                  Each slot holds two independent entries (name side and
- *                  id side), so the by-name table and by-id table share a
- *                  cache-friendly array. Record offset 0 = empty. The
- *                  name side starts at hc_slot(hc_hash_name(name), nslots),
+ *   7 INDEX_GROUP  any number of slots (the writer uses n + n/4 + 1 for
+ *                  n users or non-compact groups: a load of 0.8;
+ *                  exact-size, not a power of two, to keep the file
+ *                  small), 16 bytes each, as two tables (v6): first
+ *                  nslots name entries, then nslots id entries, each
+ *                  8 bytes (HC_IENT_SIZE):
+ *                     0 name hash (hc_hash_name) or uid/gid
+ *                     4 record offset
+ *                  A lookup by name reads only name entries (three at a
+ *                  load of 0.8: one line, two less often than with both
+ *                  sides in one slot). Record offset 0 = empty. The name
+ *                  side starts at hc_slot(hc_hash_name(name), nslots),
  *                  the id side at hc_slot(hc_hash_id(id), nslots); probing
- *                  goes to the next slot (wrapping) until an empty entry
+ *                  goes to the next entry (wrapping) until an empty entry
  *                  or a match, and never more than nslots times. The hash
  *                  or id is compared before any record is touched, so a
  *                  miss almost never reads a record or a string.
@@ -176,7 +178,9 @@
  *   (base_generation, the SUPERSEDED section and the 152-byte header).
  *   v6: the user record's cold fields (dn, host, expiry) before the
  *   offset that names it, so a passwd lookup reads 44 bytes of record
- *   and then its strings, not 60 (one cache line fewer on most lookups).
+ *   and then its strings, not 60 (one cache line fewer on most lookups);
+ *   each index as a name table and an id table, not one table of slots
+ *   holding both.
  *   An older file is refused like any other version until hcoop-sync
  *   rewrites it.
  */
@@ -314,13 +318,18 @@ enum {
 	HC_G_INDEX = 20,
 };
 
+/* An index: nslots x HC_SLOT_SIZE bytes, the name side's nslots
+ * entries, then the id side's. */
 #define HC_SLOT_SIZE 16u
-enum {
-	HC_S_HASH = 0,
-	HC_S_NAMEREC = 4,
-	HC_S_ID = 8,
-	HC_S_IDREC = 12,
-};
+#define HC_IENT_SIZE 8u
+enum { HC_S_HASH = 0, HC_S_ID = 1 }; /* the sides */
+enum { HC_IENT_KEY = 0, HC_IENT_REC = 4 };
+
+/* The byte offset in an index of nslots slots of entry pos of a side. */
+static inline size_t hc_ient(uint32_t nslots, unsigned side, uint32_t pos)
+{
+	return ((size_t)side * nslots + pos) * HC_IENT_SIZE;
+}
 
 static inline uint32_t hc_fmix32(uint32_t h)
 {

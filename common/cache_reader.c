@@ -594,13 +594,13 @@ static inline __attribute__((always_inline)) uint32_t probe(const struct hc_cach
 		return 0;
 	pos = hc_slot(h, nslots);
 	for (i = 0; i < nslots; i++) {
-		const uint8_t *slot = tab + (size_t)pos * HC_SLOT_SIZE;
+		const uint8_t *ent = tab + hc_ient(nslots, side, pos);
 		const uint8_t *r;
 
-		roff = hc_rd32(slot + side + 4);
+		roff = hc_rd32(ent + HC_IENT_REC);
 		if (roff == 0)
 			return 0;
-		if (hc_rd32(slot + side) == key) {
+		if (hc_rd32(ent + HC_IENT_KEY) == key) {
 			if (!k)
 				return roff;
 			/* the name may lie on the record's next line */

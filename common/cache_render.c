@@ -275,15 +275,15 @@ static void index_put(uint8_t *tab, uint32_t nslots, unsigned side,
 	uint32_t pos = hc_slot(h, nslots), used;
 
 	for (;;) {
-		memcpy(&used, tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4,
+		memcpy(&used, tab + hc_ient(nslots, side, pos) + HC_IENT_REC,
 		       sizeof(used));
 		if (used == 0)
 			break;
 		if (++pos == nslots)
 			pos = 0;
 	}
-	hc_wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side, key);
-	hc_wr32(tab + (uint64_t)pos * HC_SLOT_SIZE + side + 4, roff);
+	hc_wr32(tab + hc_ient(nslots, side, pos) + HC_IENT_KEY, key);
+	hc_wr32(tab + hc_ient(nslots, side, pos) + HC_IENT_REC, roff);
 }
 
 /* One index section: written in hash order (random), so all of it is
