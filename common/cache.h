@@ -135,8 +135,8 @@ int hc_cache_user_byuid(const struct hc_cache *c, uint32_t uid,
  * fields (name, gecos, dir, shell and their lengths) and the record's
  * numbers, with dn and host NULL and shadow_expire HC_NO_EXPIRE: the
  * record's cold part and the strings it names are neither checked nor
- * touched, one or two cache lines fewer per lookup. len: strlen(name), which the
- * caller measured already (hc_valid_name_len). */
+ * touched, one or two cache lines fewer per lookup. len: strlen(name),
+ * which the caller measured already (hc_valid_name_len). */
 int hc_cache_passwd_byname(const struct hc_cache *c, const char *name,
 			   size_t len, struct hc_user *out);
 int hc_cache_passwd_byuid(const struct hc_cache *c, uint32_t uid,

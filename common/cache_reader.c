@@ -584,8 +584,7 @@ static inline __attribute__((always_inline)) int fill_user(const struct hc_cache
  * probes, whatever the file says. */
 static inline __attribute__((always_inline)) uint32_t probe(const struct hc_cache *c, int sec, uint32_t nslots,
 		      unsigned side, uint32_t key, uint32_t h,
-		      const struct hc_key *k, uint32_t nameoff_in_rec,
-		      uint32_t *noff)
+		      const struct hc_key *k, uint32_t *noff)
 {
 	const uint8_t *tab = c->map + c->sec[sec].off;
 	uint32_t i, pos, roff, n;
@@ -605,12 +604,13 @@ static inline __attribute__((always_inline)) uint32_t probe(const struct hc_cach
 				return roff;
 			/* the name may lie on the record's next line */
 			prefetch_strings(c, roff);
+			/* the record kind follows from the index */
 			r = sec == HC_SEC_INDEX_USER
 				    ? urec_at(c, roff)
 				    : rec_at(c, HC_SEC_GROUP_DATA, roff, HC_GREC_SIZE);
 			if (!r)
 				return UINT32_MAX;
-			n = hc_rd32(r + nameoff_in_rec);
+			n = hc_rd32(r + (sec == HC_SEC_INDEX_USER ? HC_U_NAME : HC_G_NAME));
 			if (str_is(c, n, k->name, k->len)) {
 				*noff = n;
 				return roff;
@@ -628,7 +628,7 @@ static inline __attribute__((always_inline)) int file_user_byname(const struct h
 {
 	uint32_t noff = 0;
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			     k, HC_U_NAME, &noff);
+			     k, &noff);
 
 	if (off == 0)
 		return -ENOENT;
@@ -639,7 +639,7 @@ static inline __attribute__((always_inline)) int file_user_byuid(const struct hc
 			   struct hc_user *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, uid,
-			     hc_hash_id(uid), NULL, 0, NULL);
+			     hc_hash_id(uid), NULL, NULL);
 	int r;
 
 	if (off == 0)
@@ -780,12 +780,12 @@ static int file_group_byname(const struct hc_cache *c, const struct hc_key *k,
 {
 	uint32_t noff;
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_HASH, h, h,
-			     k, HC_G_NAME, &noff);
+			     k, &noff);
 	int r;
 
 	if (off == 0) {
 		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_HASH, h, h,
-			    k, HC_U_NAME, &noff);
+			    k, &noff);
 		if (off == 0)
 			return -ENOENT;
 		r = upg_of_user(c, off, out);
@@ -802,12 +802,12 @@ static int file_group_bygid(const struct hc_cache *c, uint32_t gid,
 			    struct hc_group *out)
 {
 	uint32_t off = probe(c, HC_SEC_INDEX_GROUP, c->gslots, HC_S_ID, gid,
-			     hc_hash_id(gid), NULL, 0, NULL);
+			     hc_hash_id(gid), NULL, NULL);
 	int r;
 
 	if (off == 0) {
 		off = probe(c, HC_SEC_INDEX_USER, c->uslots, HC_S_ID, gid,
-			    hc_hash_id(gid), NULL, 0, NULL);
+			    hc_hash_id(gid), NULL, NULL);
 		if (off == 0)
 			return -ENOENT;
 		r = upg_of_user(c, off, out);
