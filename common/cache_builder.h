@@ -189,5 +189,9 @@ int hcb_replace_file(const char *path, const struct hcb_content *c,
  * c->keep bytes), its fd (closed here) and name. */
 int hcb_replace_with(const char *path, int fd, const char *tmp,
 		     const struct hcb_content *c, int also);
+/* fd, n bytes just fsynced: its page cache read back in huge folios
+ * where the kernel has them and the file is large (cache_folios.c). Best
+ * effort, nothing to report. */
+void hcb_warm_huge(int fd, size_t n);
 
 #endif

@@ -250,6 +250,8 @@ int hcb_replace_with(const char *path, int fd, const char *tmp,
 		r = -errno;
 		goto discard;
 	}
+	/* before the rename: no reader has mapped a page of it yet */
+	hcb_warm_huge(fd, c->n);
 	if (close(fd) < 0) {
 		fd = -1;
 		r = -errno;

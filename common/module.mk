@@ -6,7 +6,7 @@ CORE_SRCS := common/config.c common/config_table.c common/config_check.c \
 	common/config_dump.c common/config_trust.c common/secret.c \
 	common/numparse.c common/escape.c common/log.c common/names.c \
 	common/errbuf.c common/cache_reader.c common/cache_builder.c common/cache_render.c common/cache_replace.c \
-	common/child.c common/hoststat.c common/skiplist.c \
+	common/cache_folios.c common/child.c common/hoststat.c common/skiplist.c \
 	common/hidx.c common/strmap.c common/localdb.c common/fileio.c
 LDAP_SRCS := common/ldap_conn.c common/ldap_ops.c
 CORE_SRCS += common/heartbeat.c

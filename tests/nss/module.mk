@@ -2,7 +2,7 @@
 # (also a ThreadSanitizer build), and the benchmark driver.
 MKCACHE := $(BUILD)/tests/hcoop-mkcache
 MKCACHE_OBJS := $(BUILD)/tests/nss/mkcache.o $(BUILD)/common/cache_reader.o \
-	$(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o $(BUILD)/common/numparse.o
+	$(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/cache_folios.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o $(BUILD)/common/numparse.o
 
 $(MKCACHE): $(MKCACHE_OBJS)
 	@mkdir -p $(dir $@)
@@ -20,7 +20,7 @@ TEST_BINS += $(NSS_DLOPEN)
 # ThreadSanitizer build (clang) of the same sources.
 NSS_STRESS := $(BUILD)/tests/nss-stress
 $(NSS_STRESS): $(BUILD)/tests/nss/stress.o $(NSS_OBJS) $(BUILD)/common/cache_reader.o \
-		$(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o $(BUILD)/common/names.o
+		$(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/cache_folios.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o $(BUILD)/common/names.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
 
@@ -28,7 +28,7 @@ $(NSS_STRESS): $(BUILD)/tests/nss/stress.o $(NSS_OBJS) $(BUILD)/common/cache_rea
 # like the stress.
 NSS_LIFETIME := $(BUILD)/tests/nss-lifetime
 $(NSS_LIFETIME): $(BUILD)/tests/nss/lifetime.o $(NSS_OBJS) $(BUILD)/common/cache_reader.o \
-		$(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o $(BUILD)/common/names.o
+		$(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/cache_folios.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o $(BUILD)/common/names.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -pthread -o $@ $^
 TEST_BINS += $(NSS_LIFETIME)
@@ -44,7 +44,7 @@ TEST_BINS += $(NSS_TIMING)
 TSAN_CC ?= clang
 NSS_STRESS_TSAN := $(BUILD)/tests/nss-stress-tsan
 $(NSS_STRESS_TSAN): tests/nss/stress.c $(NSS_SRCS) common/cache_reader.c \
-		common/cache_builder.c common/cache_render.c common/cache_replace.c common/fileio.c common/hidx.c common/names.c common/cache.h \
+		common/cache_builder.c common/cache_render.c common/cache_replace.c common/cache_folios.c common/fileio.c common/hidx.c common/names.c common/cache.h \
 		common/cache_format.h common/hidx.h common/cache_builder.h \
 		nss_hcoop/nss_hcoop.h
 	@mkdir -p $(dir $@)
@@ -63,7 +63,7 @@ TEST_BINS += $(NSS_PERF)
 # hcoop-cachebench: a measuring tool (not a test): the cache writer's own
 # fill and write time, apart from spec parsing.
 CACHEBENCH := $(BUILD)/tests/hcoop-cachebench
-$(CACHEBENCH): $(BUILD)/tests/nss/cachebench.o $(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o
+$(CACHEBENCH): $(BUILD)/tests/nss/cachebench.o $(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/cache_folios.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 TEST_BINS += $(CACHEBENCH)

@@ -1,0 +1,69 @@
+#!/bin/bash
+# A large cache file is left in the page cache in huge folios (issue 13,
+# common/cache_folios.c), so a reader maps it with 2 MiB entries: where
+# the kernel and the filesystem of the test's temp dir can hold a file's
+# pages in huge folios at all (probed first, independently of our code),
+# a reader of a 48 MiB cache written by hcoop-mkcache maps at least 3/4
+# of it with PMD entries. Without the read-back the folios the writer
+# leaves are mapped so for under a tenth of it (4 of 46 MiB, measured
+# here). The file's bytes are those of the same spec written to tmpfs,
+# where no read-back happens.
+source "$(dirname "$0")/../lib/tap.sh"
+source "$HC_SRC/tests/nss/lib.sh"
+T=$(hc_tmpdir)
+
+# FilePmdMapped (KiB) of a mapping of the whole file $1 in a process that
+# has touched every page of it; with "probe", the pages are first dropped
+# and read back through a MADV_HUGEPAGE mapping (what the kernel can do).
+pmd_kib() { # file [probe]
+	python3 - "$@" <<'EOF'
+import mmap, os, sys
+path = sys.argv[1]
+probe = len(sys.argv) > 2
+fd = os.open(path, os.O_RDONLY)
+size = os.fstat(fd).st_size
+if probe:
+    os.fsync(fd)
+    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+m = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ)
+if probe:
+    m.madvise(mmap.MADV_HUGEPAGE)
+s = 0
+for off in range(0, size, 4096):
+    s += m[off]
+real = os.path.realpath(path)
+kib, inside = 0, False
+with open("/proc/self/smaps") as f:
+    for line in f:
+        first = line.split()[0] if line.strip() else ""
+        if "-" in first and not first.endswith(":"):
+            inside = line.rstrip().endswith(real)
+        elif inside and line.startswith("FilePmdMapped:"):
+            kib = int(line.split()[1])
+print(kib)
+EOF
+}
+
+head -c $((8 << 20)) /dev/urandom >"$T/probe"
+probe=$(pmd_kib "$T/probe" probe)
+[ "${probe:-0}" -gt 0 ] ||
+	skip_all "this kernel or the filesystem of $T keeps no file in huge folios (a MADV_HUGEPAGE read-back of 8 MiB: ${probe:-?} KiB mapped with PMD entries)"
+diag "probe: $probe KiB of 8192 mapped with PMD entries"
+
+nss_spec 250000 0 >"$T/spec"
+check "hcoop-mkcache writes a large cache" "$MKCACHE" -g 7 -s ldap.test "$T/cache" <"$T/spec"
+size=$(stat -c %s "$T/cache")
+diag "cache: $size bytes"
+check "the cache is over the 32 MiB below which nothing is read back" test "$size" -gt $((32 << 20))
+got=$(pmd_kib "$T/cache")
+need=$((size / 1024 * 3 / 4))
+check "a reader maps $got KiB of its $((size / 1024)) KiB with PMD entries (at least 3/4)" \
+	test "${got:-0}" -ge "$need"
+
+shm=$(mktemp -d /dev/shm/hcoop-folios.XXXXXX)
+hc_on_exit "rm -rf '$shm'"
+check "the same spec written to tmpfs" "$MKCACHE" -g 7 -s ldap.test "$shm/cache" <"$T/spec"
+# the header holds the write's time: the rest must be the same bytes
+check "the bytes after the header are the same" cmp -i 152 "$T/cache" "$shm/cache"
+check "alice is found in the large cache" sh -c \
+	"'$MKCACHE' -d '$T/cache' | grep -q '^U:alice:10001:'"
