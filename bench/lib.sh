@@ -577,6 +577,16 @@ login_bench() { # datadir
 		skip "login-first" "PAM cycle failed: $(tail -1 "$d/login.err" | tr '"' _)"
 }
 
+# How much of the cache the lookups below find mapped with 2 MiB entries
+# (huge folios: hcoop-sync(8), common/cache_folios.c), as any reader maps
+# it: the TLB misses of every lookup depend on it.
+cache_folios() { # n
+	local out
+	[ -s "$CACHE" ] || return 1
+	out=$("$HC_SRC/tests/lib/pmd_kib.py" "$CACHE") &&
+		rec "FOLIOS n=$1 pmd_kib=${out% *} size_kib=${out#* }"
+}
+
 # One member count: data, slapd, sync, lookups, memory, persist, nscd.
 bench_size() { # n first
 	local n=$1 first=$2 d=$W/n$1 conf
@@ -589,6 +599,7 @@ bench_size() { # n first
 	cp "$conf" /etc/hcoop.conf
 	say "N=$n: hcoop-sync --once"
 	sync_once "$n" "$d" "$conf"
+	cache_folios "$n"
 	ldapsearch_baseline "$n"
 	say "N=$n: lookups"
 	files_setup "$d"

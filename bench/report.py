@@ -608,6 +608,13 @@ def sync_section(res, n, out):
                    "(same writer): %s, %.2f× the %s of passwd+group text"
                    % (size(c["cache_bytes"]), int(c["cache_bytes"]) / text,
                       size(text)))
+    f = res.find("FOLIOS", n=n)
+    if f:
+        out.append("- the cache as a reader maps it: %s of its %s with 2 MiB "
+                   "entries (huge folios: hcoop-sync(8); files under 32 MiB "
+                   "are left as written)"
+                   % (size(int(f["pmd_kib"]) * 1024),
+                      size(int(f["size_kib"]) * 1024)))
     for kind, label in [("PERSIST", "persist mode, ldapmodify → getpwnam"),
                         ("NSCDCHANGE", "through nscd, ldapmodify → getpwnam")]:
         p = res.find(kind, n=n)

@@ -12,36 +12,9 @@ source "$(dirname "$0")/../lib/tap.sh"
 source "$HC_SRC/tests/nss/lib.sh"
 T=$(hc_tmpdir)
 
-# FilePmdMapped (KiB) of a mapping of the whole file $1 in a process that
-# has touched every page of it; with "probe", the pages are first dropped
-# and read back through a MADV_HUGEPAGE mapping (what the kernel can do).
+# KiB of a file a reader maps with PMD entries (tests/lib/pmd_kib.py)
 pmd_kib() { # file [probe]
-	python3 - "$@" <<'EOF'
-import mmap, os, sys
-path = sys.argv[1]
-probe = len(sys.argv) > 2
-fd = os.open(path, os.O_RDONLY)
-size = os.fstat(fd).st_size
-if probe:
-    os.fsync(fd)
-    os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-m = mmap.mmap(fd, size, mmap.MAP_SHARED, mmap.PROT_READ)
-if probe:
-    m.madvise(mmap.MADV_HUGEPAGE)
-s = 0
-for off in range(0, size, 4096):
-    s += m[off]
-real = os.path.realpath(path)
-kib, inside = 0, False
-with open("/proc/self/smaps") as f:
-    for line in f:
-        first = line.split()[0] if line.strip() else ""
-        if "-" in first and not first.endswith(":"):
-            inside = line.rstrip().endswith(real)
-        elif inside and line.startswith("FilePmdMapped:"):
-            kib = int(line.split()[1])
-print(kib)
-EOF
+	"$HC_SRC/tests/lib/pmd_kib.py" "$@" | cut -d' ' -f1
 }
 
 head -c $((8 << 20)) /dev/urandom >"$T/probe"
