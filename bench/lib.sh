@@ -577,14 +577,16 @@ login_bench() { # datadir
 		skip "login-first" "PAM cycle failed: $(tail -1 "$d/login.err" | tr '"' _)"
 }
 
-# How much of the cache the lookups below find mapped with 2 MiB entries
-# (huge folios: hcoop-sync(8), common/cache_folios.c), as any reader maps
-# it: the TLB misses of every lookup depend on it.
+# How much of the cache the module maps with 2 MiB entries after looking
+# up every member by uid (huge folios: hcoop-sync(8), cache_folios.c; the
+# alignment: hc_map_file): the TLB misses of every lookup below depend on
+# it. The members' uids are 100001.. (gendata.py).
 cache_folios() { # n
 	local out
-	[ -s "$CACHE" ] || return 1
-	out=$("$HC_SRC/tests/lib/pmd_kib.py" "$CACHE") &&
-		rec "FOLIOS n=$1 pmd_kib=${out% *} size_kib=${out#* }"
+	[ -s "$CACHE" ] && [ -f "$HC_MOD" ] || return 1
+	out=$("$HC_SRC/tests/nss/module_pmd.py" "$HC_MOD" "$1" 100001) &&
+		set -- "$1" $out &&
+		rec "FOLIOS n=$1 pmd_kib=$2 size_kib=$3 found=$4"
 }
 
 # One member count: data, slapd, sync, lookups, memory, persist, nscd.

@@ -610,10 +610,13 @@ def sync_section(res, n, out):
                       size(text)))
     f = res.find("FOLIOS", n=n)
     if f:
-        out.append("- the cache as a reader maps it: %s of its %s with 2 MiB "
-                   "entries (huge folios: hcoop-sync(8); files under 32 MiB "
-                   "are left as written)"
-                   % (size(int(f["pmd_kib"]) * 1024),
+        out.append("- the cache as nss_hcoop maps it, every member looked "
+                   "up by uid (%s found): %s of its %s with 2 MiB entries "
+                   "(huge folios: hcoop-sync(8); files under 32 MiB are "
+                   "left as written)"
+                   % ("{:,}".format(int(f["found"])) if "found" in f
+                      else "?",
+                      size(int(f["pmd_kib"]) * 1024),
                       size(int(f["size_kib"]) * 1024)))
     for kind, label in [("PERSIST", "persist mode, ldapmodify → getpwnam"),
                         ("NSCDCHANGE", "through nscd, ldapmodify → getpwnam")]:

@@ -99,6 +99,11 @@ struct hc_cache;
 /* Open and map path (O_RDONLY|O_CLOEXEC), check the owner and mode, the
  * header and section bounds. O(1) in the file size. */
 int hc_cache_open(const char *path, struct hc_cache **out);
+/* size bytes of fd mapped read-only and shared, 2 MiB-aligned when the
+ * file is that large (so the kernel may map it with 2 MiB entries); as
+ * mmap, MAP_FAILED on error. The writer maps its read-back so too
+ * (cache_folios.c). */
+void *hc_map_file(int fd, size_t size);
 void hc_cache_close(struct hc_cache *c);
 /* The pages of c's mappings (its delta's too) leave this process's
  * resident set: they stay in the page cache, and what is read next faults

@@ -25,6 +25,7 @@
  * (a kernel or filesystem without them, THP disabled), nothing more is
  * dropped. Best effort throughout: the file is already durable, and a
  * failure here changes only how fast it is read. */
+#include "cache.h"
 #include "cache_builder.h"
 
 #include <fcntl.h>
@@ -72,10 +73,11 @@ void hcb_warm_huge(int fd, size_t n)
 
 	if (n < WARM_MIN)
 		return;
-	m = mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0);
+	m = hc_map_file(fd, n);
 	if (m == MAP_FAILED)
 		return;
-	/* a PMD entry needs the mapping aligned as the file is */
+	/* a PMD entry needs the mapping aligned as the file is (the
+	 * fallback of hc_map_file is not) */
 	if ((uintptr_t)m % HUGE_STEP != 0 || madvise(m, n, MADV_HUGEPAGE) < 0 ||
 	    (before = file_pmd_kib()) < 0)
 		goto out;

@@ -281,6 +281,42 @@ static int check_trust(const struct stat *st)
 	return 0;
 }
 
+/* The kernel maps a file with 2 MiB entries only where the address and
+ * the file offset agree modulo 2 MiB (and its page cache holds 2 MiB
+ * folios: cache_folios.c). Not every filesystem asks for such an address:
+ * overlayfs does not. So a file of 2 MiB or more is mapped inside a
+ * reservation 2 MiB longer, at its first aligned address, and the
+ * reservation's unused ends are given back. Any failure: a plain map. */
+void *hc_map_file(int fd, size_t size)
+{
+	const size_t huge = (size_t)2 << 20;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), span, len, head;
+	uint8_t *r, *a;
+	void *m;
+
+	if (size < huge || page == 0 || page > huge)
+		return mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	span = (size + page - 1) & ~(page - 1);
+	len = span + huge;
+	r = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	if (r == MAP_FAILED)
+		return mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	a = (uint8_t *)(((uintptr_t)r + huge - 1) & ~(uintptr_t)(huge - 1));
+	/* inside our own reservation: no other mapping can be there */
+	m = mmap(a, size, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
+	if (m == MAP_FAILED) {
+		munmap(r, len);
+		return mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	}
+	head = (size_t)(a - r);
+	if (head)
+		munmap(r, head);
+	if (len - head > span)
+		munmap(a + span, len - head - span);
+	return m;
+}
+
 static int map_fd(int fd, struct hc_cache *c)
 {
 	struct stat *st = &c->st;
@@ -296,7 +332,7 @@ static int map_fd(int fd, struct hc_cache *c)
 		return r;
 	if (st->st_size < (off_t)HC_HDR_SIZE + 1 || st->st_size > UINT32_MAX)
 		return -EBADMSG;
-	m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_SHARED, fd, 0);
+	m = hc_map_file(fd, (size_t)st->st_size);
 	if (m == MAP_FAILED)
 		return -errno;
 	c->map = m;

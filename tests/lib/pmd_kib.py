@@ -1,14 +1,33 @@
 #!/usr/bin/python3
-"""pmd_kib.py FILE [probe]: map all of FILE (read-only, shared, as the NSS
-module does), touch every page, and print the KiB of the mapping that the
+"""pmd_kib.py FILE [probe]: map all of FILE (read-only, shared, at the
+address the kernel picks: not hc_map_file's alignment), touch every page, and print the KiB of the mapping that the
 kernel maps with PMD (2 MiB) entries (FilePmdMapped in /proc/self/smaps),
 then the file's size in KiB. With "probe", the file's pages are first
 dropped from the page cache and read back through a MADV_HUGEPAGE mapping:
 what this kernel and filesystem can do at all, whoever wrote the file.
-Used by tests/nss/t-folios.sh and bench/lib.sh."""
+Used by tests/nss/t-folios.sh; mapped_pmd_kib by tests/nss/module_pmd.py."""
 import mmap
 import os
 import sys
+
+
+def mapped_pmd_kib(name, size):
+    """KiB this process maps with PMD entries of its mappings of a file
+    called name (the last part of its path: on an overlay the kernel may
+    name the file of the layer below) that are as long as size, in
+    pages."""
+    pages = (size + 4095) // 4096 * 4096
+    kib, inside = 0, False
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            first = line.split()[0] if line.strip() else ""
+            if "-" in first and not first.endswith(":"):
+                lo, hi = (int(x, 16) for x in first.split("-"))
+                inside = (line.rstrip().endswith("/" + name)
+                          and hi - lo == pages)
+            elif inside and line.startswith("FilePmdMapped:"):
+                kib += int(line.split()[1])
+    return kib
 
 
 def main():
@@ -25,20 +44,7 @@ def main():
     s = 0
     for off in range(0, size, 4096):
         s += m[off]
-    # the mapping of this file: its name (the last part of the path: on
-    # an overlay the kernel may name the file of the layer below) and a
-    # length of the file's, in pages
-    name = "/" + os.path.basename(os.path.realpath(path))
-    pages = (size + 4095) // 4096 * 4096
-    kib, inside = 0, False
-    with open("/proc/self/smaps") as f:
-        for line in f:
-            first = line.split()[0] if line.strip() else ""
-            if "-" in first and not first.endswith(":"):
-                lo, hi = (int(x, 16) for x in first.split("-"))
-                inside = line.rstrip().endswith(name) and hi - lo == pages
-            elif inside and line.startswith("FilePmdMapped:"):
-                kib += int(line.split()[1])
+    kib = mapped_pmd_kib(os.path.basename(os.path.realpath(path)), size)
     print(kib, size // 1024)
 
 

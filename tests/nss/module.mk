@@ -63,7 +63,7 @@ TEST_BINS += $(NSS_PERF)
 # hcoop-cachebench: a measuring tool (not a test): the cache writer's own
 # fill and write time, apart from spec parsing.
 CACHEBENCH := $(BUILD)/tests/hcoop-cachebench
-$(CACHEBENCH): $(BUILD)/tests/nss/cachebench.o $(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/cache_folios.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o
+$(CACHEBENCH): $(BUILD)/tests/nss/cachebench.o $(BUILD)/common/cache_reader.o $(BUILD)/common/cache_builder.o $(BUILD)/common/cache_render.o $(BUILD)/common/cache_replace.o $(BUILD)/common/cache_folios.o $(BUILD)/common/fileio.o $(BUILD)/common/hidx.o
 	@mkdir -p $(dir $@)
 	$(CC) $(EXE_LDFLAGS) -o $@ $^
 TEST_BINS += $(CACHEBENCH)
