@@ -239,6 +239,11 @@ static void ud_drop(const struct udata *d)
 		(void)madvise(d->p, d->len & ~(page - 1), MADV_DONTNEED);
 }
 
+void hcb_spool_drop(const struct hc_cache_builder *b)
+{
+	ud_drop(&b->ud);
+}
+
 /* Record reads between two drops of the spool's pages. A read fault on a
  * file mapping maps up to 16 cached pages around the one touched (the
  * kernel's fault-around), so each read may bring 64 KiB back: 64 of

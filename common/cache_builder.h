@@ -189,6 +189,9 @@ int hcb_replace_file(const char *path, const struct hcb_content *c,
  * c->keep bytes), its fd (closed here) and name. */
 int hcb_replace_with(const char *path, int fd, const char *tmp,
 		     const struct hcb_content *c, int also);
+/* The spool's pages leave this process's resident set (a no-op without
+ * a spool); what user_at gave out stays valid (it faults back in). */
+void hcb_spool_drop(const struct hc_cache_builder *b);
 /* fd, n bytes just fsynced: its page cache read back in huge folios
  * where the kernel has them and the file is large (cache_folios.c). Best
  * effort, nothing to report. */

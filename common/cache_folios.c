@@ -21,14 +21,17 @@
  * MADV_HUGEPAGE, whose faults read 2 MiB folios. One 2 MiB step at a
  * time, each unmapped (MADV_DONTNEED) before the next: the writer's
  * resident set grows by one step at most, whatever the file's size. The
- * first step is a probe: where it did not come back as one huge folio
- * (a kernel or filesystem without them, THP disabled), nothing more is
- * dropped. Best effort throughout: the file is already durable, and a
+ * first steps are probes: where none came back as one huge folio (a
+ * kernel or filesystem without them, THP disabled), nothing more is
+ * dropped (a page this process still maps cannot be dropped: the
+ * builder's spool is unmapped from it before, hcb_spool_drop). Best
+ * effort throughout: the file is already durable, and a
  * failure here changes only how fast it is read. */
 #include "cache.h"
 #include "cache_builder.h"
 
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -40,6 +43,9 @@
 
 #define HUGE_STEP ((size_t)2 << 20)
 #define WARM_MIN ((size_t)32 << 20)
+/* steps that probe for a huge folio before giving up: one could fail for
+ * a page still mapped (by anyone), not for want of huge folios */
+#define WARM_PROBES 4
 
 /* KiB of file pages this process maps with PMD entries; -1 unknown. */
 static long file_pmd_kib(void)
@@ -67,8 +73,9 @@ static int reread(int fd, char *m, size_t off, size_t n)
 
 void hcb_warm_huge(int fd, size_t n)
 {
-	long before, after;
-	size_t off, k;
+	bool huge = false;
+	size_t off, k, i;
+	long before;
 	char *m;
 
 	if (n < WARM_MIN)
@@ -78,20 +85,18 @@ void hcb_warm_huge(int fd, size_t n)
 		return;
 	/* a PMD entry needs the mapping aligned as the file is (the
 	 * fallback of hc_map_file is not) */
-	if ((uintptr_t)m % HUGE_STEP != 0 || madvise(m, n, MADV_HUGEPAGE) < 0 ||
-	    (before = file_pmd_kib()) < 0)
+	if ((uintptr_t)m % HUGE_STEP != 0 || madvise(m, n, MADV_HUGEPAGE) < 0)
 		goto out;
-	if (reread(fd, m, 0, HUGE_STEP) < 0)
-		goto out;
-	after = file_pmd_kib();
-	(void)madvise(m, HUGE_STEP, MADV_DONTNEED);
-	if (after - before < (long)(HUGE_STEP >> 10))
-		goto out; /* no huge folio: leave the rest as it is */
-	for (off = HUGE_STEP; off < n; off += HUGE_STEP) {
+	for (off = 0, i = 0; off < n; off += HUGE_STEP, i++) {
 		k = n - off < HUGE_STEP ? n - off : HUGE_STEP;
+		before = i < WARM_PROBES && !huge ? file_pmd_kib() : -1;
 		if (reread(fd, m, off, k) < 0)
 			break;
+		if (before >= 0 && file_pmd_kib() - before >= (long)(k >> 10))
+			huge = true;
 		(void)madvise(m + off, k, MADV_DONTNEED);
+		if (i + 1 == WARM_PROBES && !huge)
+			break; /* no huge folio: leave the rest as it is */
 	}
 out:
 	munmap(m, n);

@@ -499,6 +499,10 @@ static int emit_file(void *ctx, struct hcb_out *o)
 	if (w->b->base)
 		emit_superseded(w);
 	emit_header(w, a->generation, a->server, a->refreshed_at);
+	/* the render read records back through the spool's mapping: a page
+	 * still mapped there cannot be dropped and read back in a huge folio
+	 * after the fsync (hcb_warm_huge) */
+	hcb_spool_drop(w->b);
 	return 0;
 }
 
