@@ -63,8 +63,9 @@ static long file_pmd_kib(void)
 	return kib;
 }
 
-/* Read [off, off + n) of the mapping m (of fd) back from the disk, then
- * unmap it from this process; the page cache keeps it. */
+/* [off, off + n) of fd dropped from the page cache and read back from
+ * the disk through m, fd's MADV_HUGEPAGE mapping (the caller unmaps it
+ * from this process afterwards; the page cache keeps it). */
 static int reread(int fd, char *m, size_t off, size_t n)
 {
 	(void)posix_fadvise(fd, (off_t)off, (off_t)n, POSIX_FADV_DONTNEED);
