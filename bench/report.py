@@ -614,8 +614,7 @@ def sync_section(res, n, out):
                    "up by uid (%s found): %s of its %s with 2 MiB entries "
                    "(huge folios: hcoop-sync(8); files under 32 MiB are "
                    "left as written)"
-                   % ("{:,}".format(int(f["found"])) if "found" in f
-                      else "?",
+                   % ("{:,}".format(int(f["found"])),
                       size(int(f["pmd_kib"]) * 1024),
                       size(int(f["size_kib"]) * 1024)))
     for kind, label in [("PERSIST", "persist mode, ldapmodify → getpwnam"),

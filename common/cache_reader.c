@@ -292,29 +292,29 @@ void *hc_map_file(int fd, size_t size)
 	const size_t huge = (size_t)2 << 20;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE), span, len, head;
 	uint8_t *r, *a;
-	void *m;
 
 	if (size < huge || page == 0 || page > huge)
-		return mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		goto plain;
 	span = (size + page - 1) & ~(page - 1);
 	len = span + huge;
 	r = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
 		 -1, 0);
 	if (r == MAP_FAILED)
-		return mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		goto plain;
 	a = (uint8_t *)(((uintptr_t)r + huge - 1) & ~(uintptr_t)(huge - 1));
 	/* inside our own reservation: no other mapping can be there */
-	m = mmap(a, size, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0);
-	if (m == MAP_FAILED) {
+	if (mmap(a, size, PROT_READ, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
 		munmap(r, len);
-		return mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+		goto plain;
 	}
 	head = (size_t)(a - r);
 	if (head)
 		munmap(r, head);
 	if (len - head > span)
 		munmap(a + span, len - head - span);
-	return m;
+	return a;
+plain:
+	return mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
 }
 
 static int map_fd(int fd, struct hc_cache *c)

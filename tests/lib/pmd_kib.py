@@ -2,10 +2,10 @@
 """pmd_kib.py FILE [probe]: map all of FILE (read-only, shared, at the
 address the kernel picks: not hc_map_file's alignment), touch every
 page, and print the KiB of the mapping that the kernel maps with PMD
-(2 MiB) entries (FilePmdMapped in /proc/self/smaps),
-then the file's size in KiB. With "probe", the file's pages are first
-dropped from the page cache and read back through a MADV_HUGEPAGE mapping:
-what this kernel and filesystem can do at all, whoever wrote the file.
+(2 MiB) entries (FilePmdMapped in /proc/self/smaps), then the file's
+size in KiB. With "probe", the file's pages are first dropped from the
+page cache and read back through a MADV_HUGEPAGE mapping: what this
+kernel and filesystem can do at all, whoever wrote the file.
 Used by tests/nss/t-folios.sh; mapped_pmd_kib by tests/nss/module_pmd.py."""
 import mmap
 import os

@@ -3,8 +3,9 @@
 through the NSS module's own getpwuid_r (dlopen), so that it maps
 /var/lib/hcoop/cache and touches all of it; print the KiB of its mapping
 of the cache that the kernel maps with PMD (2 MiB) entries, then the
-file's size in KiB. Used by t-folios.sh: what the module maps, not what
-another reader would."""
+file's size in KiB, then how many uids it found. Used by t-folios.sh and
+bench/lib.sh (cache_folios): what the module maps, not what another
+reader would."""
 import ctypes
 import os
 import sys
